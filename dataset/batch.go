@@ -1,0 +1,34 @@
+package dataset
+
+import "math/rand/v2"
+
+// Permutation returns the order in which epoch visits n records: a shuffle drawn from
+// a PCG generator seeded by (seed, epoch), so every epoch differs and every run with
+// the same seed repeats.
+func Permutation(n int, seed uint64, epoch int) []int {
+	rng := rand.New(rand.NewPCG(seed, uint64(epoch)))
+	return rng.Perm(n)
+}
+
+// Fill writes the images at idx into x, scaled to [0,1] (pixel/255), laid out as
+// (len(idx), Rows, Cols). Positions of x past len(idx) images are zeroed, so a short
+// last batch can fill a fixed-size buffer.
+func Fill(s *Set, idx []int, x []float32) {
+	size := s.Rows * s.Cols
+	clear(x[len(idx)*size:])
+	for b, i := range idx {
+		dst := x[b*size : (b+1)*size]
+		for j, p := range s.Pixels[i*size : (i+1)*size] {
+			dst[j] = float32(p) / 255
+		}
+	}
+}
+
+// Gather returns the labels at idx.
+func Gather(s *Set, idx []int, dst []byte) []byte {
+	dst = dst[:0]
+	for _, i := range idx {
+		dst = append(dst, s.Labels[i])
+	}
+	return dst
+}

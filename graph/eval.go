@@ -1,0 +1,150 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// DefaultEvalBatch is the evaluation batch size: large batches amortise the per-op
+// overhead, very large ones only grow memory.
+const DefaultEvalBatch = 500
+
+// Evaluator computes the network's outputs for any number of images, in batches.
+type Evaluator struct {
+	n  *net
+	vm G.VM
+}
+
+// NewEvaluator builds a forward-only graph of the given batch size on p.
+func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
+	n, err := build(p, batch, false)
+	if err != nil {
+		return nil, err
+	}
+	return &Evaluator{n: n, vm: G.NewTapeMachine(n.g)}, nil
+}
+
+// Probabilities returns the softmax probabilities, (count, 10) row-major, of the count
+// images in x (count*784 pixels in [0,1]). A last partial batch is zero-padded and the
+// padding's outputs dropped.
+func (e *Evaluator) Probabilities(x []float32) ([]float64, error) {
+	if len(x)%Pixels != 0 {
+		return nil, fmt.Errorf("evaluate: %d pixels is not a whole number of %d-pixel images", len(x), Pixels)
+	}
+	count := len(x) / Pixels
+	out := make([]float64, 0, count*Classes)
+	for start := 0; start < count; start += e.n.batch {
+		end := min(start+e.n.batch, count)
+		if err := e.n.load(x[start*Pixels:end*Pixels], nil); err != nil {
+			return nil, err
+		}
+		err := e.vm.RunAll()
+		if err == nil {
+			out = appendSoftmax(out, e.n.logits.Value().Data(), end-start)
+		}
+		e.vm.Reset()
+		if err != nil {
+			return nil, fmt.Errorf("evaluate images %d-%d: %w", start, end-1, err)
+		}
+	}
+	return out, nil
+}
+
+// Predict returns the most probable class of each image in x.
+func (e *Evaluator) Predict(x []float32) ([]int, error) {
+	probs, err := e.Probabilities(x)
+	if err != nil {
+		return nil, err
+	}
+	return Argmax(probs), nil
+}
+
+// Close releases the machine.
+func (e *Evaluator) Close() error { return e.vm.Close() }
+
+// Argmax returns, for each row of 10 scores, the index of the largest.
+func Argmax(scores []float64) []int {
+	out := make([]int, len(scores)/Classes)
+	for i := range out {
+		row := scores[i*Classes : (i+1)*Classes]
+		for c, v := range row {
+			if v > row[out[i]] {
+				out[i] = c
+			}
+		}
+	}
+	return out
+}
+
+// load copies count images (and, when labels is not nil, their one-hot labels) into the
+// graph's bound input tensors, zeroing the rest of the batch.
+func (n *net) load(x []float32, labels []byte) error {
+	count := len(x) / Pixels
+	if count > n.batch || len(x)%Pixels != 0 || (labels != nil && len(labels) != count) {
+		return fmt.Errorf("load batch: %d pixels and %d labels do not make at most %d images", len(x), len(labels), n.batch)
+	}
+	switch d := n.x.Data().(type) {
+	case []float32:
+		copy(d, x)
+		clear(d[len(x):])
+	case []float64:
+		for i, v := range x {
+			d[i] = float64(v)
+		}
+		clear(d[len(x):])
+	}
+	if labels == nil {
+		return nil
+	}
+	onehot := make([]float64, n.batch*Classes)
+	for i, l := range labels {
+		if int(l) >= Classes {
+			return fmt.Errorf("load batch: label %d of image %d (expected 0 to %d)", l, i, Classes-1)
+		}
+		onehot[i*Classes+int(l)] = 1
+	}
+	setData(n.y, onehot)
+	return nil
+}
+
+// appendSoftmax appends the softmax of the first rows of logits (float32 or float64).
+func appendSoftmax(out []float64, logits any, rows int) []float64 {
+	row := make([]float64, Classes)
+	for r := 0; r < rows; r++ {
+		switch l := logits.(type) {
+		case []float32:
+			for c := range row {
+				row[c] = float64(l[r*Classes+c])
+			}
+		case []float64:
+			copy(row, l[r*Classes:])
+		}
+		mx := row[0]
+		for _, v := range row {
+			mx = math.Max(mx, v)
+		}
+		var sum float64
+		for c, v := range row {
+			row[c] = math.Exp(v - mx)
+			sum += row[c]
+		}
+		for _, v := range row {
+			out = append(out, v/sum)
+		}
+	}
+	return out
+}
+
+// countCorrect counts the rows of logits whose largest entry is at the label.
+func countCorrect(logits any, labels []byte) int {
+	probs := appendSoftmax(nil, logits, len(labels))
+	correct := 0
+	for i, p := range Argmax(probs) {
+		if p == int(labels[i]) {
+			correct++
+		}
+	}
+	return correct
+}

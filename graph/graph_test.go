@@ -1,0 +1,180 @@
+package graph
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// randomImages returns n images of random pixels in [0,1] and random labels.
+func randomImages(n int, seed uint64) ([]float32, []byte) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	x := make([]float32, n*Pixels)
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	y := make([]byte, n)
+	for i := range y {
+		y[i] = byte(rng.IntN(Classes))
+	}
+	return x, y
+}
+
+// gradMachine builds a float64 training graph and returns a function that evaluates
+// the cost and leaves the gradients in the learnable nodes.
+func gradMachine(t *testing.T, p *Params, x []float32, y []byte) (*net, func() float64) {
+	t.Helper()
+	n, err := build(p, len(y), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := G.NewTapeMachine(n.g, G.BindDualValues(n.learn...))
+	t.Cleanup(func() { vm.Close() })
+	if err := n.load(x, y); err != nil {
+		t.Fatal(err)
+	}
+	return n, func() float64 {
+		for _, l := range n.learn { // gradients accumulate: start each run from zero
+			if g, err := l.Grad(); err == nil && g != nil {
+				g.(*tensor.Dense).Zero()
+			}
+		}
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		vm.Reset()
+		return n.cost.Value().Data().(float64)
+	}
+}
+
+// TestGradientFiniteDifference compares the symbolic gradient of every learnable
+// tensor with central differences of the cost, on 2 images in float64.
+func TestGradientFiniteDifference(t *testing.T) {
+	p, err := NewParams(tensor.Float64, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int{C1Biases, C3Biases, F5Biases, F6Biases, F7Biases} {
+		d := p.T[id].Data().([]float64)
+		for i := range d { // non-zero biases so their gradients are not all alike
+			d[i] = 0.1 * math.Sin(float64(i+id))
+		}
+	}
+	x, y := randomImages(2, 3)
+	n, run := gradMachine(t, p, x, y)
+	run()
+	rng := rand.New(rand.NewPCG(5, 5))
+	const h = 1e-5
+	for id, spec := range Layout {
+		gv, err := n.learn[id].Grad()
+		if err != nil {
+			t.Fatalf("%s: no gradient: %v", spec.Name, err)
+		}
+		analytic := append([]float64(nil), gv.Data().([]float64)...)
+		w := p.T[id].Data().([]float64)
+		for k := 0; k < 12; k++ {
+			i := rng.IntN(len(w))
+			if id == C3Kernels && !Connected(i/150, i/25%6) {
+				continue // masked: checked by TestConnectionTable
+			}
+			orig := w[i]
+			w[i] = orig + h
+			up := run()
+			w[i] = orig - h
+			down := run()
+			w[i] = orig
+			numeric := (up - down) / (2 * h)
+			if diff := math.Abs(numeric - analytic[i]); diff > 1e-6+1e-4*math.Abs(numeric) {
+				t.Errorf("%s[%d]: symbolic gradient %.9g, finite difference %.9g", spec.Name, i, analytic[i], numeric)
+			}
+		}
+	}
+}
+
+// TestConnectionTable checks that C3 kernels outside LeCun's table change nothing in the
+// output and get exactly zero gradient, so Adam never moves them.
+func TestConnectionTable(t *testing.T) {
+	p, err := NewParams(tensor.Float64, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := randomImages(4, 9)
+	n, run := gradMachine(t, p, x, y)
+	before := run()
+	logits := append([]float64(nil), n.logits.Value().Data().([]float64)...)
+	g, _ := n.learn[C3Kernels].Grad()
+	grad := g.Data().([]float64)
+	k := p.T[C3Kernels].Data().([]float64)
+	masked := 0
+	for i := range k {
+		if Connected(i/150, i/25%6) {
+			continue
+		}
+		masked++
+		if k[i] != 0 {
+			t.Fatalf("masked C3 weight %d initialised to %g, expected 0", i, k[i])
+		}
+		if grad[i] != 0 {
+			t.Errorf("masked C3 weight %d has gradient %g", i, grad[i])
+		}
+		k[i] = 5 // a large change to every masked weight
+	}
+	if masked != 36*25 {
+		t.Fatalf("%d masked weights, expected %d (36 of 96 kernels)", masked, 36*25)
+	}
+	after := run()
+	for i, v := range n.logits.Value().Data().([]float64) {
+		if v != logits[i] {
+			t.Fatalf("logit %d moved from %g to %g when masked weights changed", i, logits[i], v)
+		}
+	}
+	if after != before {
+		t.Fatalf("cost moved from %g to %g when masked weights changed", before, after)
+	}
+	// And through real Adam steps the masked weights keep their values.
+	p2, _ := NewParams(tensor.Float32, 11)
+	tr, err := NewTrainer(p2, 4, DefaultAdam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	for s := 0; s < 5; s++ {
+		if _, _, err := tr.Step(x, y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, v := range p2.T[C3Kernels].Data().([]float32) {
+		if !Connected(i/150, i/25%6) && v != 0 {
+			t.Fatalf("masked C3 weight %d became %g after Adam steps", i, v)
+		}
+	}
+}
+
+// TestOverfit trains on 32 fixed images until it classifies all of them.
+func TestOverfit(t *testing.T) {
+	p, err := NewParams(tensor.Float32, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := randomImages(32, 21)
+	tr, err := NewTrainer(p, 32, Adam{LR: 3e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	var cost float64
+	var correct int
+	for step := 1; step <= 400; step++ {
+		if cost, correct, err = tr.Step(x, y); err != nil {
+			t.Fatal(err)
+		}
+		if correct == 32 {
+			t.Logf("all 32 right after %d steps (cost %.4f)", step, cost)
+			return
+		}
+	}
+	t.Fatalf("after 400 steps: %d of 32 right, cost %.4f", correct, cost)
+}

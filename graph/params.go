@@ -1,0 +1,133 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gorgonia.org/tensor"
+)
+
+// Tensor indices into Params.T, in the order of Layout.
+const (
+	C1Kernels = iota
+	C1Biases
+	C3Kernels
+	C3Biases
+	F5Weights
+	F5Biases
+	F6Weights
+	F6Biases
+	F7Weights
+	F7Biases
+	numTensors
+)
+
+// Spec names one learnable tensor and fixes its shape.
+type Spec struct {
+	Name  string
+	Shape tensor.Shape
+}
+
+// Layout lists the learnable tensors. Kernels are (out maps, in maps, rows, cols) as in
+// NumPy/PyTorch; fully connected weights are (in, out), so a layer computes x @ W + b.
+var Layout = [numTensors]Spec{
+	{"c1_kernels", tensor.Shape{6, 1, 5, 5}},
+	{"c1_biases", tensor.Shape{6}},
+	{"c3_kernels", tensor.Shape{16, 6, 5, 5}},
+	{"c3_biases", tensor.Shape{16}},
+	{"f5_weights", tensor.Shape{256, 120}},
+	{"f5_biases", tensor.Shape{120}},
+	{"f6_weights", tensor.Shape{120, 84}},
+	{"f6_biases", tensor.Shape{84}},
+	{"f7_weights", tensor.Shape{84, 10}},
+	{"f7_biases", tensor.Shape{10}},
+}
+
+// C3Table lists, for each of C3's 16 output maps, the S2 maps it reads
+// (LeCun et al. 1998, Table I): 60 of the 96 kernels a full convolution would have.
+var C3Table = [16][]int{
+	{0, 1, 2}, {1, 2, 3}, {2, 3, 4}, {3, 4, 5}, {4, 5, 0}, {5, 0, 1},
+	{0, 1, 2, 3}, {1, 2, 3, 4}, {2, 3, 4, 5}, {3, 4, 5, 0}, {4, 5, 0, 1}, {5, 0, 1, 2},
+	{0, 1, 3, 4}, {1, 2, 4, 5}, {0, 2, 3, 5},
+	{0, 1, 2, 3, 4, 5},
+}
+
+// Connected reports whether C3 output map out reads S2 map in.
+func Connected(out, in int) bool {
+	for _, i := range C3Table[out] {
+		if i == in {
+			return true
+		}
+	}
+	return false
+}
+
+// Params holds the learnable tensors, shared by every graph built on them: the solver
+// updates them in place, so an evaluation graph always sees the current weights.
+type Params struct {
+	Dtype tensor.Dtype
+	T     [numTensors]*tensor.Dense
+}
+
+// NewParams draws initial weights from seed: Glorot/Xavier uniform, U(±sqrt(6/(fan_in +
+// fan_out))), which keeps sigmoid pre-activations in their responsive range; C3's fan-in
+// counts only the connected maps, masked C3 kernels start at zero, biases at zero.
+func NewParams(dtype tensor.Dtype, seed uint64) (*Params, error) {
+	p, err := ZeroParams(dtype)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x1e7e75))
+	uniform := func(dst []float64, limit float64) {
+		for i := range dst {
+			dst[i] = (2*rng.Float64() - 1) * limit
+		}
+	}
+	vals := make(map[int][]float64)
+	k1 := make([]float64, 6*25)
+	uniform(k1, math.Sqrt(6.0/(25+6*25)))
+	vals[C1Kernels] = k1
+	k3 := make([]float64, 16*6*25)
+	for o, ins := range C3Table {
+		fanIn, fanOut := 25*len(ins), 25*60/6 // each S2 map feeds 10 of the 60 connections
+		for _, i := range ins {
+			uniform(k3[(o*6+i)*25:(o*6+i+1)*25], math.Sqrt(6.0/float64(fanIn+fanOut)))
+		}
+	}
+	vals[C3Kernels] = k3
+	for _, id := range []int{F5Weights, F6Weights, F7Weights} {
+		s := Layout[id].Shape
+		w := make([]float64, s.TotalSize())
+		uniform(w, math.Sqrt(6.0/float64(s[0]+s[1])))
+		vals[id] = w
+	}
+	for id, v := range vals {
+		setData(p.T[id], v)
+	}
+	return p, nil
+}
+
+// ZeroParams allocates all-zero tensors of the Layout's shapes.
+func ZeroParams(dtype tensor.Dtype) (*Params, error) {
+	if dtype != tensor.Float32 && dtype != tensor.Float64 {
+		return nil, fmt.Errorf("dtype %v: expected float32 or float64", dtype)
+	}
+	p := &Params{Dtype: dtype}
+	for i, s := range Layout {
+		p.T[i] = tensor.New(tensor.Of(dtype), tensor.WithShape(s.Shape.Clone()...))
+	}
+	return p, nil
+}
+
+// setData copies float64 values into t whatever its dtype.
+func setData(t *tensor.Dense, v []float64) {
+	switch d := t.Data().(type) {
+	case []float32:
+		for i, x := range v {
+			d[i] = float32(x)
+		}
+	case []float64:
+		copy(d, v)
+	}
+}

@@ -1,0 +1,140 @@
+package graph
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// AvgPool2 averages each non-overlapping 2x2 window of an NCHW tensor with even H and W:
+// (N,C,H,W) -> (N,C,H/2,W/2).
+//
+// Written by hand because gorgonia v0.9.18's AveragePool2D divides each window's sum by
+// the input width instead of the window area and writes its gradient into the top-left
+// quarter of the input only (see ../shared/GORGONIA.md); this op and its gradient are
+// checked by finite differences and against a reshape-and-sum built from stock ops.
+func AvgPool2(x *G.Node) (*G.Node, error) {
+	s := x.Shape()
+	if s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
+		return nil, fmt.Errorf("avgpool2: input shape %v: expected (N,C,H,W) with even H and W", s)
+	}
+	return G.ApplyOp(&poolOp{in: s.Clone()}, x)
+}
+
+// poolOp is the forward 2x2 average; unpoolOp (its gradient) spreads each output
+// gradient, times 1/4, over the four inputs of its window.
+type poolOp struct{ in tensor.Shape }
+type unpoolOp struct{ in tensor.Shape }
+
+func (op *poolOp) out() tensor.Shape {
+	return tensor.Shape{op.in[0], op.in[1], op.in[2] / 2, op.in[3] / 2}
+}
+
+func (op *poolOp) Arity() int                                     { return 1 }
+func (op *poolOp) Type() hm.Type                                  { return tensor4ToTensor4() }
+func (op *poolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.out(), nil }
+func (op *poolOp) ReturnsPtr() bool                               { return false }
+func (op *poolOp) CallsExtern() bool                              { return false }
+func (op *poolOp) OverwritesInput() int                           { return -1 }
+func (op *poolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "avgpool2%v", op.in) }
+func (op *poolOp) Hashcode() uint32                               { return hashOf(op) }
+func (op *poolOp) String() string                                 { return fmt.Sprintf("AvgPool2%v", op.in) }
+func (op *poolOp) DiffWRT(int) []bool                             { return []bool{true} }
+
+func (op *poolOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&unpoolOp{in: op.in}, grad)
+	return G.Nodes{dx}, err
+}
+
+func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
+	x := in[0].(*tensor.Dense)
+	return op.UsePreallocDo(tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(op.out()...)), in...)
+}
+
+func (op *poolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	x, y := in[0].(*tensor.Dense), prealloc.(*tensor.Dense)
+	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
+	switch xs := x.Data().(type) {
+	case []float32:
+		pool(xs, y.Data().([]float32), planes, h, w)
+	case []float64:
+		pool(xs, y.Data().([]float64), planes, h, w)
+	default:
+		return nil, fmt.Errorf("avgpool2: unsupported dtype %v", x.Dtype())
+	}
+	return y, nil
+}
+
+func (op *unpoolOp) Arity() int                                     { return 1 }
+func (op *unpoolOp) Type() hm.Type                                  { return tensor4ToTensor4() }
+func (op *unpoolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.in.Clone(), nil }
+func (op *unpoolOp) ReturnsPtr() bool                               { return false }
+func (op *unpoolOp) CallsExtern() bool                              { return false }
+func (op *unpoolOp) OverwritesInput() int                           { return -1 }
+func (op *unpoolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "avgunpool2%v", op.in) }
+func (op *unpoolOp) Hashcode() uint32                               { return hashOf(op) }
+func (op *unpoolOp) String() string                                 { return fmt.Sprintf("AvgUnpool2%v", op.in) }
+
+func (op *unpoolOp) Do(in ...G.Value) (G.Value, error) {
+	g := in[0].(*tensor.Dense)
+	return op.UsePreallocDo(tensor.New(tensor.Of(g.Dtype()), tensor.WithShape(op.in...)), in...)
+}
+
+func (op *unpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	g, dx := in[0].(*tensor.Dense), prealloc.(*tensor.Dense)
+	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
+	switch gs := g.Data().(type) {
+	case []float32:
+		unpool(gs, dx.Data().([]float32), planes, h, w)
+	case []float64:
+		unpool(gs, dx.Data().([]float64), planes, h, w)
+	default:
+		return nil, fmt.Errorf("avgunpool2: unsupported dtype %v", g.Dtype())
+	}
+	return dx, nil
+}
+
+// pool writes the 2x2 means of planes (h, w) planes of x into y.
+func pool[T float32 | float64](x, y []T, planes, h, w int) {
+	oh, ow := h/2, w/2
+	for p := 0; p < planes; p++ {
+		xp, yp := x[p*h*w:], y[p*oh*ow:]
+		for i := 0; i < oh; i++ {
+			r0, r1 := xp[2*i*w:], xp[(2*i+1)*w:]
+			for j := 0; j < ow; j++ {
+				yp[i*ow+j] = (r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]) / 4
+			}
+		}
+	}
+}
+
+// unpool writes dx = each window's output gradient g / 4 over its four inputs.
+func unpool[T float32 | float64](g, dx []T, planes, h, w int) {
+	oh, ow := h/2, w/2
+	for p := 0; p < planes; p++ {
+		gp, dp := g[p*oh*ow:], dx[p*h*w:]
+		for i := 0; i < oh; i++ {
+			r0, r1 := dp[2*i*w:], dp[(2*i+1)*w:]
+			for j := 0; j < ow; j++ {
+				v := gp[i*ow+j] / 4
+				r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1] = v, v, v, v
+			}
+		}
+	}
+}
+
+// tensor4ToTensor4 is the type a -> a of an op from a 4-d tensor to a 4-d tensor.
+func tensor4ToTensor4() hm.Type {
+	t := &G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t)
+}
+
+func hashOf(op interface{ WriteHash(hash.Hash) }) uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
