@@ -131,3 +131,23 @@ func setData(t *tensor.Dense, v []float64) {
 		copy(d, v)
 	}
 }
+
+// Arch names the architecture and its options; checkpoints record it so that loading
+// rebuilds exactly the trained model.
+type Arch struct {
+	Name       string `json:"name"`
+	Activation string `json:"activation"`
+	Pool       string `json:"pool"`
+	C3Table    bool   `json:"c3_connection_table"`
+}
+
+// SeedArch is the seed configuration: sigmoid, average pooling, LeCun's C3 table.
+var SeedArch = Arch{Name: "lenet5", Activation: "sigmoid", Pool: "avg", C3Table: true}
+
+// Supported reports an error unless this version of the package can build a.
+func (a Arch) Supported() error {
+	if a != SeedArch {
+		return fmt.Errorf("architecture %+v: this lenet builds only %+v", a, SeedArch)
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package checkpoints
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/lenet/lenet/graph"
+	"gorgonia.org/tensor"
+)
+
+// Format identifies a lenet checkpoint; Version changes whenever the layout does.
+const (
+	Format       = "lenet-checkpoint"
+	Version      = 1
+	ManifestName = "manifest.json"
+	// maxFileSize bounds what Load reads of any one file: the largest tensor, F5's
+	// weights in float64, is 246 KB.
+	maxFileSize = 4 << 20
+)
+
+// Sentinel errors for refused checkpoints.
+var (
+	ErrVersion  = errors.New("unsupported checkpoint")
+	ErrCorrupt  = errors.New("corrupt checkpoint")
+	ErrManifest = errors.New("invalid manifest")
+)
+
+// Manifest describes a checkpoint.
+type Manifest struct {
+	Format  string     `json:"format"`
+	Version int        `json:"version"`
+	Arch    graph.Arch `json:"arch"`
+	Dtype   string     `json:"dtype"`
+	Epoch   int        `json:"epoch"`
+	Hyper   Hyper      `json:"hyper"`
+	Metrics Metrics    `json:"metrics"`
+	Files   []File     `json:"files"`
+}
+
+// Hyper records how the model was trained.
+type Hyper struct {
+	Epochs int        `json:"epochs"`
+	Batch  int        `json:"batch"`
+	Adam   graph.Adam `json:"adam"`
+	Seed   uint64     `json:"seed"`
+	Limit  int        `json:"limit,omitempty"` // training images used; 0 = all
+	Data   string     `json:"data"`
+}
+
+// Metrics are the figures of the epoch the checkpoint was taken at.
+type Metrics struct {
+	TrainCost     float64 `json:"train_cost"`
+	TrainAccuracy float64 `json:"train_accuracy"`
+	TestAccuracy  float64 `json:"test_accuracy"`
+	Seconds       float64 `json:"seconds"`
+}
+
+// File is one tensor's .npy file.
+type File struct {
+	Name   string `json:"name"`
+	Tensor string `json:"tensor"`
+	Shape  []int  `json:"shape"`
+	SHA256 string `json:"sha256"`
+}
+
+// Save writes p and m as a new checkpoint folder dir, which must not exist yet: the
+// files go into a temporary folder beside it, which is renamed to dir when complete.
+// m's Format, Version, Dtype and Files are filled in.
+func Save(dir string, p *graph.Params, m Manifest) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	defer os.RemoveAll(tmp) // nothing left once renamed
+	m.Format, m.Version, m.Dtype, m.Files = Format, Version, p.Dtype.String(), nil
+	for i, spec := range graph.Layout {
+		data, err := EncodeNpy(toArray(p.T[i]))
+		if err != nil {
+			return fmt.Errorf("save %s: %w", spec.Name, err)
+		}
+		name := spec.Name + ".npy"
+		if err := writeSynced(filepath.Join(tmp, name), data); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		m.Files = append(m.Files, File{Name: name, Tensor: spec.Name, Shape: spec.Shape.Clone(), SHA256: hex.EncodeToString(sum[:])})
+	}
+	js, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save manifest: %w", err)
+	}
+	if err := writeSynced(filepath.Join(tmp, ManifestName), append(js, '\n')); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	return syncDir(filepath.Dir(dir))
+}
+
+// Load reads the checkpoint in dir, checking the format version, architecture, dtype,
+// every file's SHA-256 and every tensor's shape.
+func Load(dir string) (*graph.Params, *Manifest, error) {
+	mpath := filepath.Join(dir, ManifestName)
+	js, err := readBounded(mpath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load checkpoint %s: %w", dir, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(js, &m); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w: %v", mpath, ErrManifest, err)
+	}
+	if m.Format != Format || m.Version != Version {
+		return nil, nil, fmt.Errorf("%s: %w: format %q version %d (expected %q version %d)", mpath, ErrVersion, m.Format, m.Version, Format, Version)
+	}
+	if err := m.Arch.Supported(); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w: %v", mpath, ErrVersion, err)
+	}
+	dtype, ok := map[string]tensor.Dtype{"float32": tensor.Float32, "float64": tensor.Float64}[m.Dtype]
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: %w: dtype %q (expected float32 or float64)", mpath, ErrManifest, m.Dtype)
+	}
+	p, err := graph.ZeroParams(dtype)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(m.Files) != len(graph.Layout) {
+		return nil, nil, fmt.Errorf("%s: %w: %d files listed (expected %d)", mpath, ErrManifest, len(m.Files), len(graph.Layout))
+	}
+	for i, spec := range graph.Layout {
+		f := m.Files[i]
+		if f.Tensor != spec.Name || f.Name != spec.Name+".npy" || !slices.Equal(f.Shape, []int(spec.Shape)) {
+			return nil, nil, fmt.Errorf("%s: %w: file %d is %s %s %v (expected %s.npy, %s %v)", mpath, ErrManifest, i, f.Name, f.Tensor, f.Shape, spec.Name, spec.Name, spec.Shape)
+		}
+		if err := loadTensor(filepath.Join(dir, f.Name), f.SHA256, p.T[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return p, &m, nil
+}
+
+// loadTensor reads path, checks its hash, and copies its values into t.
+func loadTensor(path, sha string, t *tensor.Dense) error {
+	data, err := readBounded(path)
+	if err != nil {
+		return err
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
+		return fmt.Errorf("%s: %w: SHA-256 %x, manifest says %s", path, ErrCorrupt, sum, sha)
+	}
+	a, err := DecodeNpy(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if !slices.Equal(a.Shape, []int(t.Shape())) {
+		return fmt.Errorf("%s: %w: shape %v (expected %v)", path, ErrCorrupt, a.Shape, t.Shape())
+	}
+	switch d := t.Data().(type) {
+	case []float32:
+		if a.F32 == nil {
+			return fmt.Errorf("%s: %w: float64 data in a float32 checkpoint", path, ErrCorrupt)
+		}
+		copy(d, a.F32)
+	case []float64:
+		if a.F64 == nil {
+			return fmt.Errorf("%s: %w: float32 data in a float64 checkpoint", path, ErrCorrupt)
+		}
+		copy(d, a.F64)
+	}
+	return nil
+}
+
+func toArray(t *tensor.Dense) Array {
+	a := Array{Shape: t.Shape().Clone()}
+	switch d := t.Data().(type) {
+	case []float32:
+		a.F32 = d
+	case []float64:
+		a.F64 = d
+	}
+	return a
+}
+
+// readBounded reads a whole file of at most maxFileSize bytes.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("read %s: %w: larger than %d bytes", path, ErrCorrupt, maxFileSize)
+	}
+	return data, nil
+}
+
+// writeSynced writes data to a new file and flushes it to disk.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
