@@ -1,0 +1,104 @@
+// Command lenet trains and runs the LeNet-5 convolutional network on MNIST digits.
+//
+// Usage:
+//
+//	lenet train [flags]              train the seed LeNet-5 and save checkpoints
+//	lenet test --checkpoint DIR      accuracy of a saved model on the 10,000 test images
+//
+// Run `lenet COMMAND --help` for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/pflag"
+)
+
+const usage = `lenet trains and runs the LeNet-5 convolutional network on MNIST digits.
+
+Usage:
+  lenet train [flags]           train the seed LeNet-5, saving a checkpoint every epoch
+  lenet test --checkpoint DIR   accuracy of a saved model on the 10,000 test images
+
+Run 'lenet COMMAND --help' for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lenet: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run executes one subcommand; stdout gets results, stderr progress and usage errors.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given (expected train or test)")
+	}
+	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"train": runTrain,
+		"test":  runTest,
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown command %q (expected train or test)", args[0])
+	}
+	if err := cmd(ctx, args[1:], stdout, stderr); !errors.Is(err, errHelp) {
+		return err
+	}
+	return nil
+}
+
+// parse parses args into fs; it reports --help as errHelp after printing the usage.
+func parse(fs *pflag.FlagSet, args []string, stdout io.Writer, summary string) error {
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintf(stdout, "%s\n\nFlags:\n%s", summary, fs.FlagUsages())
+			return errHelp
+		}
+		return fmt.Errorf("%s: %w (see 'lenet %s --help')", fs.Name(), err, fs.Name())
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (see 'lenet %s --help')", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return nil
+}
+
+// errHelp ends a command after --help without an error message.
+var errHelp = errors.New("help shown")
+
+// intIn and floatIn refuse a flag value outside its valid range, naming both.
+func intIn(name string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("invalid --%s %d (expected %d to %d)", name, v, lo, hi)
+	}
+	return nil
+}
+
+func floatIn(name string, v, lo, hi float64, loOpen bool) error {
+	if v < lo || v > hi || (loOpen && v == lo) || v != v {
+		bracket := "["
+		if loOpen {
+			bracket = "("
+		}
+		return fmt.Errorf("invalid --%s %g (expected a value in %s%g, %g])", name, v, bracket, lo, hi)
+	}
+	return nil
+}
