@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
 )
@@ -46,12 +47,13 @@ type Manifest struct {
 
 // Hyper records how the model was trained.
 type Hyper struct {
-	Epochs int        `json:"epochs"`
-	Batch  int        `json:"batch"`
-	Adam   graph.Adam `json:"adam"`
-	Seed   uint64     `json:"seed"`
-	Limit  int        `json:"limit,omitempty"` // training images used; 0 = all
-	Data   string     `json:"data"`
+	Epochs  int            `json:"epochs"`
+	Batch   int            `json:"batch"`
+	Adam    graph.Adam     `json:"adam"`
+	Seed    uint64         `json:"seed"`
+	Limit   int            `json:"limit,omitempty"` // training images used; 0 = all
+	Data    string         `json:"data"`
+	Augment augment.Params `json:"augment"` // all zero: trained on undistorted images
 }
 
 // Metrics are the figures of the epoch the checkpoint was taken at.

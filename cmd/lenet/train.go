@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"time"
 
+	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
@@ -15,11 +17,17 @@ import (
 
 // trainConfig holds the train command's flags.
 type trainConfig struct {
-	epochs, batch, limit int
-	adam                 graph.Adam
-	seed                 uint64
-	out, data, dtype     string
+	epochs, batch, limit, workers int
+	adam                          graph.Adam
+	seed                          uint64
+	out, data, dtype              string
+	noAugment                     bool
+	distort                       distortFlags
+	augment                       augment.Params // from distort, zero with --no-augment
 }
+
+// defaultDistort is the distortion train applies unless told otherwise.
+var defaultDistort = augment.Params{Shift: 2, Zoom: 0.1, Rotate: 10}
 
 const trainSummary = `Usage: lenet train [flags]
 
@@ -41,6 +49,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
 	fs.StringVar(&c.dtype, "dtype", "float32", "arithmetic: float32 or float64")
 	fs.IntVar(&c.limit, "limit", 0, "train on the first N training images only, 0 for all (0 to 60000)")
+	fs.BoolVar(&c.noAugment, "no-augment", false, "train on the images as they are, without distortions")
+	c.distort.register(fs, defaultDistort)
+	fs.IntVar(&c.workers, "workers", 0, "goroutines preparing batches, 0 for one per core (0 to 256)")
 	if err := parse(fs, args, stdout, trainSummary); err != nil {
 		return err
 	}
@@ -62,10 +73,18 @@ func (c *trainConfig) validate() error {
 		floatIn("beta1", c.adam.Beta1, 0, 1-1e-12, false),
 		floatIn("beta2", c.adam.Beta2, 0, 1-1e-12, false),
 		floatIn("eps", c.adam.Eps, 0, 1, true),
+		intIn("workers", c.workers, 0, 256),
 	} {
 		if err != nil {
 			return err
 		}
+	}
+	var err error
+	if c.augment, err = c.distort.params(); err != nil {
+		return err
+	}
+	if c.noAugment {
+		c.augment = augment.Params{}
 	}
 	if _, err := parseDtype(c.dtype); err != nil {
 		return err
@@ -112,15 +131,16 @@ func train(ctx context.Context, c trainConfig, stdout io.Writer) error {
 		return err
 	}
 	defer ev.Close()
-	fmt.Fprintf(stdout, "training LeNet-5 (seed) on %d images, batch %d, %s, Adam lr %g, seed %d; checkpoints in %s\n",
-		trainSet.Count, c.batch, c.dtype, c.adam.LR, c.seed, c.out)
+	fmt.Fprintf(stdout, "training LeNet-5 (seed) on %d images, batch %d, %s, Adam lr %g, seed %d, %s; checkpoints in %s\n",
+		trainSet.Count, c.batch, c.dtype, c.adam.LR, c.seed, describe(c.augment), c.out)
 	testX := images(testSet)
 	manifest := checkpoints.Manifest{Arch: graph.SeedArch, Hyper: checkpoints.Hyper{
-		Epochs: c.epochs, Batch: c.batch, Adam: c.adam, Seed: c.seed, Limit: c.limit, Data: dir}}
+		Epochs: c.epochs, Batch: c.batch, Adam: c.adam, Seed: c.seed, Limit: c.limit, Data: dir, Augment: c.augment}}
 	best := -1.0
 	for epoch := 1; epoch <= c.epochs; epoch++ {
 		start := time.Now()
-		m, err := trainEpoch(ctx, tr, trainSet, c.seed, epoch)
+		m, err := trainEpoch(ctx, tr, trainSet, augment.Config{
+			Batch: c.batch, Seed: c.seed, Epoch: epoch, Workers: c.workers, Distort: &c.augment})
 		if err != nil {
 			return fmt.Errorf("%w; the last completed checkpoint is %s", err, filepath.Join(c.out, checkpoints.LatestLink))
 		}
@@ -141,31 +161,43 @@ func train(ctx context.Context, c trainConfig, stdout io.Writer) error {
 	return nil
 }
 
-// trainEpoch takes one pass over s in the order drawn for (seed, epoch), in full
-// batches (the images left over after the last full batch wait for a later epoch's
-// shuffle), and returns the mean cost and accuracy over the batches it trained on.
-func trainEpoch(ctx context.Context, tr *graph.Trainer, s *dataset.Set, seed uint64, epoch int) (checkpoints.Metrics, error) {
+// trainEpoch takes one pass over s in full batches streamed (and distorted) as sc says;
+// the images left over after the last full batch wait for a later epoch's shuffle. It
+// returns the mean cost and accuracy over the batches it trained on.
+func trainEpoch(ctx context.Context, tr *graph.Trainer, s *dataset.Set, sc augment.Config) (checkpoints.Metrics, error) {
 	var m checkpoints.Metrics
-	b := tr.Batch()
-	perm := dataset.Permutation(s.Count, seed, epoch)
-	x, labels := make([]float32, b*dataset.Pixels), make([]byte, 0, b)
-	steps, correct := s.Count/b, 0
-	for i := 0; i < steps; i++ {
-		if err := ctx.Err(); err != nil {
-			return m, fmt.Errorf("interrupted in epoch %d at batch %d of %d", epoch, i, steps)
+	st, err := augment.NewStream(ctx, s, sc)
+	if err != nil {
+		return m, err
+	}
+	defer st.Close()
+	correct := 0
+	for done := 0; ; done++ {
+		b, err := st.Next()
+		if errors.Is(err, io.EOF) {
+			break
 		}
-		idx := perm[i*b : (i+1)*b]
-		dataset.Fill(s, idx, x)
-		labels = dataset.Gather(s, idx, labels)
-		cost, ok, err := tr.Step(x, labels)
 		if err != nil {
-			return m, fmt.Errorf("epoch %d, batch %d: %w", epoch, i, err)
+			return m, fmt.Errorf("interrupted in epoch %d after batch %d of %d: %w", sc.Epoch, done, st.Steps(), err)
 		}
-		m.TrainCost += cost / float64(steps)
+		cost, ok, err := tr.Step(b.X, b.Labels)
+		if err != nil {
+			return m, fmt.Errorf("epoch %d, batch %d: %w", sc.Epoch, b.Index, err)
+		}
+		m.TrainCost += cost / float64(st.Steps())
 		correct += ok
 	}
-	m.TrainAccuracy = float64(correct) / float64(steps*b)
+	m.TrainAccuracy = float64(correct) / float64(st.Steps()*sc.Batch)
 	return m, nil
+}
+
+// describe summarises a distortion for the run's first line.
+func describe(p augment.Params) string {
+	if p.IsZero() {
+		return "no distortions"
+	}
+	return fmt.Sprintf("distortions shift %g px, zoom %g, rotate %g deg, noise %g, elastic %g,%g",
+		p.Shift, p.Zoom, p.Rotate, p.Noise, p.Elastic.Alpha, p.Elastic.Sigma)
 }
 
 // accuracy is the fraction of images in x the network classifies as labels says.
