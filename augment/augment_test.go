@@ -221,3 +221,24 @@ func TestStreamCancelLeavesNoGoroutines(t *testing.T) {
 		t.Fatal("batch larger than the set was accepted")
 	}
 }
+
+// TestBlurIsSeparableGaussian blurs a unit impulse: the result must be the outer product
+// of the kernel with itself, centred on the impulse.
+func TestBlurIsSeparableGaussian(t *testing.T) {
+	k := gaussian(2)
+	r := len(k) / 2
+	f, tmp := make([]float64, side*side), make([]float64, side*side)
+	f[14*side+12] = 1
+	blur(f, tmp, side, k)
+	for y := 0; y < side; y++ {
+		for x := 0; x < side; x++ {
+			want := 0.0
+			if dy, dx := y-14+r, x-12+r; dy >= 0 && dy < len(k) && dx >= 0 && dx < len(k) {
+				want = k[dy] * k[dx]
+			}
+			if math.Abs(f[y*side+x]-want) > 1e-15 {
+				t.Fatalf("blurred impulse at (%d,%d) = %g, want %g", x, y, f[y*side+x], want)
+			}
+		}
+	}
+}

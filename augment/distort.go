@@ -165,19 +165,26 @@ func gaussian(sigma float64) []float64 {
 // zero padding.
 func blur(f, tmp []float64, side int, kernel []float64) {
 	r := len(kernel) / 2
-	pass := func(dst, src []float64, step func(i, k int) (int, bool)) {
-		for i := range dst {
+	for y := 0; y < side; y++ {
+		row, out := f[y*side:(y+1)*side], tmp[y*side:(y+1)*side]
+		for x := range out {
 			var s float64
-			for k, w := range kernel {
-				if j, ok := step(i, k-r); ok {
-					s += w * src[j]
-				}
+			for k := max(0, r-x); k < min(len(kernel), side-x+r); k++ {
+				s += kernel[k] * row[x+k-r]
 			}
-			dst[i] = s
+			out[x] = s
 		}
 	}
-	pass(tmp, f, func(i, o int) (int, bool) { x := i%side + o; return i + o, x >= 0 && x < side })
-	pass(f, tmp, func(i, o int) (int, bool) { y := i/side + o; return i + o*side, y >= 0 && y < side })
+	for y := 0; y < side; y++ {
+		out := f[y*side : (y+1)*side]
+		clear(out)
+		for k := max(0, r-y); k < min(len(kernel), side-y+r); k++ {
+			w, in := kernel[k], tmp[(y+k-r)*side:(y+k-r+1)*side]
+			for x := range out {
+				out[x] += w * in[x]
+			}
+		}
+	}
 }
 
 // DistortAll returns a distorted copy of every image of s, as pixels in [0,1], each drawn
