@@ -4,6 +4,7 @@
 //
 //	lenet train [flags]              train the seed LeNet-5 and save checkpoints
 //	lenet test --checkpoint DIR      accuracy of a saved model on the 10,000 test images
+//	lenet augment --preview FILE.png see the distortions training applies
 //
 // Run `lenet COMMAND --help` for a command's flags.
 package main
@@ -25,6 +26,7 @@ const usage = `lenet trains and runs the LeNet-5 convolutional network on MNIST 
 Usage:
   lenet train [flags]           train the seed LeNet-5, saving a checkpoint every epoch
   lenet test --checkpoint DIR   accuracy of a saved model on the 10,000 test images
+  lenet augment --preview PNG   a grid of training images beside their distortions
 
 Run 'lenet COMMAND --help' for a command's flags.
 `
@@ -43,11 +45,12 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given (expected train or test)")
+		return errors.New("no command given (expected train, test or augment)")
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"train": runTrain,
-		"test":  runTest,
+		"train":   runTrain,
+		"test":    runTest,
+		"augment": runAugment,
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
@@ -56,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		return fmt.Errorf("unknown command %q (expected train or test)", args[0])
+		return fmt.Errorf("unknown command %q (expected train, test or augment)", args[0])
 	}
 	if err := cmd(ctx, args[1:], stdout, stderr); !errors.Is(err, errHelp) {
 		return err

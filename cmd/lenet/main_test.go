@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +66,13 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "--data", t.TempDir(), "--out", t.TempDir()}, "data files not found"},
 		{[]string{"test"}, "--checkpoint DIR is required"},
 		{[]string{"test", "--checkpoint", "/nonexistent"}, "checkpoint /nonexistent"},
+		{[]string{"train", "--rotate", "-5"}, "invalid --rotate -5"},
+		{[]string{"train", "--elastic", "8"}, `invalid argument "8" for "--elastic"`},
+		{[]string{"train", "--elastic", "8,0.1"}, "invalid --elastic 8,0.1 (expected a sigma of at least 0.5"},
+		{[]string{"train", "--workers", "-1"}, "invalid --workers -1 (expected 0 to 256)"},
+		{[]string{"test", "--checkpoint", "x", "--noise", "2"}, "invalid --noise 2"},
+		{[]string{"augment"}, "--preview FILE.png is required"},
+		{[]string{"augment", "--preview", "x.png", "--rows", "0"}, "invalid --rows 0 (expected 1 to 100)"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{nil, "no command given"},
 	}
@@ -76,10 +85,49 @@ func TestFlagErrors(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"train", "test"} {
+	for _, cmd := range []string{"train", "test", "augment"} {
 		out, err := runCmd(cmd, "--help")
 		if err != nil || !strings.Contains(out, "Usage: lenet "+cmd) || !strings.Contains(out, "--data") {
 			t.Errorf("%s --help: %v\n%s", cmd, err, out)
 		}
+	}
+}
+
+func TestAugmentPreview(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.png")
+	out, err := runCmd("augment", "--preview", path, "--rows", "3", "--cols", "4", "--rotate", "30")
+	if err != nil {
+		t.Fatalf("augment: %v\n%s", err, out)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := 28*previewScale + previewGap
+	if b := img.Bounds(); b.Dx() != 5*cell+previewGap || b.Dy() != 3*cell {
+		t.Fatalf("preview is %v, want %dx%d", b, 5*cell+previewGap, 3*cell)
+	}
+	// Column 0 is the original, column 1 a distortion of it: both have ink, and differ.
+	ink := func(col int) (n int, sig []uint32) {
+		for y := 0; y < 28*previewScale; y++ {
+			for x := 0; x < 28*previewScale; x++ {
+				v, _, _, _ := img.At(col*cell+x+min(col, 1)*previewGap, y).RGBA()
+				sig = append(sig, v)
+				if v < 0x8000 {
+					n++
+				}
+			}
+		}
+		return n, sig
+	}
+	n0, s0 := ink(0)
+	n1, s1 := ink(1)
+	if n0 == 0 || n1 == 0 || slices.Equal(s0, s1) {
+		t.Fatalf("original has %d ink pixels, distortion %d, identical %v", n0, n1, slices.Equal(s0, s1))
 	}
 }

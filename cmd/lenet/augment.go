@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/dataset"
+	"github.com/spf13/pflag"
+	"golang.org/x/image/draw"
+)
+
+const augmentSummary = `Usage: lenet augment --preview FILE.png [flags]
+
+Writes a grid of training images: each row starts with an original and goes on with
+distortions of it as train would draw them (same flags, same defaults), so you can see
+what the network is trained on. Digits are drawn dark on light, enlarged 3 times.`
+
+// Preview layout: cells of 28x28 pixels enlarged 3 times, separated by 4-pixel gaps,
+// with a wider gap after each row's original.
+const (
+	previewScale = 3
+	previewGap   = 4
+)
+
+func runAugment(_ context.Context, args []string, stdout, _ io.Writer) error {
+	var out, data string
+	var rows, cols int
+	var seed uint64
+	var distort distortFlags
+	fs := pflag.NewFlagSet("augment", pflag.ContinueOnError)
+	fs.StringVar(&out, "preview", "", "PNG file to write (required)")
+	fs.IntVar(&rows, "rows", 8, "training images shown, one per row (1 to 100)")
+	fs.IntVar(&cols, "cols", 8, "distortions shown per image (1 to 50)")
+	fs.Uint64Var(&seed, "seed", 1, "seeds which images are shown and their distortions")
+	fs.StringVar(&data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
+	distort.register(fs, defaultDistort)
+	if err := parse(fs, args, stdout, augmentSummary); err != nil {
+		return err
+	}
+	if out == "" {
+		return errors.New("augment: --preview FILE.png is required")
+	}
+	if err := errors.Join(intIn("rows", rows, 1, 100), intIn("cols", cols, 1, 50)); err != nil {
+		return err
+	}
+	p, err := distort.params()
+	if err != nil {
+		return err
+	}
+	dir, err := dataDir(data)
+	if err != nil {
+		return err
+	}
+	s, err := dataset.Load(dir, "train")
+	if err != nil {
+		return err
+	}
+	img := previewGrid(s, p, seed, rows, cols)
+	if err := writePNG(out, img); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d training images, each followed by %d distortions (%s)\n", out, rows, cols, describe(p))
+	return nil
+}
+
+// previewGrid draws rows images picked by seed, each followed by cols distortions.
+func previewGrid(s *dataset.Set, p augment.Params, seed uint64, rows, cols int) *image.Gray {
+	cell := dataset.Side*previewScale + previewGap
+	grid := image.NewGray(image.Rect(0, 0, (cols+1)*cell+previewGap, rows*cell))
+	for i := range grid.Pix {
+		grid.Pix[i] = 255
+	}
+	pick := dataset.Permutation(s.Count, seed, 0)[:rows]
+	d := augment.NewDistorter(p, dataset.Side)
+	clean, warped := make([]float32, dataset.Pixels), make([]float32, dataset.Pixels)
+	for r, i := range pick {
+		dataset.Fill(s, []int{i}, clean)
+		paste(grid, clean, 0, r*cell)
+		for c := 1; c <= cols; c++ {
+			d.Apply(warped, clean, augment.Rand(seed, c, i))
+			paste(grid, warped, c*cell+previewGap, r*cell)
+		}
+	}
+	return grid
+}
+
+// paste draws a 28x28 image, dark ink on light, enlarged, with its top left at (x, y).
+func paste(dst *image.Gray, px []float32, x, y int) {
+	small := image.NewGray(image.Rect(0, 0, dataset.Side, dataset.Side))
+	for i, v := range px {
+		small.Pix[i] = uint8(255 - 255*v + 0.5)
+	}
+	r := image.Rect(x, y, x+dataset.Side*previewScale, y+dataset.Side*previewScale)
+	draw.NearestNeighbor.Scale(dst, r, small, small.Bounds(), draw.Src, nil)
+}
+
+// writePNG writes img to path through a temporary file renamed into place.
+func writePNG(path string, img image.Image) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
+}
