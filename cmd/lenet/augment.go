@@ -108,6 +108,10 @@ func writePNG(path string, img image.Image) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer os.Remove(f.Name())
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if err := png.Encode(f, img); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)

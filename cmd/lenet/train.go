@@ -39,7 +39,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c := trainConfig{adam: graph.DefaultAdam}
 	fs := pflag.NewFlagSet("train", pflag.ContinueOnError)
 	fs.IntVar(&c.epochs, "epochs", 20, "passes over the training images (1 to 1000)")
-	fs.IntVar(&c.batch, "batch", 64, "images per training step (1 to 60000)")
+	fs.IntVar(&c.batch, "batch", 32, "images per training step (1 to 60000)")
 	fs.Float64Var(&c.adam.LR, "lr", c.adam.LR, "Adam learning rate (0 < lr <= 1)")
 	fs.Float64Var(&c.adam.Beta1, "beta1", c.adam.Beta1, "Adam decay of the gradient mean (0 <= beta1 < 1)")
 	fs.Float64Var(&c.adam.Beta2, "beta2", c.adam.Beta2, "Adam decay of the squared gradient mean (0 <= beta2 < 1)")

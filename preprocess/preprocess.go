@@ -1,0 +1,164 @@
+// Package preprocess turns any picture of a digit into what MNIST looks like, so the
+// network sees a user's digits as it saw its training data.
+//
+// MNIST's own recipe (LeCun et al.): grey levels with the ink bright on a dark ground, the
+// digit cropped to its bounding box, its longer side scaled to 20 pixels keeping the aspect
+// ratio (anti-aliased), and placed in a 28x28 field so that its centre of mass sits at the
+// field's centre.
+package preprocess
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif" // registered decoders: PNG, JPEG and GIF
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"math"
+
+	"golang.org/x/image/draw"
+)
+
+const (
+	// Side is the output's width and height; Box the longer side of the scaled digit.
+	Side = 28
+	Box  = 20
+	// MaxFileBytes and MaxSide bound what Decode accepts, checked before any pixel is
+	// decoded.
+	MaxFileBytes = 32 << 20
+	MaxSide      = 8192
+	// inkLevel is the ink strength (0 to 1, above the background) that counts as ink
+	// when finding the digit's bounding box.
+	inkLevel = 0.1
+)
+
+// Sentinel errors.
+var (
+	ErrFormat = errors.New("not a PNG, JPEG or GIF image")
+	ErrSize   = errors.New("image too large")
+	ErrBlank  = errors.New("no ink found in the image")
+)
+
+// Decode reads a PNG, JPEG or GIF image, refusing files over MaxFileBytes and images
+// wider or taller than MaxSide pixels before decoding their pixels.
+func Decode(r io.Reader) (image.Image, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%w: over %d MiB", ErrSize, MaxFileBytes>>20)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxSide || cfg.Height > MaxSide {
+		return nil, fmt.Errorf("%w: %dx%d pixels (expected 1 to %d per side)", ErrSize, cfg.Width, cfg.Height, MaxSide)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	return img, nil
+}
+
+// Digit turns img into a 28x28 MNIST-like image: 784 values in [0,1], ink 1, row-major.
+// Either polarity works: the background is whatever dominates the image's border.
+// Transparent pixels count as background.
+func Digit(img image.Image) ([]float32, error) {
+	ink, w, h := inkMap(img)
+	x0, y0, x1, y1, ok := inkBounds(ink, w, h)
+	if !ok {
+		return nil, ErrBlank
+	}
+	// Crop to the ink and scale the longer side to Box pixels, anti-aliased.
+	bw, bh := x1-x0, y1-y0
+	sw, sh := Box, Box
+	if bw > bh {
+		sh = max(1, int(math.Round(float64(Box*bh)/float64(bw))))
+	} else {
+		sw = max(1, int(math.Round(float64(Box*bw)/float64(bh))))
+	}
+	crop := image.NewGray16(image.Rect(0, 0, bw, bh))
+	for y := 0; y < bh; y++ {
+		for x := 0; x < bw; x++ {
+			crop.SetGray16(x, y, color.Gray16{Y: uint16(ink[(y0+y)*w+x0+x]*0xffff + 0.5)})
+		}
+	}
+	small := image.NewGray16(image.Rect(0, 0, sw, sh))
+	draw.CatmullRom.Scale(small, small.Bounds(), crop, crop.Bounds(), draw.Src, nil)
+	// Place it so that its centre of mass lands on the field's centre, to the nearest pixel.
+	var mx, my, m float64
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			v := float64(small.Gray16At(x, y).Y) / 0xffff
+			mx, my, m = mx+v*float64(x), my+v*float64(y), m+v
+		}
+	}
+	if m == 0 {
+		return nil, ErrBlank
+	}
+	const centre = float64(Side-1) / 2
+	ox, oy := int(math.Round(centre-mx/m)), int(math.Round(centre-my/m))
+	out := make([]float32, Side*Side)
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			if tx, ty := x+ox, y+oy; tx >= 0 && ty >= 0 && tx < Side && ty < Side {
+				out[ty*Side+tx] = float32(small.Gray16At(x, y).Y) / 0xffff
+			}
+		}
+	}
+	return out, nil
+}
+
+// inkMap returns each pixel's ink strength in [0,1]: its distance from the background
+// grey level (the border's mean), towards the far end of the grey scale.
+func inkMap(img image.Image) ([]float64, int, int) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	lum := make([]float64, w*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA() // premultiplied by alpha
+			// Composite over white, so transparent pixels read as a light background.
+			grey := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl) + float64(0xffff-a)) / 0xffff
+			lum[y*w+x] = min(1, grey)
+		}
+	}
+	var border float64
+	n := 0
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if x == 0 || y == 0 || x == w-1 || y == h-1 {
+				border += lum[y*w+x]
+				n++
+			}
+		}
+	}
+	bg := border / float64(n)
+	for i, v := range lum {
+		if bg > 0.5 { // light background: dark ink
+			lum[i] = max(0, bg-v) / bg
+		} else {
+			lum[i] = max(0, v-bg) / (1 - bg)
+		}
+	}
+	return lum, w, h
+}
+
+// inkBounds is the smallest rectangle [x0,x1) x [y0,y1) holding every pixel of ink.
+func inkBounds(ink []float64, w, h int) (x0, y0, x1, y1 int, ok bool) {
+	x0, y0 = w, h
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if ink[y*w+x] > inkLevel {
+				x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
+			}
+		}
+	}
+	return x0, y0, x1, y1, x1 > x0
+}
