@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,35 +77,109 @@ type File struct {
 // files go into a temporary folder beside it, which is renamed to dir when complete.
 // m's Format, Version, Dtype and Files are filled in.
 func Save(dir string, p *graph.Params, m Manifest) error {
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("save checkpoint: %w", err)
-	}
-	defer os.RemoveAll(tmp) // nothing left once renamed
-	m.Format, m.Version, m.Dtype, m.Files = Format, Version, p.Dtype.String(), nil
-	for i, spec := range graph.Layout {
-		data, err := EncodeNpy(toArray(p.T[i]))
-		if err != nil {
-			return fmt.Errorf("save %s: %w", spec.Name, err)
-		}
-		name := spec.Name + ".npy"
-		if err := writeSynced(filepath.Join(tmp, name), data); err != nil {
+	return writeFolder(dir, func(tmp string) error {
+		var err error
+		m.Format, m.Version, m.Dtype = Format, Version, p.Dtype.String()
+		if m.Files, err = writeTensors(tmp, p, p.Dtype); err != nil {
 			return err
 		}
-		sum := sha256.Sum256(data)
-		m.Files = append(m.Files, File{Name: name, Tensor: spec.Name, Shape: spec.Shape.Clone(), SHA256: hex.EncodeToString(sum[:])})
+		js, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return fmt.Errorf("save manifest: %w", err)
+		}
+		return writeSynced(filepath.Join(tmp, ManifestName), append(js, '\n'))
+	})
+}
+
+// Export writes p's tensors as .npy files of dtype (float32 or float64) into a new
+// folder dir, named as in graph.Layout, for NumPy code.
+func Export(dir string, p *graph.Params, dtype tensor.Dtype) error {
+	if dtype != tensor.Float32 && dtype != tensor.Float64 {
+		return fmt.Errorf("export: dtype %v (expected float32 or float64)", dtype)
 	}
-	js, err := json.MarshalIndent(m, "", "  ")
+	return writeFolder(dir, func(tmp string) error {
+		_, err := writeTensors(tmp, p, dtype)
+		return err
+	})
+}
+
+// writeFolder creates dir atomically: fill writes into a temporary folder beside it,
+// which is renamed to dir once fill succeeds.
+func writeFolder(dir string, fill func(tmp string) error) error {
+	if _, err := os.Lstat(dir); err == nil {
+		return fmt.Errorf("save %s: %w", dir, fs.ErrExist)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
 	if err != nil {
-		return fmt.Errorf("save manifest: %w", err)
+		return fmt.Errorf("save %s: %w", dir, err)
 	}
-	if err := writeSynced(filepath.Join(tmp, ManifestName), append(js, '\n')); err != nil {
+	defer os.RemoveAll(tmp) // nothing left once renamed
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	if err := fill(tmp); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("save checkpoint: %w", err)
+		return fmt.Errorf("save %s: %w", dir, err)
 	}
 	return syncDir(filepath.Dir(dir))
+}
+
+// writeTensors writes one .npy file per tensor of p, converted to dtype, into dir.
+func writeTensors(dir string, p *graph.Params, dtype tensor.Dtype) ([]File, error) {
+	var files []File
+	for i, spec := range graph.Layout {
+		data, err := EncodeNpy(toArray(p.T[i], dtype))
+		if err != nil {
+			return nil, fmt.Errorf("save %s: %w", spec.Name, err)
+		}
+		name := spec.Name + ".npy"
+		if err := writeSynced(filepath.Join(dir, name), data); err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		files = append(files, File{Name: name, Tensor: spec.Name, Shape: spec.Shape.Clone(), SHA256: hex.EncodeToString(sum[:])})
+	}
+	return files, nil
+}
+
+// LoadNpy reads a folder of .npy files named as in graph.Layout, as Export writes them
+// or NumPy code might: all float32 or all float64, of the Layout's shapes.
+func LoadNpy(dir string) (*graph.Params, error) {
+	arrays := make([]Array, len(graph.Layout))
+	for i, spec := range graph.Layout {
+		path := filepath.Join(dir, spec.Name+".npy")
+		data, err := readBounded(path)
+		if err != nil {
+			return nil, fmt.Errorf("load .npy folder: %w", err)
+		}
+		if arrays[i], err = DecodeNpy(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if !slices.Equal(arrays[i].Shape, []int(spec.Shape)) {
+			return nil, fmt.Errorf("%s: %w: shape %v (expected %v)", path, ErrNpy, arrays[i].Shape, spec.Shape)
+		}
+		if (arrays[i].F32 == nil) != (arrays[0].F32 == nil) {
+			return nil, fmt.Errorf("%s: %w: dtype differs from %s.npy's (expected all float32 or all float64)", path, ErrNpy, graph.Layout[0].Name)
+		}
+	}
+	dtype := tensor.Float64
+	if arrays[0].F32 != nil {
+		dtype = tensor.Float32
+	}
+	p, err := graph.ZeroParams(dtype)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range arrays {
+		if dtype == tensor.Float32 {
+			copy(p.T[i].Data().([]float32), a.F32)
+		} else {
+			copy(p.T[i].Data().([]float64), a.F64)
+		}
+	}
+	return p, nil
 }
 
 // Load reads the checkpoint in dir, checking the format version, architecture, dtype,
@@ -179,13 +254,26 @@ func loadTensor(path, sha string, t *tensor.Dense) error {
 	return nil
 }
 
-func toArray(t *tensor.Dense) Array {
+// toArray returns t's values as an Array of dtype, converting when needed.
+func toArray(t *tensor.Dense, dtype tensor.Dtype) Array {
 	a := Array{Shape: t.Shape().Clone()}
 	switch d := t.Data().(type) {
 	case []float32:
 		a.F32 = d
+		if dtype == tensor.Float64 {
+			a.F32, a.F64 = nil, make([]float64, len(d))
+			for i, v := range d {
+				a.F64[i] = float64(v)
+			}
+		}
 	case []float64:
 		a.F64 = d
+		if dtype == tensor.Float32 {
+			a.F64, a.F32 = nil, make([]float32, len(d))
+			for i, v := range d {
+				a.F32[i] = float32(v)
+			}
+		}
 	}
 	return a
 }

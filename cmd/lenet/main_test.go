@@ -39,9 +39,10 @@ func TestTrainThenTest(t *testing.T) {
 	if err != nil {
 		t.Fatalf("test: %v", err)
 	}
-	if !strings.Contains(out, "test accuracy "+last+"%") || !strings.Contains(out, "first 5000") {
-		t.Fatalf("test printed\n%s\nwant test accuracy %s%%", out, last)
+	if !strings.Contains(out, "MNIST test: accuracy "+last+"%") || !strings.Contains(out, "first 5000") {
+		t.Fatalf("test printed\n%s\nwant accuracy %s%%", out, last)
 	}
+	testReports(t, filepath.Join(dir, "latest"))
 	if _, err := runCmd("train", "--epochs", "1", "--limit", "64", "--out", dir); err == nil || !strings.Contains(err.Error(), "already holds a training run") {
 		t.Fatalf("training into a used run folder: %v", err)
 	}
@@ -65,6 +66,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "--limit", "64", "--out", filepath.Join(notDir, "run")}, "create run folder"},
 		{[]string{"train", "--data", t.TempDir(), "--out", t.TempDir()}, "data files not found"},
 		{[]string{"test"}, "--checkpoint DIR is required"},
+		{[]string{"test", "--checkpoint", "a", "--npy", "b"}, "give --checkpoint or --npy, not both"},
+		{[]string{"test", "--checkpoint", "a", "--split", "valid"}, `invalid --split "valid" (expected test or train)`},
 		{[]string{"test", "--checkpoint", "/nonexistent"}, "checkpoint /nonexistent"},
 		{[]string{"train", "--rotate", "-5"}, "invalid --rotate -5"},
 		{[]string{"train", "--elastic", "8"}, `invalid argument "8" for "--elastic"`},

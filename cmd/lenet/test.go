@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/lenet/lenet/augment"
-	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/spf13/pflag"
@@ -15,78 +16,186 @@ import (
 
 const testSummary = `Usage: lenet test --checkpoint DIR [flags]
 
-Prints a saved model's accuracy on the 10,000 MNIST test images, and on the first
-and the last 5,000 of them (the seed's two halves). DIR is a checkpoint folder, or a
-run folder, whose best checkpoint is used. With any distortion flag it also scores a
-distorted copy of the test set (fixed by --seed), to show how the model copes with
-digits that are not centred and sized like MNIST's.`
+Reports a saved model's accuracy on the 10,000 MNIST test images (or --split train, or
+your own labelled images with --images DIR): overall, on the first and the last 5,000
+(the seed's two halves), per digit, and as a 10x10 confusion matrix. DIR is a checkpoint
+folder, or a run folder, whose best checkpoint is used; --npy DIR evaluates .npy weights
+as 'lenet export' writes them (or NumPy code does) instead.
+
+--images DIR reads every PNG, JPEG and GIF file in DIR whose name starts with its label
+digit followed by a non-digit, e.g. 7.png, 7-mine.png, 3_2026-11-24.jpg; each picture is
+preprocessed like 'lenet predict' does it.
+
+With any distortion flag, test also scores a copy of the images distorted with those
+strengths (fixed by --seed): digits that are not centred and sized like MNIST's.`
+
+// testConfig holds the test command's flags.
+type testConfig struct {
+	model   modelFlags
+	data    string
+	split   string
+	images  string
+	asJSON  bool
+	seed    uint64
+	distort distortFlags
+}
 
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var ckpt, data string
-	var seed uint64
-	var distort distortFlags
+	var c testConfig
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-	fs.StringVar(&ckpt, "checkpoint", "", "checkpoint folder, or a run folder (its best checkpoint) (required)")
-	fs.StringVar(&data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
-	distort.register(fs, augment.Params{})
-	fs.Uint64Var(&seed, "seed", 1, "seeds the distorted copy of the test set")
+	c.model.register(fs)
+	fs.StringVar(&c.split, "split", "test", "MNIST split to score: test or train")
+	fs.StringVar(&c.images, "images", "", "score the labelled image files in this folder instead of MNIST")
+	fs.StringVar(&c.data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
+	fs.BoolVar(&c.asJSON, "json", false, "print the report as JSON")
+	c.distort.register(fs, augment.Params{})
+	fs.Uint64Var(&c.seed, "seed", 1, "seeds the distorted copy")
 	if err := parse(fs, args, stdout, testSummary); err != nil {
 		return err
 	}
-	dp, err := distort.params()
+	dp, err := c.distort.params()
 	if err != nil {
 		return err
 	}
-	if ckpt == "" {
-		return errors.New("test: --checkpoint DIR is required")
+	if c.split != "test" && c.split != "train" {
+		return fmt.Errorf("invalid --split %q (expected test or train)", c.split)
 	}
-	dir, err := checkpoints.Resolve(ckpt)
+	m, err := c.model.load()
 	if err != nil {
 		return err
 	}
-	p, m, err := checkpoints.Load(dir)
+	set, source, err := c.inputs()
 	if err != nil {
 		return err
 	}
-	ddir, err := dataDir(data)
-	if err != nil {
-		return err
-	}
-	testSet, err := dataset.Load(ddir, "test")
-	if err != nil {
-		return err
-	}
-	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	ev, err := graph.NewEvaluator(m.params, graph.DefaultEvalBatch)
 	if err != nil {
 		return err
 	}
 	defer ev.Close()
-	pred, err := ev.Predict(images(testSet))
+	pred, err := ev.Predict(images(set))
 	if err != nil {
 		return err
 	}
-	half := testSet.Count / 2
-	fmt.Fprintf(stdout, "checkpoint %s: epoch %d, %s, batch %d, seed %d\n", dir, m.Epoch, m.Dtype, m.Hyper.Batch, m.Hyper.Seed)
-	fmt.Fprintf(stdout, "test accuracy %s\n", score(pred, testSet.Labels, 0, testSet.Count))
-	fmt.Fprintf(stdout, "  first %d: %s\n", half, score(pred, testSet.Labels, 0, half))
-	fmt.Fprintf(stdout, "  last %d:  %s\n", testSet.Count-half, score(pred, testSet.Labels, half, testSet.Count))
-	if dp.IsZero() {
-		return nil
+	r := newReport(m.name, source, pred, set.Labels, c.images == "")
+	if !dp.IsZero() {
+		if pred, err = ev.Predict(augment.DistortAll(set, dp, c.seed)); err != nil {
+			return err
+		}
+		d := tally(pred, set.Labels, 0, set.Count)
+		d.Name = fmt.Sprintf("distorted copy (%s, seed %d)", describe(dp), c.seed)
+		r.Distorted = &d
 	}
-	if pred, err = ev.Predict(augment.DistortAll(testSet, dp, seed)); err != nil {
-		return err
+	if c.asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
 	}
-	fmt.Fprintf(stdout, "distorted copy (%s, seed %d): %s\n", describe(dp), seed, score(pred, testSet.Labels, 0, testSet.Count))
+	r.print(stdout)
 	return nil
 }
 
-// score formats the accuracy of pred on records [lo, hi).
-func score(pred []int, labels []byte, lo, hi int) string {
-	right := 0
+// inputs loads the images to score: a folder of labelled files, or an MNIST split.
+func (c *testConfig) inputs() (*dataset.Set, string, error) {
+	if c.images != "" {
+		s, err := labelledImages(c.images)
+		return s, "images in " + c.images, err
+	}
+	dir, err := dataDir(c.data)
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := dataset.Load(dir, c.split)
+	return s, "MNIST " + c.split, err
+}
+
+// score is a count of right answers.
+type score struct {
+	Name     string  `json:"name"`
+	Correct  int     `json:"correct"`
+	Total    int     `json:"total"`
+	Accuracy float64 `json:"accuracy"`
+}
+
+func (s score) String() string {
+	return fmt.Sprintf("%.2f%% (%d/%d)", 100*s.Accuracy, s.Correct, s.Total)
+}
+
+// tally scores pred against labels over records [lo, hi).
+func tally(pred []int, labels []byte, lo, hi int) score {
+	s := score{Total: hi - lo}
 	for i := lo; i < hi; i++ {
 		if pred[i] == int(labels[i]) {
-			right++
+			s.Correct++
 		}
 	}
-	return fmt.Sprintf("%.2f%% (%d/%d)", 100*float64(right)/float64(hi-lo), right, hi-lo)
+	if s.Total > 0 {
+		s.Accuracy = float64(s.Correct) / float64(s.Total)
+	}
+	return s
 }
+
+// report is what test prints.
+type report struct {
+	Model     string                            `json:"model"`
+	Source    string                            `json:"source"`
+	Overall   score                             `json:"overall"`
+	Halves    []score                           `json:"halves,omitempty"`
+	PerDigit  []score                           `json:"per_digit"`
+	Confusion [graph.Classes][graph.Classes]int `json:"confusion"` // [true label][guess]
+	Distorted *score                            `json:"distorted,omitempty"`
+}
+
+func newReport(model, source string, pred []int, labels []byte, halves bool) report {
+	r := report{Model: model, Source: source, Overall: tally(pred, labels, 0, len(labels))}
+	r.Overall.Name = "all"
+	if halves {
+		h := len(labels) / 2
+		first, last := tally(pred, labels, 0, h), tally(pred, labels, h, len(labels))
+		first.Name, last.Name = fmt.Sprintf("first %d", h), fmt.Sprintf("last %d", len(labels)-h)
+		r.Halves = []score{first, last}
+	}
+	for i, p := range pred {
+		r.Confusion[labels[i]][p]++
+	}
+	for d := range graph.Classes {
+		s := score{Name: fmt.Sprint(d), Correct: r.Confusion[d][d]}
+		for _, n := range r.Confusion[d] {
+			s.Total += n
+		}
+		if s.Total > 0 {
+			s.Accuracy = float64(s.Correct) / float64(s.Total)
+		}
+		r.PerDigit = append(r.PerDigit, s)
+	}
+	return r
+}
+
+func (r report) print(w io.Writer) {
+	fmt.Fprintf(w, "model %s\n%s: accuracy %s\n", r.Model, r.Source, r.Overall)
+	for _, h := range r.Halves {
+		fmt.Fprintf(w, "  %-10s %s\n", h.Name+":", h)
+	}
+	fmt.Fprintln(w, "per digit:")
+	for _, d := range r.PerDigit {
+		fmt.Fprintf(w, "  %s: %s\n", d.Name, d)
+	}
+	fmt.Fprintln(w, "confusion matrix (rows: true digit, columns: guess):")
+	var head strings.Builder
+	for d := range graph.Classes {
+		fmt.Fprintf(&head, "%6d", d)
+	}
+	fmt.Fprintf(w, "     %s\n", head.String())
+	for t, row := range r.Confusion {
+		fmt.Fprintf(w, "  %d: ", t)
+		for _, n := range row {
+			fmt.Fprintf(w, "%6d", n)
+		}
+		fmt.Fprintln(w)
+	}
+	if r.Distorted != nil {
+		fmt.Fprintf(w, "%s: %s\n", r.Distorted.Name, r.Distorted)
+	}
+}
+
+var errNoImages = errors.New("no labelled images")

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lenet/lenet/dataset"
+)
+
+// testReports checks test's JSON report against the data it scored, and --images on
+// MNIST test digits written out as PNG files.
+func testReports(t *testing.T, ckpt string) {
+	t.Helper()
+	out, err := runCmd("test", "--checkpoint", ckpt, "--json")
+	if err != nil {
+		t.Fatalf("test --json: %v", err)
+	}
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("test --json printed invalid JSON: %v\n%s", err, out)
+	}
+	dir, _ := dataset.DefaultDir()
+	set, err := dataset.Load(dir, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts [10]int
+	for _, l := range set.Labels {
+		counts[l]++
+	}
+	diag := 0
+	for d, row := range r.Confusion {
+		sum := 0
+		for _, n := range row {
+			sum += n
+		}
+		if sum != counts[d] || r.PerDigit[d].Total != counts[d] {
+			t.Errorf("digit %d: confusion row sums to %d, per-digit total %d, the test set has %d", d, sum, r.PerDigit[d].Total, counts[d])
+		}
+		diag += row[d]
+	}
+	if diag != r.Overall.Correct || len(r.Halves) != 2 || r.Halves[0].Correct+r.Halves[1].Correct != r.Overall.Correct {
+		t.Errorf("diagonal %d, overall %d, halves %+v disagree", diag, r.Overall.Correct, r.Halves)
+	}
+
+	// The first 40 test digits as PNG files named by label: preprocessing them
+	// recentres MNIST digits that are already centred, so most stay right.
+	imgDir := t.TempDir()
+	for i := 0; i < 40; i++ {
+		img := image.NewGray(image.Rect(0, 0, 28, 28))
+		copy(img.Pix, set.Pixels[i*784:(i+1)*784])
+		f, err := os.Create(filepath.Join(imgDir, string(rune('0'+set.Labels[i]))+"-"+string(rune('a'+i%26))+string(rune('a'+i/26))+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		png.Encode(f, img)
+		f.Close()
+	}
+	out, err = runCmd("test", "--checkpoint", ckpt, "--images", imgDir, "--json")
+	if err != nil {
+		t.Fatalf("test --images: %v", err)
+	}
+	r = report{}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Overall.Total != 40 || r.Overall.Accuracy < 0.6 || r.Halves != nil {
+		t.Errorf("--images: %+v, want 40 images, mostly right, no halves", r.Overall)
+	}
+	os.WriteFile(filepath.Join(imgDir, "mine.png"), nil, 0o644)
+	if _, err := runCmd("test", "--checkpoint", ckpt, "--images", imgDir); err == nil || !strings.Contains(err.Error(), "mine.png: cannot tell its label") {
+		t.Errorf("unlabelled file: %v", err)
+	}
+}
