@@ -5,6 +5,7 @@
 //	lenet train [flags]              train the seed LeNet-5 and save checkpoints
 //	lenet test --checkpoint DIR      accuracy of a saved model on the 10,000 test images
 //	lenet augment --preview FILE.png see the distortions training applies
+//	lenet export --checkpoint DIR --out DIR   weights as NumPy .npy files
 //
 // Run `lenet COMMAND --help` for a command's flags.
 package main
@@ -27,6 +28,8 @@ Usage:
   lenet train [flags]           train the seed LeNet-5, saving a checkpoint every epoch
   lenet test --checkpoint DIR   accuracy of a saved model on the 10,000 test images
   lenet augment --preview PNG   a grid of training images beside their distortions
+  lenet export --checkpoint DIR --out DIR
+                                the weights as NumPy .npy files
 
 Run 'lenet COMMAND --help' for a command's flags.
 `
@@ -45,12 +48,13 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given (expected train, test or augment)")
+		return errors.New("no command given (expected train, test, augment or export)")
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"train":   runTrain,
 		"test":    runTest,
 		"augment": runAugment,
+		"export":  runExport,
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
@@ -59,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		return fmt.Errorf("unknown command %q (expected train, test or augment)", args[0])
+		return fmt.Errorf("unknown command %q (expected train, test, augment or export)", args[0])
 	}
 	if err := cmd(ctx, args[1:], stdout, stderr); !errors.Is(err, errHelp) {
 		return err

@@ -43,6 +43,7 @@ func TestTrainThenTest(t *testing.T) {
 		t.Fatalf("test printed\n%s\nwant accuracy %s%%", out, last)
 	}
 	testReports(t, filepath.Join(dir, "latest"))
+	testExport(t, filepath.Join(dir, "latest"))
 	if _, err := runCmd("train", "--epochs", "1", "--limit", "64", "--out", dir); err == nil || !strings.Contains(err.Error(), "already holds a training run") {
 		t.Fatalf("training into a used run folder: %v", err)
 	}

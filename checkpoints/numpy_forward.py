@@ -1,0 +1,89 @@
+"""Classify MNIST test images with LeNet-5 weights exported by `lenet export`, in plain NumPy.
+
+    python3 checkpoints/numpy_forward.py WEIGHTS_DIR MNIST_DIR [--count N] [--predictions FILE]
+
+WEIGHTS_DIR holds the ten .npy files (float32 or float64) that `lenet export` writes; their
+shapes and meaning are in README.md. MNIST_DIR holds t10k-images-idx3-ubyte(.gz) and
+t10k-labels-idx1-ubyte(.gz). Prints the accuracy on the first N test images; --predictions
+writes one guessed digit per line.
+"""
+import argparse
+import gzip
+import os
+
+import numpy as np
+
+# LeCun et al. 1998, Table I: the S2 maps each C3 map reads (the same table lenet uses).
+C3_TABLE = [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 0], [5, 0, 1],
+            [0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [3, 4, 5, 0], [4, 5, 0, 1], [5, 0, 1, 2],
+            [0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5], [0, 1, 2, 3, 4, 5]]
+NAMES = ["c1_kernels", "c1_biases", "c3_kernels", "c3_biases", "f5_weights", "f5_biases",
+         "f6_weights", "f6_biases", "f7_weights", "f7_biases"]
+
+
+def read_idx(path):
+    """An IDX ubyte file, gzip-compressed or raw, as a NumPy array of its dimensions."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    ndim = data[3]
+    dims = np.frombuffer(data, ">u4", ndim, 4)
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def find(folder, name):
+    for p in (os.path.join(folder, name + ".gz"), os.path.join(folder, name)):
+        if os.path.exists(p):
+            return p
+    raise FileNotFoundError(f"neither {name}.gz nor {name} in {folder}")
+
+
+def conv(x, k, b):
+    """Valid 5x5 cross-correlation: x (B, C, H, W), k (O, C, 5, 5) -> (B, O, H-4, W-4)."""
+    windows = np.lib.stride_tricks.sliding_window_view(x, k.shape[2:], axis=(2, 3))
+    return np.einsum("bchwij,ocij->bohw", windows, k) + b[None, :, None, None]
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def pool(x):
+    """2x2 average pooling of (B, C, H, W)."""
+    b, c, h, w = x.shape
+    return x.reshape(b, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5))
+
+
+def forward(w, x):
+    """Images (B, 1, 28, 28) in [0, 1] -> logits (B, 10)."""
+    mask = np.zeros((16, 6, 1, 1), x.dtype)
+    for out, ins in enumerate(C3_TABLE):
+        mask[out, ins] = 1
+    h = pool(sigmoid(conv(x, w["c1_kernels"], w["c1_biases"])))             # (B, 6, 12, 12)
+    h = pool(sigmoid(conv(h, w["c3_kernels"] * mask, w["c3_biases"])))      # (B, 16, 4, 4)
+    h = sigmoid(h.reshape(len(h), -1) @ w["f5_weights"] + w["f5_biases"])   # (B, 120)
+    h = sigmoid(h @ w["f6_weights"] + w["f6_biases"])                       # (B, 84)
+    return h @ w["f7_weights"] + w["f7_biases"]                             # (B, 10)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("weights")
+    p.add_argument("mnist")
+    p.add_argument("--count", type=int, default=10000)
+    p.add_argument("--predictions")
+    args = p.parse_args()
+    w = {n: np.load(os.path.join(args.weights, n + ".npy")) for n in NAMES}
+    dtype = w["c1_kernels"].dtype
+    images = read_idx(find(args.mnist, "t10k-images-idx3-ubyte"))[: args.count]
+    labels = read_idx(find(args.mnist, "t10k-labels-idx1-ubyte"))[: args.count]
+    x = (images.astype(dtype) / 255)[:, None]
+    guesses = np.concatenate([forward(w, x[i:i + 500]).argmax(1) for i in range(0, len(x), 500)])
+    if args.predictions:
+        np.savetxt(args.predictions, guesses, fmt="%d")
+    print(f"{dtype} weights from {args.weights}: accuracy {100 * np.mean(guesses == labels):.2f}% on {len(labels)} test images")
+
+
+if __name__ == "__main__":
+    main()
