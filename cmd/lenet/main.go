@@ -4,6 +4,8 @@
 //
 //	lenet train [flags]              train the seed LeNet-5 and save checkpoints
 //	lenet test --checkpoint DIR      accuracy of a saved model on the 10,000 test images
+//	lenet view --checkpoint DIR      test images in the terminal with the network's guess
+//	lenet predict --checkpoint DIR FILE...  classify your own pictures of digits
 //	lenet augment --preview FILE.png see the distortions training applies
 //	lenet export --checkpoint DIR --out DIR   weights as NumPy .npy files
 //
@@ -27,6 +29,9 @@ const usage = `lenet trains and runs the LeNet-5 convolutional network on MNIST 
 Usage:
   lenet train [flags]           train the seed LeNet-5, saving a checkpoint every epoch
   lenet test --checkpoint DIR   accuracy of a saved model on the 10,000 test images
+  lenet view --checkpoint DIR   test images in the terminal with the guess, or mistakes (--wrong, --png)
+  lenet predict --checkpoint DIR FILE...
+                                classify your own PNG, JPEG or GIF pictures of digits
   lenet augment --preview PNG   a grid of training images beside their distortions
   lenet export --checkpoint DIR --out DIR
                                 the weights as NumPy .npy files
@@ -48,13 +53,15 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given (expected train, test, augment or export)")
+		return errors.New("no command given (expected train, test, view, predict, augment or export)")
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"train":   runTrain,
 		"test":    runTest,
 		"augment": runAugment,
 		"export":  runExport,
+		"view":    runView,
+		"predict": runPredict,
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
@@ -63,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		return fmt.Errorf("unknown command %q (expected train, test, augment or export)", args[0])
+		return fmt.Errorf("unknown command %q (expected train, test, view, predict, augment or export)", args[0])
 	}
 	if err := cmd(ctx, args[1:], stdout, stderr); !errors.Is(err, errHelp) {
 		return err
@@ -71,8 +78,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// parse parses args into fs; it reports --help as errHelp after printing the usage.
+// parse parses args, which must all be flags, into fs; it reports --help as errHelp
+// after printing the usage.
 func parse(fs *pflag.FlagSet, args []string, stdout io.Writer, summary string) error {
+	if err := parseArgs(fs, args, stdout, summary); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (see 'lenet %s --help')", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return nil
+}
+
+// parseArgs is parse for commands that also take positional arguments (fs.Args()).
+func parseArgs(fs *pflag.FlagSet, args []string, stdout io.Writer, summary string) error {
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	if err := fs.Parse(args); err != nil {
@@ -81,9 +100,6 @@ func parse(fs *pflag.FlagSet, args []string, stdout io.Writer, summary string) e
 			return errHelp
 		}
 		return fmt.Errorf("%s: %w (see 'lenet %s --help')", fs.Name(), err, fs.Name())
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q (see 'lenet %s --help')", fs.Name(), fs.Arg(0), fs.Name())
 	}
 	return nil
 }

@@ -44,6 +44,7 @@ func TestTrainThenTest(t *testing.T) {
 	}
 	testReports(t, filepath.Join(dir, "latest"))
 	testExport(t, filepath.Join(dir, "latest"))
+	testViewPredict(t, filepath.Join(dir, "latest"))
 	if _, err := runCmd("train", "--epochs", "1", "--limit", "64", "--out", dir); err == nil || !strings.Contains(err.Error(), "already holds a training run") {
 		t.Fatalf("training into a used run folder: %v", err)
 	}
@@ -77,6 +78,9 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"test", "--checkpoint", "x", "--noise", "2"}, "invalid --noise 2"},
 		{[]string{"augment"}, "--preview FILE.png is required"},
 		{[]string{"augment", "--preview", "x.png", "--rows", "0"}, "invalid --rows 0 (expected 1 to 100)"},
+		{[]string{"view", "--checkpoint", "x", "--count", "0"}, "invalid --count 0 (expected 1 to 10000)"},
+		{[]string{"predict", "--checkpoint", "x"}, "predict: no image files given"},
+		{[]string{"export", "--out", "x"}, "--checkpoint DIR and --out DIR are required"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{nil, "no command given"},
 	}
@@ -89,9 +93,9 @@ func TestFlagErrors(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"train", "test", "augment"} {
+	for _, cmd := range []string{"train", "test", "augment", "view", "predict", "export"} {
 		out, err := runCmd(cmd, "--help")
-		if err != nil || !strings.Contains(out, "Usage: lenet "+cmd) || !strings.Contains(out, "--data") {
+		if err != nil || !strings.Contains(out, "Usage: lenet "+cmd) || !strings.Contains(out, "Flags:\n") {
 			t.Errorf("%s --help: %v\n%s", cmd, err, out)
 		}
 	}

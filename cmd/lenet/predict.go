@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/lenet/lenet/graph"
+	"github.com/spf13/pflag"
+)
+
+const predictSummary = `Usage: lenet predict --checkpoint DIR [--show] FILE...
+
+Classifies PNG, JPEG or GIF pictures of single digits, of any size and either polarity
+(dark on light or light on dark). Each is turned into what MNIST looks like first: grey
+levels, ink bright on dark, cropped to the ink, the longer side scaled to 20 pixels,
+placed in 28x28 with its centre of mass at the centre. Prints the guess and the
+probabilities; --show also draws the 28x28 image the network saw.`
+
+func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
+	var m modelFlags
+	var show bool
+	fs := pflag.NewFlagSet("predict", pflag.ContinueOnError)
+	m.register(fs)
+	fs.BoolVar(&show, "show", false, "draw the preprocessed 28x28 image in the terminal")
+	if err := parseArgs(fs, args, stdout, predictSummary); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return errors.New("predict: no image files given (see 'lenet predict --help')")
+	}
+	mod, err := m.load()
+	if err != nil {
+		return err
+	}
+	ev, err := graph.NewEvaluator(mod.params, 1)
+	if err != nil {
+		return err
+	}
+	defer ev.Close()
+	for _, f := range files {
+		px, err := readDigit(f)
+		if err != nil {
+			return err
+		}
+		probs, err := ev.Probabilities(px)
+		if err != nil {
+			return err
+		}
+		all := make([]string, len(probs))
+		for c, p := range probs {
+			all[c] = fmt.Sprintf("%d:%.3f", c, p)
+		}
+		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, describeGuess(probs), strings.Join(all, " "))
+		if show {
+			fmt.Fprint(stdout, renderDigit(px))
+		}
+	}
+	return nil
+}

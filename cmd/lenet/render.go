@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"sort"
+	"strings"
+
+	"github.com/lenet/lenet/dataset"
+	"golang.org/x/image/draw"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+)
+
+// renderDigit draws 28x28 pixels in [0,1] as 14 lines of 28 characters, each character
+// two pixels stacked (terminal cells are about twice as tall as wide): '█' both inked,
+// '▀' or '▄' one, '░' faint ink, ' ' none. Framed, it is 30 columns wide.
+func renderDigit(px []float32) string {
+	const ink, faint = 0.5, 0.2
+	var b strings.Builder
+	b.WriteString("┌" + strings.Repeat("─", dataset.Side) + "┐\n")
+	for y := 0; y < dataset.Side; y += 2 {
+		b.WriteString("│")
+		for x := 0; x < dataset.Side; x++ {
+			top, bottom := px[y*dataset.Side+x], px[(y+1)*dataset.Side+x]
+			switch {
+			case top >= ink && bottom >= ink:
+				b.WriteString("█")
+			case top >= ink:
+				b.WriteString("▀")
+			case bottom >= ink:
+				b.WriteString("▄")
+			case max(top, bottom) >= faint:
+				b.WriteString("░")
+			default:
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString("│\n")
+	}
+	b.WriteString("└" + strings.Repeat("─", dataset.Side) + "┘\n")
+	return b.String()
+}
+
+// topK returns the k most probable classes of probs, most probable first.
+func topK(probs []float64, k int) []int {
+	idx := make([]int, len(probs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return probs[idx[a]] > probs[idx[b]] })
+	return idx[:k]
+}
+
+// describeGuess is "guess 7 (99.82%); top 3: 7 99.82%, 9 0.10%, 3 0.05%".
+func describeGuess(probs []float64) string {
+	top := topK(probs, 3)
+	parts := make([]string, len(top))
+	for i, c := range top {
+		parts[i] = fmt.Sprintf("%d %.2f%%", c, 100*probs[c])
+	}
+	return fmt.Sprintf("guess %d (%.2f%%); top 3: %s", top[0], 100*probs[top[0]], strings.Join(parts, ", "))
+}
+
+// Montage layout for --png: each digit enlarged 3 times in a cell with a caption below.
+const (
+	montageCols    = 10
+	montageScale   = 3
+	montageCellW   = 112
+	montageCellH   = dataset.Side*montageScale + 20
+	montageCaption = 13 // basicfont's line height
+)
+
+// montage draws digits dark on light, captioned, montageCols to a row.
+func montage(digits [][]float32, captions []string) *image.Gray {
+	rows := (len(digits) + montageCols - 1) / montageCols
+	img := image.NewGray(image.Rect(0, 0, montageCols*montageCellW, max(1, rows)*montageCellH))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: basicfont.Face7x13}
+	for i, px := range digits {
+		x, y := (i%montageCols)*montageCellW, (i/montageCols)*montageCellH
+		small := image.NewGray(image.Rect(0, 0, dataset.Side, dataset.Side))
+		for j, v := range px {
+			small.Pix[j] = uint8(255 - 255*v + 0.5)
+		}
+		left := x + (montageCellW-dataset.Side*montageScale)/2
+		draw.NearestNeighbor.Scale(img, image.Rect(left, y+2, left+dataset.Side*montageScale, y+2+dataset.Side*montageScale), small, small.Bounds(), draw.Src, nil)
+		d.Dot = fixed.P(x+(montageCellW-7*len(captions[i]))/2, y+dataset.Side*montageScale+2+montageCaption)
+		d.DrawString(captions[i])
+	}
+	return img
+}

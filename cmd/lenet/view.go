@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
+	"github.com/spf13/pflag"
+)
+
+const viewSummary = `Usage: lenet view --checkpoint DIR [--index N | --wrong] [--png FILE]
+
+Shows MNIST test images with the network's guess (the seed's viewtest): --index N draws
+test image N in the terminal with its label, the guess and the top 3 probabilities;
+--wrong walks through the misclassified images from --index on, --count at a time;
+--png FILE writes a montage of mistakes, each captioned "label -> guess (p)".`
+
+func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
+	var m modelFlags
+	var index, count int
+	var wrong bool
+	var pngPath, data string
+	fs := pflag.NewFlagSet("view", pflag.ContinueOnError)
+	m.register(fs)
+	fs.IntVar(&index, "index", 0, "test image to show, or where --wrong starts (0 to 9999)")
+	fs.BoolVar(&wrong, "wrong", false, "show misclassified images only")
+	fs.IntVar(&count, "count", 10, "how many misclassified images --wrong shows, or --png draws (1 to 10000)")
+	fs.StringVar(&pngPath, "png", "", "write a montage of misclassified images to this PNG file")
+	fs.StringVar(&data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
+	if err := parse(fs, args, stdout, viewSummary); err != nil {
+		return err
+	}
+	if err := intIn("count", count, 1, 10000); err != nil {
+		return err
+	}
+	mod, err := m.load()
+	if err != nil {
+		return err
+	}
+	dir, err := dataDir(data)
+	if err != nil {
+		return err
+	}
+	set, err := dataset.Load(dir, "test")
+	if err != nil {
+		return err
+	}
+	if err := intIn("index", index, 0, set.Count-1); err != nil {
+		return err
+	}
+	ev, err := graph.NewEvaluator(mod.params, graph.DefaultEvalBatch)
+	if err != nil {
+		return err
+	}
+	defer ev.Close()
+	x := images(set)
+	if !wrong && pngPath == "" {
+		probs, err := ev.Probabilities(x[index*dataset.Pixels : (index+1)*dataset.Pixels])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", index, set.Labels[index], describeGuess(probs), renderDigit(x[index*dataset.Pixels:(index+1)*dataset.Pixels]))
+		return nil
+	}
+	probs, err := ev.Probabilities(x)
+	if err != nil {
+		return err
+	}
+	var digits [][]float32
+	var captions []string
+	pred := graph.Argmax(probs)
+	for i := index; i < set.Count && len(digits) < count; i++ {
+		if pred[i] == int(set.Labels[i]) {
+			continue
+		}
+		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*graph.Classes:(i+1)*graph.Classes]
+		digits = append(digits, px)
+		captions = append(captions, fmt.Sprintf("%d -> %d (%.2f)", set.Labels[i], pred[i], p[pred[i]]))
+		if wrong {
+			fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", i, set.Labels[i], describeGuess(p), renderDigit(px))
+		}
+	}
+	if pngPath == "" {
+		return nil
+	}
+	if err := writePNG(pngPath, montage(digits, captions)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d misclassified test images from image %d on\n", pngPath, len(digits), index)
+	return nil
+}
