@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 )
@@ -18,17 +20,31 @@ type Adam struct {
 // DefaultAdam is the paper's setting.
 var DefaultAdam = Adam{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
 
+// ErrDiverged reports a cost that is not a finite number.
+var ErrDiverged = errors.New("training diverged")
+
 // Trainer runs training steps of a fixed batch size on Params.
 type Trainer struct {
 	n      *net
 	vm     G.VM
-	solver *G.AdamSolver
+	solver G.Solver
 	grads  []G.ValueGrad
+	Adam   *AdamSolver // the solver, for its state and learning rate
 }
 
 // NewTrainer builds the training graph with its symbolic gradients, a tape machine and
-// gorgonia's Adam solver over p.
+// an Adam solver over p.
 func NewTrainer(p *Params, batch int, opt Adam) (*Trainer, error) {
+	a := NewAdamSolver(opt)
+	t, err := newTrainer(p, batch, a)
+	if err != nil {
+		return nil, err
+	}
+	t.Adam = a
+	return t, nil
+}
+
+func newTrainer(p *Params, batch int, solver G.Solver) (*Trainer, error) {
 	n, err := build(p, batch, true)
 	if err != nil {
 		return nil, err
@@ -36,7 +52,7 @@ func NewTrainer(p *Params, batch int, opt Adam) (*Trainer, error) {
 	return &Trainer{
 		n:      n,
 		vm:     G.NewTapeMachine(n.g, G.BindDualValues(n.learn...)),
-		solver: G.NewAdamSolver(G.WithLearnRate(opt.LR), G.WithBeta1(opt.Beta1), G.WithBeta2(opt.Beta2), G.WithEps(opt.Eps)),
+		solver: solver,
 		grads:  G.NodesToValueGrads(n.learn),
 	}, nil
 }
@@ -46,7 +62,8 @@ func (t *Trainer) Batch() int { return t.n.batch }
 
 // Step trains on one batch: x holds Batch() images of 784 pixels in [0,1], labels their
 // classes. It returns the batch's mean cost and how many images the network got right
-// before the update.
+// before the update. A cost that is not finite returns ErrDiverged and leaves the
+// weights as they were.
 func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, err error) {
 	if err := t.n.load(x, labels); err != nil {
 		return 0, 0, err
@@ -56,6 +73,9 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 		return 0, 0, fmt.Errorf("training step: %w", err)
 	}
 	cost = toFloat64(t.n.cost.Value().Data())
+	if math.IsNaN(cost) || math.IsInf(cost, 0) {
+		return cost, 0, fmt.Errorf("%w: cost %g", ErrDiverged, cost)
+	}
 	correct = countCorrect(t.n.logits.Value().Data(), labels)
 	if err := t.solver.Step(t.grads); err != nil {
 		return 0, 0, fmt.Errorf("adam step: %w", err)
