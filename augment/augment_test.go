@@ -185,6 +185,10 @@ func TestStreamDeterministicAcrossWorkers(t *testing.T) {
 	if slices.Equal(one[0].Labels, other[0].Labels) && slices.Equal(one[0].X, other[0].X) {
 		t.Fatal("epochs 2 and 3 gave the same first batch")
 	}
+	late := collect(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: 2, Start: 7, Distort: p})
+	if len(late) != 3 || late[0].Index != 7 || !slices.Equal(late[0].X, one[7].X) {
+		t.Fatalf("starting at batch 7 gave %d batches, the first not batch 7 of the full epoch", len(late))
+	}
 	plain := collect(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: 3})
 	if !slices.Equal(plain[0].Labels, one[0].Labels) || slices.Equal(plain[0].X, one[0].X) {
 		t.Fatal("undistorted stream should hold the same images, undistorted")

@@ -15,6 +15,7 @@ type Config struct {
 	Batch    int     // images per batch; the images left after the last full batch are skipped
 	Seed     uint64  // with Epoch, fixes the shuffle and every distortion
 	Epoch    int     // epoch number, from 1
+	Start    int     // first batch to deliver: batches before it are skipped (to resume)
 	Workers  int     // goroutines distorting images; 0 means one per core
 	Prefetch int     // batches kept ready ahead of the consumer; 0 means 2 per worker
 	Distort  *Params // nil or zero: the images as they are
@@ -47,6 +48,9 @@ func NewStream(ctx context.Context, s *dataset.Set, c Config) (*Stream, error) {
 	if c.Batch < 1 || c.Batch > s.Count {
 		return nil, fmt.Errorf("stream: batch %d (expected 1 to the %d images)", c.Batch, s.Count)
 	}
+	if c.Start < 0 || c.Start > s.Count/c.Batch {
+		return nil, fmt.Errorf("stream: start batch %d (expected 0 to %d)", c.Start, s.Count/c.Batch)
+	}
 	workers := c.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -64,7 +68,7 @@ func NewStream(ctx context.Context, s *dataset.Set, c Config) (*Stream, error) {
 		defer st.wg.Done()
 		defer close(futures)
 		defer close(jobs)
-		for i := 0; i < st.steps; i++ {
+		for i := c.Start; i < st.steps; i++ {
 			j := job{index: i, out: make(chan Batch, 1)}
 			select {
 			case futures <- j.out:

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,17 +45,37 @@ type Manifest struct {
 	Hyper   Hyper      `json:"hyper"`
 	Metrics Metrics    `json:"metrics"`
 	Files   []File     `json:"files"`
+	Resume  *Resume    `json:"resume,omitempty"` // what continuing the run needs
+}
+
+// Resume is the training state beyond the weights: where the run stood and Adam's
+// moment estimates (files adam_m_NAME.npy and adam_v_NAME.npy).
+type Resume struct {
+	Batch     int     `json:"batch"`      // batches of epoch Epoch+1 already trained; 0 at an epoch's end
+	AdamSteps int     `json:"adam_steps"` // Adam updates so far (its bias-correction step)
+	CostSum   float64 `json:"cost_sum"`   // sum of batch costs so far in the partial epoch
+	Correct   int     `json:"correct"`    // right answers so far in the partial epoch
+	Seconds   float64 `json:"seconds"`    // spent so far on the partial epoch
+	Best      float64 `json:"best_test_accuracy"`
+	BestEpoch int     `json:"best_epoch"`
+	Files     []File  `json:"files"`
+}
+
+// AdamState is the solver state a checkpoint carries: moments in Layout order.
+type AdamState struct {
+	M, V []*tensor.Dense
 }
 
 // Hyper records how the model was trained.
 type Hyper struct {
-	Epochs  int            `json:"epochs"`
-	Batch   int            `json:"batch"`
-	Adam    graph.Adam     `json:"adam"`
-	Seed    uint64         `json:"seed"`
-	Limit   int            `json:"limit,omitempty"` // training images used; 0 = all
-	Data    string         `json:"data"`
-	Augment augment.Params `json:"augment"` // all zero: trained on undistorted images
+	Epochs   int            `json:"epochs"`
+	Batch    int            `json:"batch"`
+	Adam     graph.Adam     `json:"adam"`
+	Seed     uint64         `json:"seed"`
+	Limit    int            `json:"limit,omitempty"` // training images used; 0 = all
+	Data     string         `json:"data"`
+	Augment  augment.Params `json:"augment"` // all zero: trained on undistorted images
+	Schedule graph.Schedule `json:"lr_schedule"`
 }
 
 // Metrics are the figures of the epoch the checkpoint was taken at.
@@ -75,13 +96,30 @@ type File struct {
 
 // Save writes p and m as a new checkpoint folder dir, which must not exist yet: the
 // files go into a temporary folder beside it, which is renamed to dir when complete.
-// m's Format, Version, Dtype and Files are filled in.
-func Save(dir string, p *graph.Params, m Manifest) error {
+// m's Format, Version, Dtype and Files are filled in, and m.Resume's Files when adam
+// is given. A checkpoint with a weight that is not finite is refused.
+func Save(dir string, p *graph.Params, m Manifest, adam *AdamState) error {
+	if err := finite(p.T[:]); err != nil {
+		return fmt.Errorf("save %s: %w", dir, err)
+	}
 	return writeFolder(dir, func(tmp string) error {
 		var err error
 		m.Format, m.Version, m.Dtype = Format, Version, p.Dtype.String()
-		if m.Files, err = writeTensors(tmp, p, p.Dtype); err != nil {
+		if m.Files, err = writeTensors(tmp, p.T[:], "", p.Dtype); err != nil {
 			return err
+		}
+		if adam != nil && m.Resume != nil {
+			mf, err := writeTensors(tmp, adam.M, "adam_m_", p.Dtype)
+			if err != nil {
+				return err
+			}
+			vf, err := writeTensors(tmp, adam.V, "adam_v_", p.Dtype)
+			if err != nil {
+				return err
+			}
+			r := *m.Resume
+			r.Files = append(mf, vf...)
+			m.Resume = &r
 		}
 		js, err := json.MarshalIndent(m, "", "  ")
 		if err != nil {
@@ -98,7 +136,7 @@ func Export(dir string, p *graph.Params, dtype tensor.Dtype) error {
 		return fmt.Errorf("export: dtype %v (expected float32 or float64)", dtype)
 	}
 	return writeFolder(dir, func(tmp string) error {
-		_, err := writeTensors(tmp, p, dtype)
+		_, err := writeTensors(tmp, p.T[:], "", dtype)
 		return err
 	})
 }
@@ -126,22 +164,76 @@ func writeFolder(dir string, fill func(tmp string) error) error {
 	return syncDir(filepath.Dir(dir))
 }
 
-// writeTensors writes one .npy file per tensor of p, converted to dtype, into dir.
-func writeTensors(dir string, p *graph.Params, dtype tensor.Dtype) ([]File, error) {
+// writeTensors writes ts, which follow graph.Layout, converted to dtype, into dir as
+// files named prefix + the Layout name + .npy.
+func writeTensors(dir string, ts []*tensor.Dense, prefix string, dtype tensor.Dtype) ([]File, error) {
+	if len(ts) != len(graph.Layout) {
+		return nil, fmt.Errorf("save: %d tensors (expected %d)", len(ts), len(graph.Layout))
+	}
 	var files []File
 	for i, spec := range graph.Layout {
-		data, err := EncodeNpy(toArray(p.T[i], dtype))
+		data, err := EncodeNpy(toArray(ts[i], dtype))
 		if err != nil {
 			return nil, fmt.Errorf("save %s: %w", spec.Name, err)
 		}
-		name := spec.Name + ".npy"
+		name := prefix + spec.Name + ".npy"
 		if err := writeSynced(filepath.Join(dir, name), data); err != nil {
 			return nil, err
 		}
 		sum := sha256.Sum256(data)
-		files = append(files, File{Name: name, Tensor: spec.Name, Shape: spec.Shape.Clone(), SHA256: hex.EncodeToString(sum[:])})
+		files = append(files, File{Name: name, Tensor: prefix + spec.Name, Shape: spec.Shape.Clone(), SHA256: hex.EncodeToString(sum[:])})
 	}
 	return files, nil
+}
+
+// LoadAdam reads the Adam moments of a checkpoint loaded from dir with manifest m; it
+// returns nil when the checkpoint was written before Adam's first step.
+func LoadAdam(dir string, m *Manifest, dtype tensor.Dtype) (*AdamState, error) {
+	if m.Resume != nil && m.Resume.AdamSteps == 0 && len(m.Resume.Files) == 0 {
+		return nil, nil
+	}
+	if m.Resume == nil || len(m.Resume.Files) != 2*len(graph.Layout) {
+		return nil, fmt.Errorf("%s: %w: no Adam state to resume from", filepath.Join(dir, ManifestName), ErrManifest)
+	}
+	st := &AdamState{}
+	for k, f := range m.Resume.Files {
+		spec := graph.Layout[k%len(graph.Layout)]
+		prefix := map[bool]string{true: "adam_m_", false: "adam_v_"}[k < len(graph.Layout)]
+		if f.Name != prefix+spec.Name+".npy" || !slices.Equal(f.Shape, []int(spec.Shape)) {
+			return nil, fmt.Errorf("%s: %w: resume file %d is %s %v (expected %s%s.npy %v)", filepath.Join(dir, ManifestName), ErrManifest, k, f.Name, f.Shape, prefix, spec.Name, spec.Shape)
+		}
+		t := tensor.New(tensor.Of(dtype), tensor.WithShape(spec.Shape.Clone()...))
+		if err := loadTensor(filepath.Join(dir, f.Name), f.SHA256, t); err != nil {
+			return nil, err
+		}
+		if k < len(graph.Layout) {
+			st.M = append(st.M, t)
+		} else {
+			st.V = append(st.V, t)
+		}
+	}
+	return st, nil
+}
+
+// finite reports an error if any value of ts is NaN or infinite.
+func finite(ts []*tensor.Dense) error {
+	for i, t := range ts {
+		switch d := t.Data().(type) {
+		case []float32:
+			for _, v := range d {
+				if v != v || math.IsInf(float64(v), 0) {
+					return fmt.Errorf("%s holds %g: refusing to save a diverged model", graph.Layout[i].Name, v)
+				}
+			}
+		case []float64:
+			for _, v := range d {
+				if v != v || math.IsInf(v, 0) {
+					return fmt.Errorf("%s holds %g: refusing to save a diverged model", graph.Layout[i].Name, v)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // LoadNpy reads a folder of .npy files named as in graph.Layout, as Export writes them

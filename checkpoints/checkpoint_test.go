@@ -2,6 +2,7 @@ package checkpoints
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -44,7 +45,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 		dir := filepath.Join(t.TempDir(), "ck")
 		m := Manifest{Arch: graph.SeedArch, Epoch: 4, Hyper: Hyper{Epochs: 20, Batch: 64, Adam: graph.DefaultAdam, Seed: 3}, Metrics: Metrics{TestAccuracy: 0.5}}
-		if err := Save(dir, p, m); err != nil {
+		if err := Save(dir, p, m, nil); err != nil {
 			t.Fatal(err)
 		}
 		q, got, err := Load(dir)
@@ -71,7 +72,7 @@ func TestRoundTrip(t *testing.T) {
 		if !slices.Equal(probabilities(t, p, x), probabilities(t, q, x)) {
 			t.Fatalf("%v: loaded model predicts differently", dt)
 		}
-		if err := Save(dir, p, m); err == nil {
+		if err := Save(dir, p, m, nil); err == nil {
 			t.Fatal("Save over an existing checkpoint succeeded")
 		}
 	}
@@ -81,7 +82,7 @@ func saved(t *testing.T) string {
 	t.Helper()
 	p, _ := graph.NewParams(tensor.Float32, 1)
 	dir := filepath.Join(t.TempDir(), "ck")
-	if err := Save(dir, p, Manifest{Arch: graph.SeedArch}); err != nil {
+	if err := Save(dir, p, Manifest{Arch: graph.SeedArch}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -175,7 +176,7 @@ func TestRunFolder(t *testing.T) {
 	p, _ := graph.NewParams(tensor.Float32, 1)
 	for epoch, best := range []bool{true, false, true, false} {
 		m := Manifest{Arch: graph.SeedArch, Epoch: epoch + 1}
-		if err := SaveEpoch(dir, epoch+1, p, m, best); err != nil {
+		if err := SaveEpoch(dir, p, m, nil, best); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -196,5 +197,35 @@ func TestRunFolder(t *testing.T) {
 	}
 	if err := PrepareRun(dir); !errors.Is(err, ErrRunExists) {
 		t.Fatalf("PrepareRun on a used folder: %v", err)
+	}
+}
+
+func TestAdamStateAndDivergence(t *testing.T) {
+	p, _ := graph.NewParams(tensor.Float32, 2)
+	q, _ := graph.NewParams(tensor.Float32, 3) // any tensors of the right shapes
+	r, _ := graph.NewParams(tensor.Float32, 4)
+	dir := filepath.Join(t.TempDir(), "ck")
+	m := Manifest{Arch: graph.SeedArch, Epoch: 2, Resume: &Resume{Batch: 7, AdamSteps: 99, CostSum: 1.5, Correct: 3}}
+	if err := Save(dir, p, m, &AdamState{M: q.T[:], V: r.T[:]}); err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := LoadAdam(dir, got, tensor.Float32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Resume.AdamSteps != 99 || got.Resume.Batch != 7 || !slices.Equal(st.M[4].Data().([]float32), q.T[4].Data().([]float32)) || !slices.Equal(st.V[9].Data().([]float32), r.T[9].Data().([]float32)) {
+		t.Fatalf("Adam state did not round-trip: %+v", got.Resume)
+	}
+	os.WriteFile(filepath.Join(dir, "adam_v_f5_weights.npy"), []byte("junk"), 0o644)
+	if _, err := LoadAdam(dir, got, tensor.Float32); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("corrupt moment file: %v", err)
+	}
+	p.T[graph.F6Biases].Data().([]float32)[3] = float32(math.NaN())
+	if err := Save(filepath.Join(t.TempDir(), "nan"), p, m, nil); err == nil || !strings.Contains(err.Error(), "f6_biases holds NaN") {
+		t.Fatalf("saving NaN weights: %v", err)
 	}
 }

@@ -22,6 +22,10 @@ const (
 // ErrRunExists refuses to train into a folder that already holds a run.
 var ErrRunExists = errors.New("folder already holds a training run")
 
+// MinFreeBytes is the space a run needs: at most three checkpoints of ~1 MB (float64
+// weights and Adam's moments) live at once, plus metrics and curves; the rest is margin.
+const MinFreeBytes = 16 << 20
+
 // PrepareRun creates dir for a new run, or accepts it when it exists and holds no run.
 func PrepareRun(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -35,14 +39,28 @@ func PrepareRun(dir string) error {
 		return fmt.Errorf("run folder %s is not writable: %w", dir, err)
 	}
 	probe.Close()
-	return os.Remove(probe.Name())
+	if err := os.Remove(probe.Name()); err != nil {
+		return err
+	}
+	free, err := freeBytes(dir)
+	if err != nil {
+		return err
+	}
+	if free < MinFreeBytes {
+		return fmt.Errorf("run folder %s: only %d KiB free on its disk, a run needs %d MiB", dir, free>>10, MinFreeBytes>>20)
+	}
+	return nil
 }
 
-// SaveEpoch saves the checkpoint of epoch into dir/epoch-NNN, points latest at it, and
-// best too when isBest, then removes epoch folders that no link names.
-func SaveEpoch(dir string, epoch int, p *graph.Params, m Manifest, isBest bool) error {
-	name := fmt.Sprintf("epoch-%03d", epoch)
-	if err := Save(filepath.Join(dir, name), p, m); err != nil {
+// SaveEpoch saves a checkpoint into dir/epoch-NNN (m.Epoch completed epochs), or
+// dir/epoch-NNN-batch-NNNNN when m.Resume says the run stopped within epoch NNN+1,
+// points latest at it, and best too when isBest, then removes folders no link names.
+func SaveEpoch(dir string, p *graph.Params, m Manifest, adam *AdamState, isBest bool) error {
+	name := fmt.Sprintf("epoch-%03d", m.Epoch)
+	if m.Resume != nil && m.Resume.Batch > 0 {
+		name += fmt.Sprintf("-batch-%05d", m.Resume.Batch)
+	}
+	if err := Save(filepath.Join(dir, name), p, m, adam); err != nil {
 		return err
 	}
 	if err := relink(dir, LatestLink, name); err != nil {

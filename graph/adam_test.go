@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"errors"
+	"math"
 	"slices"
 	"testing"
 
@@ -52,6 +54,55 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 		}
 		if !moved || a.Adam.Steps() != 6 {
 			t.Fatalf("%v: weights did not move, or %d steps counted", dt, a.Adam.Steps())
+		}
+	}
+}
+
+// TestDivergedStepLeavesWeights feeds a NaN pixel: the step must report ErrDiverged and
+// leave every weight as it was.
+func TestDivergedStepLeavesWeights(t *testing.T) {
+	p, _ := NewParams(tensor.Float32, 3)
+	before, _ := NewParams(tensor.Float32, 3)
+	tr, err := NewTrainer(p, 4, DefaultAdam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	x, y := randomImages(4, 1)
+	x[100] = float32(math.NaN())
+	if _, _, err := tr.Step(x, y); !errors.Is(err, ErrDiverged) {
+		t.Fatalf("NaN input: %v, want ErrDiverged", err)
+	}
+	for i := range p.T {
+		if !slices.Equal(p.T[i].Data().([]float32), before.T[i].Data().([]float32)) {
+			t.Fatalf("%s changed after a diverged step", Layout[i].Name)
+		}
+	}
+}
+
+func TestSchedules(t *testing.T) {
+	const base = 0.01
+	cases := []struct {
+		s    Schedule
+		step int
+		want float64
+	}{
+		{Schedule{Kind: "constant"}, 500, base},
+		{Schedule{Kind: "step", StepEpochs: 2, Gamma: 0.5}, 199, base},      // epoch 2 (steps 100-199)
+		{Schedule{Kind: "step", StepEpochs: 2, Gamma: 0.5}, 200, base / 2},  // epoch 3
+		{Schedule{Kind: "step", StepEpochs: 2, Gamma: 0.5}, 999, base / 16}, // epoch 10: halved after epochs 2, 4, 6, 8
+		{Schedule{Kind: "cosine", MinLR: 0.001}, 0, base},
+		{Schedule{Kind: "cosine", MinLR: 0.001}, 999, 0.001},
+		{Schedule{Kind: "cosine", MinLR: 0.001}, 999 / 2, 0.001 + 0.009*(1+math.Cos(math.Pi*499/999))/2},
+	}
+	for _, c := range cases {
+		if got := c.s.LR(base, c.step, 100, 1000); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("%+v at step %d: %g, want %g", c.s, c.step, got, c.want)
+		}
+	}
+	for _, bad := range []Schedule{{Kind: "linear"}, {Kind: "step", StepEpochs: 0, Gamma: 0.5}, {Kind: "step", StepEpochs: 1, Gamma: 2}} {
+		if bad.Validate() == nil {
+			t.Errorf("%+v accepted", bad)
 		}
 	}
 }

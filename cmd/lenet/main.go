@@ -6,6 +6,7 @@
 //	lenet test --checkpoint DIR      accuracy of a saved model on the 10,000 test images
 //	lenet view --checkpoint DIR      test images in the terminal with the network's guess
 //	lenet predict --checkpoint DIR FILE...  classify your own pictures of digits
+//	lenet plot --run DIR             a run's cost and accuracy curves
 //	lenet augment --preview FILE.png see the distortions training applies
 //	lenet export --checkpoint DIR --out DIR   weights as NumPy .npy files
 //
@@ -32,6 +33,7 @@ Usage:
   lenet view --checkpoint DIR   test images in the terminal with the guess, or mistakes (--wrong, --png)
   lenet predict --checkpoint DIR FILE...
                                 classify your own PNG, JPEG or GIF pictures of digits
+  lenet plot --run DIR          draw a run's cost and accuracy curves (DIR/curves.png)
   lenet augment --preview PNG   a grid of training images beside their distortions
   lenet export --checkpoint DIR --out DIR
                                 the weights as NumPy .npy files
@@ -40,20 +42,26 @@ Run 'lenet COMMAND --help' for a command's flags.
 `
 
 func main() {
+	os.Exit(mainCode())
+}
+
+// mainCode runs the command line and returns the exit status. SIGINT and SIGTERM cancel
+// the context: commands stop at their next safe point.
+func mainCode() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "lenet: %v\n", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 // run executes one subcommand; stdout gets results, stderr progress and usage errors.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given (expected train, test, view, predict, augment or export)")
+		return errors.New("no command given (expected train, test, view, predict, plot, augment or export)")
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"train":   runTrain,
@@ -62,6 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"export":  runExport,
 		"view":    runView,
 		"predict": runPredict,
+		"plot":    runPlot,
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
@@ -70,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		return fmt.Errorf("unknown command %q (expected train, test, view, predict, augment or export)", args[0])
+		return fmt.Errorf("unknown command %q (expected train, test, view, predict, plot, augment or export)", args[0])
 	}
 	if err := cmd(ctx, args[1:], stdout, stderr); !errors.Is(err, errHelp) {
 		return err
