@@ -56,7 +56,8 @@ func writeMetrics(path string, rows []metricsRow) error {
 
 func ff(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
 
-// readMetrics reads the rows of epochs 1 to upTo from path; a missing file has none.
+// readMetrics reads the rows of epochs 1 to upTo from path, all of them when upTo is
+// negative; with upTo 0 a missing file is no error.
 func readMetrics(path string, upTo int) ([]metricsRow, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) && upTo == 0 {
@@ -86,7 +87,7 @@ func readMetrics(path string, upTo int) ([]metricsRow, error) {
 		if err := errors.Join(errs[:]...); err != nil || r.Epoch != i+1 {
 			return nil, fmt.Errorf("read %s: line %d: expected epoch %d and numbers: %v", path, i+2, i+1, rec)
 		}
-		if r.Epoch <= upTo {
+		if upTo < 0 || r.Epoch <= upTo {
 			rows = append(rows, r)
 		}
 	}
@@ -129,14 +130,12 @@ func plotRun(dir string) error {
 
 // plotMetrics draws cost (left) and accuracy (right) against epochs.
 func plotMetrics(csvPath, pngPath string) error {
-	f, err := os.Open(csvPath)
+	rows, err := readMetrics(csvPath, -1)
 	if err != nil {
 		return err
 	}
-	f.Close()
-	rows, err := readMetrics(csvPath, 0)
-	if err != nil {
-		return err
+	if len(rows) == 0 {
+		return fmt.Errorf("plot %s: no epochs recorded yet", csvPath)
 	}
 	cost, trainAcc, testAcc := make(plotter.XYs, len(rows)), make(plotter.XYs, len(rows)), make(plotter.XYs, len(rows))
 	for i, r := range rows {
@@ -146,7 +145,7 @@ func plotMetrics(csvPath, pngPath string) error {
 	left, right := plot.New(), plot.New()
 	left.Title.Text, left.X.Label.Text, left.Y.Label.Text = "training cost", "epoch", "mean cross-entropy"
 	right.Title.Text, right.X.Label.Text, right.Y.Label.Text = "accuracy", "epoch", "%"
-	right.Legend.Top = false // bottom right, below the rising curves
+	left.Legend.Top = true // above the falling cost; accuracy keeps its legend below the rising curves
 	for _, s := range []struct {
 		p    *plot.Plot
 		xy   plotter.XYs

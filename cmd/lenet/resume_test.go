@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"image/png"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -132,5 +133,44 @@ func TestTrainOutputHasNoControlCharacters(t *testing.T) {
 	all := stdout.String() + stderr.String()
 	if strings.ContainsAny(all, "\r\x1b\b") || strings.Count(stdout.String(), "\n") != 4 {
 		t.Fatalf("output has control characters or not one line per epoch: %q", all)
+	}
+}
+
+// TestPlot draws metrics written by writeMetrics: the test curve (red) must be there.
+func TestPlot(t *testing.T) {
+	dir := t.TempDir()
+	var rows []metricsRow
+	for e := 1; e <= 5; e++ {
+		rows = append(rows, metricsRow{Epoch: e, TrainCost: 1 / float64(e), TrainAccuracy: 0.9 + 0.01*float64(e), TestAccuracy: 0.91 + 0.01*float64(e), Seconds: 20, LR: 0.001})
+	}
+	if err := writeMetrics(filepath.Join(dir, metricsFile), rows); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd("plot", "--run", dir); err != nil || !strings.Contains(out, "curves.png") {
+		t.Fatalf("plot: %v %s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, curvesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X + b.Dx()/2; x < b.Max.X; x++ { // the accuracy panel
+			if r, g, bl, _ := img.At(x, y).RGBA(); r > 0x8000 && g < 0x4000 && bl < 0x4000 {
+				red++
+			}
+		}
+	}
+	if red < 200 {
+		t.Fatalf("the accuracy panel has %d red pixels: no test curve", red)
+	}
+	if _, err := runCmd("plot", "--run", t.TempDir()); err == nil || !strings.Contains(err.Error(), "metrics.csv") {
+		t.Fatalf("plot without metrics: %v", err)
 	}
 }
