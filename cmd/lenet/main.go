@@ -6,6 +6,7 @@
 //	lenet test --checkpoint DIR      accuracy of a saved model on the 10,000 test images
 //	lenet view --checkpoint DIR      test images in the terminal with the network's guess
 //	lenet predict --checkpoint DIR FILE...  classify your own pictures of digits
+//	lenet draw --checkpoint DIR      draw digits in a local web page, watch the guesses
 //	lenet plot --run DIR             a run's cost and accuracy curves
 //	lenet augment --preview FILE.png see the distortions training applies
 //	lenet export --checkpoint DIR --out DIR   weights as NumPy .npy files
@@ -33,6 +34,7 @@ Usage:
   lenet view --checkpoint DIR   test images in the terminal with the guess, or mistakes (--wrong, --png)
   lenet predict --checkpoint DIR FILE...
                                 classify your own PNG, JPEG or GIF pictures of digits
+  lenet draw --checkpoint DIR   a local web page: draw a digit, watch the network guess
   lenet plot --run DIR          draw a run's cost and accuracy curves (DIR/curves.png)
   lenet augment --preview PNG   a grid of training images beside their distortions
   lenet export --checkpoint DIR --out DIR
@@ -61,7 +63,7 @@ func mainCode() int {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given (expected train, test, view, predict, plot, augment or export)")
+		return errors.New("no command given (expected train, test, view, predict, draw, plot, augment or export)")
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"train":   runTrain,
@@ -71,6 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"view":    runView,
 		"predict": runPredict,
 		"plot":    runPlot,
+		"draw":    runDraw,
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
@@ -79,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		return fmt.Errorf("unknown command %q (expected train, test, view, predict, plot, augment or export)", args[0])
+		return fmt.Errorf("unknown command %q (expected train, test, view, predict, draw, plot, augment or export)", args[0])
 	}
 	if err := cmd(ctx, args[1:], stdout, stderr); !errors.Is(err, errHelp) {
 		return err

@@ -22,11 +22,7 @@ func runCmd(args ...string) (string, error) {
 // TestTrainThenTest trains briefly on real MNIST and checks that the model learned and
 // that `test` on its checkpoint prints the figure training printed.
 func TestTrainThenTest(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "run")
-	out, err := runCmd("train", "--epochs", "2", "--limit", "6000", "--batch", "32", "--lr", "0.003", "--out", dir)
-	if err != nil {
-		t.Fatalf("train: %v\n%s", err, out)
-	}
+	dir, out := trainedModel(t)
 	epochs := regexp.MustCompile(`epoch +(\d+)/2 .* test +([\d.]+)%`).FindAllStringSubmatch(out, -1)
 	if len(epochs) != 2 {
 		t.Fatalf("want 2 epoch lines, got:\n%s", out)
@@ -35,7 +31,7 @@ func TestTrainThenTest(t *testing.T) {
 	if acc, _ := strconv.ParseFloat(last, 64); acc < 80 {
 		t.Fatalf("test accuracy %s%% after 2 short epochs; expected over 80%%\n%s", last, out)
 	}
-	out, err = runCmd("test", "--checkpoint", filepath.Join(dir, "latest"))
+	out, err := runCmd("test", "--checkpoint", filepath.Join(dir, "latest"))
 	if err != nil {
 		t.Fatalf("test: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,12 +18,45 @@ import (
 	"github.com/lenet/lenet/checkpoints"
 )
 
-// TestMain lets the kill test run this test binary as the lenet command.
+// TestMain lets the kill test run this test binary as the lenet command, and removes
+// the model that trainedModel shares between tests.
 func TestMain(m *testing.M) {
 	if os.Getenv("LENET_TEST_AS_COMMAND") == "1" {
 		os.Exit(mainCode())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if sharedRun != "" {
+		os.RemoveAll(filepath.Dir(sharedRun))
+	}
+	os.Exit(code)
+}
+
+var (
+	sharedOnce sync.Once
+	sharedRun  string // run folder of the model trainedModel made
+	sharedOut  string // what its training printed
+	sharedErr  error
+)
+
+// trainedModel trains, once per test binary, a model on 6,000 real MNIST images for 2
+// short epochs (about 95% accurate) and returns its run folder and training output.
+func trainedModel(t *testing.T) (string, string) {
+	t.Helper()
+	sharedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "lenet-test-")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		sharedRun = filepath.Join(dir, "run")
+		var out bytes.Buffer
+		sharedErr = trainCommand(context.Background(), []string{"--epochs", "2", "--limit", "6000", "--batch", "32", "--lr", "0.003", "--out", sharedRun}, &out, &out, nil)
+		sharedOut = out.String()
+	})
+	if sharedErr != nil {
+		t.Fatalf("train: %v\n%s", sharedErr, sharedOut)
+	}
+	return sharedRun, sharedOut
 }
 
 var shortRun = []string{"--limit", "320", "--batch", "32", "--epochs", "3", "--lr", "0.003", "--lr-schedule", "cosine", "--lr-min", "0.0001", "--workers", "3"}
