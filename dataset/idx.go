@@ -86,7 +86,7 @@ func readIDX(path string, magic uint32, ndims int, body func(dims []uint32, r io
 		return err
 	}
 	defer f.Close()
-	r, err := decompressed(f)
+	r, gz, err := decompressed(f)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
@@ -97,6 +97,17 @@ func readIDX(path string, magic uint32, ndims int, body func(dims []uint32, r io
 	if header[0] != magic {
 		return fmt.Errorf("read %s: magic: %w: got 0x%08x, expected 0x%08x", path, ErrMagic, header[0], magic)
 	}
+	// A raw file's size is known: check the header's claim against it before reading.
+	// (A gzip stream's is not; readExactly never allocates more than arrives.)
+	if info, err := f.Stat(); err == nil && !gz {
+		claim := uint64(1)
+		for _, d := range header[1:] {
+			claim = min(claim*uint64(d), 1<<62)
+		}
+		if have := uint64(info.Size()) - uint64(4*len(header)); claim > have {
+			return fmt.Errorf("read %s: %w: the header's dimensions %v need %d bytes of data, the file holds %d", path, ErrTruncated, header[1:], claim, have)
+		}
+	}
 	if err := body(header[1:], r); err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
@@ -104,18 +115,18 @@ func readIDX(path string, magic uint32, ndims int, body func(dims []uint32, r io
 }
 
 // decompressed returns a reader of the file's content, gunzipping it when it starts
-// with the gzip magic bytes.
-func decompressed(f io.Reader) (io.Reader, error) {
+// with the gzip magic bytes, and whether it did.
+func decompressed(f io.Reader) (io.Reader, bool, error) {
 	br := bufio.NewReader(f)
 	head, err := br.Peek(2)
 	if err != nil || !bytes.Equal(head, gzipMagic) {
-		return br, nil // too short for gzip: the header read reports the truncation
+		return br, false, nil // too short for gzip: the header read reports the truncation
 	}
 	zr, err := gzip.NewReader(br)
 	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
+		return nil, true, fmt.Errorf("gzip: %w", err)
 	}
-	return zr, nil
+	return zr, true, nil
 }
 
 // readExactly reads n bytes and requires the stream to end there. The buffer grows

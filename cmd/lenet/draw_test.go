@@ -43,7 +43,7 @@ func drawServer(t *testing.T) (*httptest.Server, string) {
 }
 
 // canvasPNG draws a thick vertical stroke ("1") as the page would send it.
-func canvasPNG(t *testing.T, blank bool) []byte {
+func canvasPNG(t testing.TB, blank bool) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 280, 280))
 	for y := 0; y < 280; y++ {
 		for x := 0; x < 280; x++ {
