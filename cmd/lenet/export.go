@@ -8,6 +8,7 @@ import (
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/spf13/pflag"
+	"gorgonia.org/tensor"
 )
 
 const exportSummary = `Usage: lenet export --checkpoint DIR --out DIR [--dtype float32|float64]
@@ -30,15 +31,19 @@ func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if m.checkpoint == "" || out == "" {
 		return errors.New("export: --checkpoint DIR and --out DIR are required")
 	}
+	var dt tensor.Dtype
+	if dtype != "" {
+		var err error
+		if dt, err = parseDtype(dtype); err != nil {
+			return err
+		}
+	}
 	mod, err := m.load()
 	if err != nil {
 		return err
 	}
-	dt := mod.params.Dtype
-	if dtype != "" {
-		if dt, err = parseDtype(dtype); err != nil {
-			return err
-		}
+	if dtype == "" {
+		dt = mod.params.Dtype
 	}
 	if err := checkpoints.Export(out, mod.params, dt); err != nil {
 		return err

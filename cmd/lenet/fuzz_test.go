@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lenet/lenet/graph"
@@ -47,4 +49,50 @@ func FuzzPredictHandler(f *testing.F) {
 			t.Fatalf("server error %d: %s", rec.Code, out.Error)
 		}
 	})
+}
+
+// TestPredictConcurrently hits one handler from many goroutines (run it with -race):
+// every answer must equal the answer to the same request made alone.
+func TestPredictConcurrently(t *testing.T) {
+	p, _ := graph.NewParams(tensor.Float32, 2)
+	h, err := newDrawHandler(p, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	body := canvasPNG(t, false)
+	ask := func() (string, error) {
+		res, err := http.Post(srv.URL+"/api/predict", "image/png", bytes.NewReader(body))
+		if err != nil {
+			return "", err
+		}
+		defer res.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(res.Body)
+		return b.String(), nil
+	}
+	want, err := ask()
+	if err != nil || !strings.Contains(want, `"probabilities"`) {
+		t.Fatalf("alone: %v %s", err, want)
+	}
+	var wg sync.WaitGroup
+	got := make(chan string, 24)
+	for range 24 {
+		wg.Go(func() {
+			a, err := ask()
+			if err != nil {
+				a = err.Error()
+			}
+			got <- a
+		})
+	}
+	wg.Wait()
+	close(got)
+	for a := range got {
+		if a != want {
+			t.Fatalf("a concurrent answer differs:\n%s\nwant\n%s", a, want)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -77,13 +78,51 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"view", "--checkpoint", "x", "--count", "0"}, "invalid --count 0 (expected 1 to 10000)"},
 		{[]string{"predict", "--checkpoint", "x"}, "predict: no image files given"},
 		{[]string{"export", "--out", "x"}, "--checkpoint DIR and --out DIR are required"},
+		{[]string{"train", "--out", "/proc/lenet-run"}, "create run folder"},
+		{[]string{"train", "--lr-schedule", "linear"}, `invalid --lr-schedule: learning-rate schedule "linear" (expected constant, step or cosine)`},
+		{[]string{"train", "--lr-gamma", "0"}, "invalid --lr-gamma 0"},
+		{[]string{"train", "--resume", "/nonexistent"}, "resume /nonexistent"},
+		{[]string{"train", "extra"}, `unexpected argument "extra"`},
+		{[]string{"test", "--npy", "/nonexistent"}, "load .npy folder"},
+		{[]string{"view", "--checkpoint", "/nonexistent"}, "checkpoint /nonexistent"},
+		{[]string{"predict", "--checkpoint", "/nonexistent", "x.png"}, "checkpoint /nonexistent"},
+		{[]string{"export", "--checkpoint", "/nonexistent", "--out", "x"}, "checkpoint /nonexistent"},
+		{[]string{"export", "--checkpoint", "x", "--out", "y", "--dtype", "int8"}, `invalid --dtype "int8"`},
+		{[]string{"draw", "--checkpoint", "/nonexistent"}, "checkpoint /nonexistent"},
+		{[]string{"draw", "--bogus"}, "unknown flag: --bogus"},
+		{[]string{"plot"}, "--run DIR is required"},
+		{[]string{"plot", "--run", "/nonexistent"}, "/nonexistent/metrics.csv"},
+		{[]string{"augment", "--preview", "x.png", "--zoom", "1"}, "invalid --zoom 1"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{nil, "no command given"},
 	}
 	for _, c := range cases {
 		out, err := runCmd(c.args...)
-		if err == nil || !strings.Contains(err.Error(), c.says) {
-			t.Errorf("%v: got %v, want an error containing %q\n%s", c.args, err, c.says, out)
+		if err == nil || !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: got %v, want one line containing %q\n%s", c.args, err, c.says, out)
+		}
+	}
+}
+
+// TestExitStatus runs the command as a process: a bad flag gives exit status 1 and one
+// line on stderr, --help exit status 0.
+func TestExitStatus(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		status int
+	}{{[]string{"train", "--epochs", "0"}, 1}, {[]string{"test", "--help"}, 0}} {
+		cmd := exec.Command(os.Args[0], c.args...)
+		cmd.Env = append(os.Environ(), "LENET_TEST_AS_COMMAND=1")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		status := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			status = ee.ExitCode()
+		}
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if status != c.status || (c.status != 0 && (len(lines) != 1 || !strings.HasPrefix(lines[0], "lenet: "))) {
+			t.Errorf("%v: exit %d, stderr %q (want exit %d, one 'lenet: ' line on failure)", c.args, status, stderr.String(), c.status)
 		}
 	}
 }

@@ -37,7 +37,10 @@ func (m *modelFlags) load() (model, error) {
 		return model{}, errors.New("give --checkpoint or --npy, not both")
 	case m.npy != "":
 		p, err := checkpoints.LoadNpy(m.npy)
-		return model{p, fmt.Sprintf("%s (.npy, %s)", m.npy, p.Dtype)}, err
+		if err != nil {
+			return model{}, err
+		}
+		return model{p, fmt.Sprintf("%s (.npy, %s)", m.npy, p.Dtype)}, nil
 	case m.checkpoint != "":
 		dir, err := checkpoints.Resolve(m.checkpoint)
 		if err != nil {
