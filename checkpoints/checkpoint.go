@@ -351,23 +351,23 @@ func toArray(t *tensor.Dense, dtype tensor.Dtype) Array {
 	a := Array{Shape: t.Shape().Clone()}
 	switch d := t.Data().(type) {
 	case []float32:
-		a.F32 = d
-		if dtype == tensor.Float64 {
-			a.F32, a.F64 = nil, make([]float64, len(d))
-			for i, v := range d {
-				a.F64[i] = float64(v)
-			}
+		if a.F32 = d; dtype == tensor.Float64 {
+			a.F32, a.F64 = nil, convert[float32, float64](d)
 		}
 	case []float64:
-		a.F64 = d
-		if dtype == tensor.Float32 {
-			a.F64, a.F32 = nil, make([]float32, len(d))
-			for i, v := range d {
-				a.F32[i] = float32(v)
-			}
+		if a.F64 = d; dtype == tensor.Float32 {
+			a.F64, a.F32 = nil, convert[float64, float32](d)
 		}
 	}
 	return a
+}
+
+func convert[T, U float32 | float64](src []T) []U {
+	dst := make([]U, len(src))
+	for i, v := range src {
+		dst[i] = U(v)
+	}
+	return dst
 }
 
 // readBounded reads a whole file of at most maxFileSize bytes.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -142,15 +143,7 @@ func TestAugmentPreview(t *testing.T) {
 	if err != nil {
 		t.Fatalf("augment: %v\n%s", err, out)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := decodePNG(t, path)
 	cell := 28*previewScale + previewGap
 	if b := img.Bounds(); b.Dx() != 5*cell+previewGap || b.Dy() != 3*cell {
 		t.Fatalf("preview is %v, want %dx%d", b, 5*cell+previewGap, 3*cell)
@@ -173,4 +166,19 @@ func TestAugmentPreview(t *testing.T) {
 	if n0 == 0 || n1 == 0 || slices.Equal(s0, s1) {
 		t.Fatalf("original has %d ink pixels, distortion %d, identical %v", n0, n1, slices.Equal(s0, s1))
 	}
+}
+
+// decodePNG reads a PNG file the command wrote.
+func decodePNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"image/png"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -183,15 +182,7 @@ func TestPlot(t *testing.T) {
 	if out, err := runCmd("plot", "--run", dir); err != nil || !strings.Contains(out, "curves.png") {
 		t.Fatalf("plot: %v %s", err, out)
 	}
-	f, err := os.Open(filepath.Join(dir, curvesFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := decodePNG(t, filepath.Join(dir, curvesFile))
 	red := 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
