@@ -57,13 +57,20 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 	defer ev.Close()
 	x := images(set)
 	if !wrong && pngPath == "" {
-		probs, err := ev.Probabilities(x[index*dataset.Pixels : (index+1)*dataset.Pixels])
+		px := x[index*dataset.Pixels : (index+1)*dataset.Pixels]
+		probs, err := ev.Probabilities(px)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", index, set.Labels[index], describeGuess(probs), renderDigit(x[index*dataset.Pixels:(index+1)*dataset.Pixels]))
+		fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", index, set.Labels[index], describeGuess(probs), renderDigit(px))
 		return nil
 	}
+	return viewWrong(ev, x, set.Labels, index, count, wrong, pngPath, stdout)
+}
+
+// viewWrong shows (with show) the first count misclassified images from index on, and
+// draws them into a montage at pngPath when it is set.
+func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, index, count int, show bool, pngPath string, stdout io.Writer) error {
 	probs, err := ev.Probabilities(x)
 	if err != nil {
 		return err
@@ -71,15 +78,15 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var digits [][]float32
 	var captions []string
 	pred := graph.Argmax(probs)
-	for i := index; i < set.Count && len(digits) < count; i++ {
-		if pred[i] == int(set.Labels[i]) {
+	for i := index; i < len(labels) && len(digits) < count; i++ {
+		if pred[i] == int(labels[i]) {
 			continue
 		}
 		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*graph.Classes:(i+1)*graph.Classes]
 		digits = append(digits, px)
-		captions = append(captions, fmt.Sprintf("%d -> %d (%.2f)", set.Labels[i], pred[i], p[pred[i]]))
-		if wrong {
-			fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", i, set.Labels[i], describeGuess(p), renderDigit(px))
+		captions = append(captions, fmt.Sprintf("%d -> %d (%.2f)", labels[i], pred[i], p[pred[i]]))
+		if show {
+			fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", i, labels[i], describeGuess(p), renderDigit(px))
 		}
 	}
 	if pngPath == "" {
