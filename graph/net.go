@@ -65,15 +65,15 @@ func forward(w G.Nodes, x *G.Node, dt tensor.Dtype) (*G.Node, error) {
 		}
 		return n
 	}
-	h = must(conv(x, w[C1Kernels], w[C1Biases]))                   // (B,6,24,24)
-	h = must(AvgPool2(h))                                          // (B,6,12,12)
-	c3 := must(G.HadamardProd(w[C3Kernels], c3Mask(dt)))           // only the table's kernels
-	h = must(conv(h, c3, w[C3Biases]))                             // (B,16,8,8)
-	h = must(AvgPool2(h))                                          // (B,16,4,4)
-	h = must(G.Reshape(h, tensor.Shape{b, 256}))                   // (B,256)
-	h = must(G.Sigmoid(must(dense(h, w[F5Weights], w[F5Biases])))) // (B,120)
-	h = must(G.Sigmoid(must(dense(h, w[F6Weights], w[F6Biases])))) // (B,84)
-	return must(dense(h, w[F7Weights], w[F7Biases])), err          // (B,10)
+	h = must(conv(x, w[C1Kernels], w[C1Biases]))                 // (B,6,24,24)
+	h = must(AvgPool2(h))                                        // (B,6,12,12)
+	c3 := must(G.HadamardProd(w[C3Kernels], c3Mask(dt)))         // only the table's kernels
+	h = must(conv(h, c3, w[C3Biases]))                           // (B,16,8,8)
+	h = must(AvgPool2(h))                                        // (B,16,4,4)
+	h = must(G.Reshape(h, tensor.Shape{b, 256}))                 // (B,256)
+	h = must(Sigmoid(must(dense(h, w[F5Weights], w[F5Biases])))) // (B,120)
+	h = must(Sigmoid(must(dense(h, w[F6Weights], w[F6Biases])))) // (B,84)
+	return must(dense(h, w[F7Weights], w[F7Biases])), err        // (B,10)
 }
 
 // conv is a valid 5x5 convolution, stride 1, plus one bias per output map, then sigmoid.
@@ -89,7 +89,7 @@ func conv(x, k, bias *G.Node) (*G.Node, error) {
 	if h, err = G.BroadcastAdd(h, b, nil, []byte{0, 2, 3}); err != nil {
 		return nil, err
 	}
-	return G.Sigmoid(h)
+	return Sigmoid(h)
 }
 
 // dense is x @ w + bias.
