@@ -106,3 +106,39 @@ func TestSchedules(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitBatchMatchesOneMachine: training on two half-batch machines must follow one
+// machine on the whole batch (float64, so that only summation order differs).
+func TestSplitBatchMatchesOneMachine(t *testing.T) {
+	one, _ := NewParams(tensor.Float64, 8)
+	two, _ := NewParams(tensor.Float64, 8)
+	a, err := newTrainerShares(one, 8, NewAdamSolver(DefaultAdam), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := newTrainerShares(two, 8, NewAdamSolver(DefaultAdam), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if len(b.replicas) != 2 {
+		t.Fatalf("%d replicas, want 2", len(b.replicas))
+	}
+	for step := 0; step < 4; step++ {
+		x, y := randomImages(8, uint64(10+step))
+		ca, ra, err1 := a.Step(x, y)
+		cb, rb, err2 := b.Step(x, y)
+		if err1 != nil || err2 != nil || math.Abs(ca-cb) > 1e-12 || ra != rb {
+			t.Fatalf("step %d: cost %v/%v right %d/%d (%v, %v)", step, ca, cb, ra, rb, err1, err2)
+		}
+	}
+	for i := range one.T {
+		wa, wb, wc := one.T[i].Data().([]float64), two.T[i].Data().([]float64), b.replicas[1].p.T[i].Data().([]float64)
+		for k := range wa {
+			if math.Abs(wa[k]-wb[k]) > 1e-9 || wb[k] != wc[k] {
+				t.Fatalf("%s[%d]: one machine %g, two %g, second copy %g", Layout[i].Name, k, wa[k], wb[k], wc[k])
+			}
+		}
+	}
+}

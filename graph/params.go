@@ -120,6 +120,22 @@ func ZeroParams(dtype tensor.Dtype) (*Params, error) {
 	return p, nil
 }
 
+// Clone returns a deep copy of p.
+func (p *Params) Clone() *Params {
+	q := &Params{Dtype: p.Dtype}
+	for i, t := range p.T {
+		q.T[i] = t.Clone().(*tensor.Dense)
+	}
+	return q
+}
+
+// CopyFrom overwrites p's values with q's (same dtype and shapes).
+func (p *Params) CopyFrom(q *Params) {
+	for i, t := range p.T {
+		tensor.Copy(t, q.T[i])
+	}
+}
+
 // setData copies float64 values into t whatever its dtype.
 func setData(t *tensor.Dense, v []float64) {
 	switch d := t.Data().(type) {
