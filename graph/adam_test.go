@@ -142,3 +142,32 @@ func TestSplitBatchMatchesOneMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluatorMachinesAgree: two machines on alternate batches (with a partial last
+// batch) give the probabilities one machine gives image by image, also after training
+// has moved the weights the second machine copies.
+func TestEvaluatorMachinesAgree(t *testing.T) {
+	p, _ := NewParams(tensor.Float64, 6)
+	x, y := randomImages(30, 7)
+	two, _ := NewEvaluator(p, 7)
+	one, _ := NewEvaluator(p, 1)
+	defer two.Close()
+	defer one.Close()
+	tr, _ := NewTrainer(p, 30, DefaultAdam)
+	defer tr.Close()
+	for round := 0; round < 2; round++ {
+		a, err1 := two.Probabilities(x)
+		b, err2 := one.Probabilities(x)
+		if err1 != nil || err2 != nil || len(two.replicas) != 2 || len(one.replicas) != 1 {
+			t.Fatal(err1, err2)
+		}
+		for i := range a {
+			if math.Abs(a[i]-b[i]) > 1e-12 {
+				t.Fatalf("round %d, output %d: two machines %g, one %g", round, i, a[i], b[i])
+			}
+		}
+		if _, _, err := tr.Step(x, y); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,29 +1,48 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	G "gorgonia.org/gorgonia"
 )
 
-// DefaultEvalBatch is the evaluation batch size: large batches amortise the per-op
-// overhead, very large ones only grow memory.
-const DefaultEvalBatch = 500
+// DefaultEvalBatch is the evaluation batch size of each of the two machines: large
+// batches amortise the per-op overhead, very large ones only grow memory.
+const DefaultEvalBatch = 250
 
-// Evaluator computes the network's outputs for any number of images, in batches.
+// Evaluator computes the network's outputs for any number of images, in batches shared
+// by two machines, one per core; the second runs on a copy of the weights, refreshed at
+// every call (machines must not share weight tensors: see Trainer).
 type Evaluator struct {
-	n  *net
-	vm G.VM
+	src      *Params
+	replicas []*evalReplica
 }
 
-// NewEvaluator builds a forward-only graph of the given batch size on p.
+type evalReplica struct {
+	n  *net
+	vm G.VM
+	p  *Params
+}
+
+// NewEvaluator builds two forward-only graphs of the given batch size on p (one when
+// the batch is 1: a single image gains nothing from a second machine).
 func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
-	n, err := build(p, batch, false)
-	if err != nil {
-		return nil, err
+	e := &Evaluator{src: p}
+	for i := 0; i < min(2, batch); i++ {
+		rp := p
+		if i > 0 {
+			rp = p.Clone()
+		}
+		n, err := build(rp, batch, false)
+		if err != nil {
+			return nil, err
+		}
+		e.replicas = append(e.replicas, &evalReplica{n: n, vm: G.NewTapeMachine(n.g), p: rp})
 	}
-	return &Evaluator{n: n, vm: G.NewTapeMachine(n.g)}, nil
+	return e, nil
 }
 
 // Probabilities returns the softmax probabilities, (count, 10) row-major, of the count
@@ -33,23 +52,39 @@ func (e *Evaluator) Probabilities(x []float32) ([]float64, error) {
 	if len(x)%Pixels != 0 {
 		return nil, fmt.Errorf("evaluate: %d pixels is not a whole number of %d-pixel images", len(x), Pixels)
 	}
-	count := len(x) / Pixels
-	out := make([]float64, 0, count*Classes)
-	for start := 0; start < count; start += e.n.batch {
-		end := min(start+e.n.batch, count)
-		if err := e.n.load(x[start*Pixels:end*Pixels], nil); err != nil {
-			return nil, err
-		}
-		err := e.vm.RunAll()
-		if err == nil {
-			out = appendSoftmax(out, e.n.logits.Value().Data(), end-start)
-		}
-		e.vm.Reset()
-		if err != nil {
-			return nil, fmt.Errorf("evaluate images %d-%d: %w", start, end-1, err)
-		}
+	for _, r := range e.replicas[1:] {
+		r.p.CopyFrom(e.src)
+	}
+	count, batch := len(x)/Pixels, e.replicas[0].n.batch
+	out := make([]float64, count*Classes)
+	errs := make([]error, len(e.replicas))
+	var wg sync.WaitGroup
+	for k, r := range e.replicas {
+		wg.Go(func() { // replica k takes batches k, k+2, ...
+			for start := k * batch; start < count && errs[k] == nil; start += len(e.replicas) * batch {
+				end := min(start+batch, count)
+				errs[k] = r.run(x[start*Pixels:end*Pixels], out[start*Classes:end*Classes])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// run writes the probabilities of the images in x into out.
+func (r *evalReplica) run(x []float32, out []float64) error {
+	if err := r.n.load(x, nil); err != nil {
+		return err
+	}
+	defer r.vm.Reset()
+	if err := r.vm.RunAll(); err != nil {
+		return fmt.Errorf("evaluate: %w", err)
+	}
+	copy(out, appendSoftmax(nil, r.n.logits.Value().Data(), len(x)/Pixels))
+	return nil
 }
 
 // Predict returns the most probable class of each image in x.
@@ -61,8 +96,14 @@ func (e *Evaluator) Predict(x []float32) ([]int, error) {
 	return Argmax(probs), nil
 }
 
-// Close releases the machine.
-func (e *Evaluator) Close() error { return e.vm.Close() }
+// Close releases the machines.
+func (e *Evaluator) Close() error {
+	var errs []error
+	for _, r := range e.replicas {
+		errs = append(errs, r.vm.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // Argmax returns, for each row of 10 scores, the index of the largest.
 func Argmax(scores []float64) []int {
