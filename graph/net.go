@@ -65,10 +65,10 @@ func forward(w G.Nodes, x *G.Node, dt tensor.Dtype) (*G.Node, error) {
 		}
 		return n
 	}
-	h = must(conv(x, w[C1Kernels], w[C1Biases]))                 // (B,6,24,24)
+	h = must(conv(x, w[C1Kernels], w[C1Biases], false))          // (B,6,24,24)
 	h = must(AvgPool2(h))                                        // (B,6,12,12)
 	c3 := must(G.HadamardProd(w[C3Kernels], c3Mask(dt)))         // only the table's kernels
-	h = must(conv(h, c3, w[C3Biases]))                           // (B,16,8,8)
+	h = must(conv(h, c3, w[C3Biases], true))                     // (B,16,8,8)
 	h = must(AvgPool2(h))                                        // (B,16,4,4)
 	h = must(G.Reshape(h, tensor.Shape{b, 256}))                 // (B,256)
 	h = must(Sigmoid(must(dense(h, w[F5Weights], w[F5Biases])))) // (B,120)
@@ -76,17 +76,11 @@ func forward(w G.Nodes, x *G.Node, dt tensor.Dtype) (*G.Node, error) {
 	return must(dense(h, w[F7Weights], w[F7Biases])), err        // (B,10)
 }
 
-// conv is a valid 5x5 convolution, stride 1, plus one bias per output map, then sigmoid.
-func conv(x, k, bias *G.Node) (*G.Node, error) {
-	h, err := G.Conv2d(x, k, tensor.Shape{5, 5}, []int{0, 0}, []int{1, 1}, []int{1, 1})
+// conv is a valid 5x5 convolution, stride 1, plus one bias per output map, then sigmoid;
+// inputGrad says whether x needs a gradient (not for C1, whose input is the image).
+func conv(x, k, bias *G.Node, inputGrad bool) (*G.Node, error) {
+	h, err := Conv(x, k, bias, inputGrad)
 	if err != nil {
-		return nil, err
-	}
-	b, err := G.Reshape(bias, tensor.Shape{1, bias.Shape()[0], 1, 1})
-	if err != nil {
-		return nil, err
-	}
-	if h, err = G.BroadcastAdd(h, b, nil, []byte{0, 2, 3}); err != nil {
 		return nil, err
 	}
 	return Sigmoid(h)

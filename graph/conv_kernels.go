@@ -1,0 +1,92 @@
+package graph
+
+// im2col writes the 5x5 patches of one image x (C,H,W) as columns: col is (C*25, OH*OW),
+// row c*25 + i*5 + j holding x[c, oh+i, ow+j] for every output position (oh, ow).
+func im2col[T float32 | float64](x []T, c, h, w int, col []T) {
+	oh, ow := h-convSide+1, w-convSide+1
+	for ci := 0; ci < c; ci++ {
+		plane := x[ci*h*w:]
+		for i := 0; i < convSide; i++ {
+			for j := 0; j < convSide; j++ {
+				dst := col[((ci*convSide+i)*convSide+j)*oh*ow:]
+				for y := 0; y < oh; y++ {
+					copy(dst[y*ow:(y+1)*ow], plane[(y+i)*w+j:(y+i)*w+j+ow])
+				}
+			}
+		}
+	}
+}
+
+// col2im adds the columns back onto the image positions they came from (im2col's adjoint).
+func col2im[T float32 | float64](col []T, c, h, w int, x []T) {
+	oh, ow := h-convSide+1, w-convSide+1
+	clear(x[:c*h*w])
+	for ci := 0; ci < c; ci++ {
+		plane := x[ci*h*w:]
+		for i := 0; i < convSide; i++ {
+			for j := 0; j < convSide; j++ {
+				src := col[((ci*convSide+i)*convSide+j)*oh*ow:]
+				for y := 0; y < oh; y++ {
+					row, s := plane[(y+i)*w+j:(y+i)*w+j+ow], src[y*ow:(y+1)*ow]
+					for q := range row {
+						row[q] += s[q]
+					}
+				}
+			}
+		}
+	}
+}
+
+// convForward: y[b] = k (O, C*25) · col(x[b]) (C*25, P), plus the bias of each map.
+func convForward[T float32 | float64](g convGeom, x, k, bias, y []T, gemm gemmFunc[T]) {
+	n, c, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
+	rows, p := g.rows(), g.pixels()
+	col := make([]T, rows*p)
+	for b := 0; b < n; b++ {
+		im2col(x[b*c*h*w:], c, h, w, col)
+		yb := y[b*g.o*p : (b+1)*g.o*p]
+		gemm(false, false, g.o, p, rows, k, col, yb, false)
+		for o := 0; o < g.o; o++ {
+			for q, v := 0, bias[o]; q < p; q++ {
+				yb[o*p+q] += v
+			}
+		}
+	}
+}
+
+// convKernelGrad: dk = Σ_b dy[b] (O, P) · col(x[b])ᵀ (P, C*25).
+func convKernelGrad[T float32 | float64](g convGeom, x, dy, dk []T, gemm gemmFunc[T]) {
+	n, c, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
+	rows, p := g.rows(), g.pixels()
+	col := make([]T, rows*p)
+	for b := 0; b < n; b++ {
+		im2col(x[b*c*h*w:], c, h, w, col)
+		gemm(false, true, g.o, rows, p, dy[b*g.o*p:(b+1)*g.o*p], col, dk, b > 0)
+	}
+}
+
+// convBiasGrad: db[o] = Σ over images and positions of dy[b, o].
+func convBiasGrad[T float32 | float64](g convGeom, dy, db []T) {
+	p := g.pixels()
+	clear(db)
+	for b := 0; b < g.x[0]; b++ {
+		for o := 0; o < g.o; o++ {
+			var s T
+			for _, v := range dy[(b*g.o+o)*p : (b*g.o+o+1)*p] {
+				s += v
+			}
+			db[o] += s
+		}
+	}
+}
+
+// convInputGrad: dx[b] = col2im(kᵀ (C*25, O) · dy[b] (O, P)).
+func convInputGrad[T float32 | float64](g convGeom, k, dy, dx []T, gemm gemmFunc[T]) {
+	n, c, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
+	rows, p := g.rows(), g.pixels()
+	col := make([]T, rows*p)
+	for b := 0; b < n; b++ {
+		gemm(true, false, rows, p, g.o, k, dy[b*g.o*p:(b+1)*g.o*p], col, false)
+		col2im(col, c, h, w, dx[b*c*h*w:])
+	}
+}
