@@ -28,7 +28,7 @@ func Conv(x, k, b *G.Node, inputGrad bool) (*G.Node, error) {
 	if xs.Dims() != 4 || ks.Dims() != 4 || ks[1] != xs[1] || ks[2] != convSide || ks[3] != convSide || b.Shape().TotalSize() != ks[0] {
 		return nil, fmt.Errorf("conv: x %v, kernel %v, bias %v: expected (B,C,H,W), (O,C,5,5), (O)", xs, ks, b.Shape())
 	}
-	return G.ApplyOp(convOp{geom: convGeom{x: xs.Clone(), o: ks[0]}, inputGrad: inputGrad}, x, k, b)
+	return G.ApplyOp(convOp{geom: convGeom{x: xs.Clone(), o: ks[0]}, inputGrad: inputGrad, buf: new(buffers)}, x, k, b)
 }
 
 const convSide = 5
@@ -50,10 +50,21 @@ type (
 	convOp struct {
 		geom      convGeom
 		inputGrad bool
+		buf       *buffers
 	}
-	convKGrad struct{ geom convGeom }
-	convBGrad struct{ geom convGeom }
-	convXGrad struct{ geom convGeom }
+	convKGrad struct {
+		geom convGeom
+		buf  *buffers
+		fwd  *buffers // the forward op's, holding every image's columns
+	}
+	convBGrad struct {
+		geom convGeom
+		buf  *buffers
+	}
+	convXGrad struct {
+		geom convGeom
+		buf  *buffers
+	}
 )
 
 func (op convOp) Arity() int                                     { return 3 }
@@ -69,21 +80,24 @@ func (op convOp) Hashcode() uint32   { return hashOf(op) }
 func (op convOp) String() string     { return fmt.Sprintf("Conv5x5%v->%d", op.geom.x, op.geom.o) }
 func (op convOp) DiffWRT(int) []bool { return []bool{op.inputGrad, true, true} }
 func (op convOp) Do(in ...G.Value) (G.Value, error) {
-	return op.UsePreallocDo(newLike(in[0], op.geom.out()), in...)
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.geom.out()), in...)
 }
 
 func (op convOp) SymDiff(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
-	dk, err := G.ApplyOp(convKGrad{op.geom}, in[0], dy)
+	// The forward pass keeps its columns for the kernel gradient, which runs after it
+	// in the same run: no second im2col.
+	op.buf.keepCols = true
+	dk, err := G.ApplyOp(convKGrad{op.geom, new(buffers), op.buf}, in[0], dy)
 	if err != nil {
 		return nil, err
 	}
-	db, err := G.ApplyOp(convBGrad{op.geom}, dy)
+	db, err := G.ApplyOp(convBGrad{op.geom, new(buffers)}, dy)
 	if err != nil {
 		return nil, err
 	}
 	var dx *G.Node
 	if op.inputGrad {
-		if dx, err = G.ApplyOp(convXGrad{op.geom}, in[1], dy); err != nil {
+		if dx, err = G.ApplyOp(convXGrad{op.geom, new(buffers)}, in[1], dy); err != nil {
 			return nil, err
 		}
 	}
@@ -94,9 +108,9 @@ func (op convOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 	g := op.geom
 	switch x := in[0].Data().(type) {
 	case []float32:
-		convForward(g, x, in[1].Data().([]float32), in[2].Data().([]float32), prealloc.Data().([]float32), gemm32)
+		convForward(g, x, in[1].Data().([]float32), in[2].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.colsLen()), gemm32)
 	case []float64:
-		convForward(g, x, in[1].Data().([]float64), in[2].Data().([]float64), prealloc.Data().([]float64), gemm64)
+		convForward(g, x, in[1].Data().([]float64), in[2].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.colsLen()), gemm64)
 	default:
 		return nil, fmt.Errorf("conv: unsupported type %T", x)
 	}
@@ -116,15 +130,42 @@ func (op convKGrad) Hashcode() uint32      { return hashOf(op) }
 func (op convKGrad) String() string        { return "Conv5x5GradKernel" }
 func (op convKGrad) Do(in ...G.Value) (G.Value, error) {
 	s, _ := op.InferShape()
-	return op.UsePreallocDo(newLike(in[0], s), in...)
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), s), in...)
+}
+
+// colsLen is the forward pass's column scratch: every image's when they are kept.
+func (op convOp) colsLen() int {
+	n := op.geom.rows() * op.geom.pixels()
+	if op.buf != nil && op.buf.keepCols {
+		n *= op.geom.x[0]
+	}
+	return n
 }
 
 func (op convKGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	n := op.geom.rows() * op.geom.pixels()
+	kept := func(cols any) bool { // the forward pass's columns, when it kept them
+		switch c := cols.(type) {
+		case []float32:
+			return op.fwd != nil && op.fwd.keepCols && len(c) >= n*op.geom.x[0]
+		case []float64:
+			return op.fwd != nil && op.fwd.keepCols && len(c) >= n*op.geom.x[0]
+		}
+		return false
+	}
 	switch x := in[0].Data().(type) {
 	case []float32:
-		convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), gemm32)
+		if op.fwd != nil && kept(op.fwd.scratch) {
+			convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), op.fwd.scratch.([]float32), true, gemm32)
+			break
+		}
+		convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, n), false, gemm32)
 	case []float64:
-		convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), gemm64)
+		if op.fwd != nil && kept(op.fwd.scratch) {
+			convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), op.fwd.scratch.([]float64), true, gemm64)
+			break
+		}
+		convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, n), false, gemm64)
 	default:
 		return nil, fmt.Errorf("conv kernel gradient: unsupported type %T", x)
 	}
@@ -143,7 +184,7 @@ func (op convBGrad) WriteHash(h hash.Hash) { fmt.Fprintf(h, "conv5db%v%d", op.ge
 func (op convBGrad) Hashcode() uint32      { return hashOf(op) }
 func (op convBGrad) String() string        { return "Conv5x5GradBias" }
 func (op convBGrad) Do(in ...G.Value) (G.Value, error) {
-	return op.UsePreallocDo(newLike(in[0], tensor.Shape{op.geom.o}), in...)
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), tensor.Shape{op.geom.o}), in...)
 }
 
 func (op convBGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
@@ -168,15 +209,15 @@ func (op convXGrad) WriteHash(h hash.Hash)                          { fmt.Fprint
 func (op convXGrad) Hashcode() uint32                               { return hashOf(op) }
 func (op convXGrad) String() string                                 { return "Conv5x5GradInput" }
 func (op convXGrad) Do(in ...G.Value) (G.Value, error) {
-	return op.UsePreallocDo(newLike(in[0], op.geom.x), in...)
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.geom.x), in...)
 }
 
 func (op convXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	switch k := in[0].Data().(type) {
 	case []float32:
-		convInputGrad(op.geom, k, in[1].Data().([]float32), prealloc.Data().([]float32), gemm32)
+		convInputGrad(op.geom, k, in[1].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.geom.rows()*op.geom.pixels()), gemm32)
 	case []float64:
-		convInputGrad(op.geom, k, in[1].Data().([]float64), prealloc.Data().([]float64), gemm64)
+		convInputGrad(op.geom, k, in[1].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.geom.rows()*op.geom.pixels()), gemm64)
 	default:
 		return nil, fmt.Errorf("conv input gradient: unsupported type %T", k)
 	}

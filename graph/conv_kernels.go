@@ -38,11 +38,16 @@ func col2im[T float32 | float64](col []T, c, h, w int, x []T) {
 }
 
 // convForward: y[b] = k (O, C*25) · col(x[b]) (C*25, P), plus the bias of each map.
-func convForward[T float32 | float64](g convGeom, x, k, bias, y []T, gemm gemmFunc[T]) {
+// cols holds one image's columns, reused, or every image's, kept for convKernelGrad.
+func convForward[T float32 | float64](g convGeom, x, k, bias, y, cols []T, gemm gemmFunc[T]) {
 	n, c, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	rows, p := g.rows(), g.pixels()
-	col := make([]T, rows*p)
+	keep := len(cols) >= n*rows*p
 	for b := 0; b < n; b++ {
+		col := cols[:rows*p]
+		if keep {
+			col = cols[b*rows*p : (b+1)*rows*p]
+		}
 		im2col(x[b*c*h*w:], c, h, w, col)
 		yb := y[b*g.o*p : (b+1)*g.o*p]
 		gemm(false, false, g.o, p, rows, k, col, yb, false)
@@ -54,13 +59,18 @@ func convForward[T float32 | float64](g convGeom, x, k, bias, y []T, gemm gemmFu
 	}
 }
 
-// convKernelGrad: dk = Σ_b dy[b] (O, P) · col(x[b])ᵀ (P, C*25).
-func convKernelGrad[T float32 | float64](g convGeom, x, dy, dk []T, gemm gemmFunc[T]) {
+// convKernelGrad: dk = Σ_b dy[b] (O, P) · col(x[b])ᵀ (P, C*25). With kept set, cols
+// holds every image's columns from the forward pass; otherwise it is scratch for one.
+func convKernelGrad[T float32 | float64](g convGeom, x, dy, dk, cols []T, kept bool, gemm gemmFunc[T]) {
 	n, c, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	rows, p := g.rows(), g.pixels()
-	col := make([]T, rows*p)
 	for b := 0; b < n; b++ {
-		im2col(x[b*c*h*w:], c, h, w, col)
+		col := cols[:rows*p]
+		if kept {
+			col = cols[b*rows*p : (b+1)*rows*p]
+		} else {
+			im2col(x[b*c*h*w:], c, h, w, col)
+		}
 		gemm(false, true, g.o, rows, p, dy[b*g.o*p:(b+1)*g.o*p], col, dk, b > 0)
 	}
 }
@@ -81,10 +91,9 @@ func convBiasGrad[T float32 | float64](g convGeom, dy, db []T) {
 }
 
 // convInputGrad: dx[b] = col2im(kᵀ (C*25, O) · dy[b] (O, P)).
-func convInputGrad[T float32 | float64](g convGeom, k, dy, dx []T, gemm gemmFunc[T]) {
+func convInputGrad[T float32 | float64](g convGeom, k, dy, dx, col []T, gemm gemmFunc[T]) {
 	n, c, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	rows, p := g.rows(), g.pixels()
-	col := make([]T, rows*p)
 	for b := 0; b < n; b++ {
 		gemm(true, false, rows, p, g.o, k, dy[b*g.o*p:(b+1)*g.o*p], col, false)
 		col2im(col, c, h, w, dx[b*c*h*w:])

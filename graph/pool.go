@@ -22,13 +22,19 @@ func AvgPool2(x *G.Node) (*G.Node, error) {
 	if s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
 		return nil, fmt.Errorf("avgpool2: input shape %v: expected (N,C,H,W) with even H and W", s)
 	}
-	return G.ApplyOp(&poolOp{in: s.Clone()}, x)
+	return G.ApplyOp(&poolOp{in: s.Clone(), buf: new(buffers)}, x)
 }
 
 // poolOp is the forward 2x2 average; unpoolOp (its gradient) spreads each output
 // gradient, times 1/4, over the four inputs of its window.
-type poolOp struct{ in tensor.Shape }
-type unpoolOp struct{ in tensor.Shape }
+type poolOp struct {
+	in  tensor.Shape
+	buf *buffers
+}
+type unpoolOp struct {
+	in  tensor.Shape
+	buf *buffers
+}
 
 func (op *poolOp) out() tensor.Shape {
 	return tensor.Shape{op.in[0], op.in[1], op.in[2] / 2, op.in[3] / 2}
@@ -46,13 +52,12 @@ func (op *poolOp) String() string                                 { return fmt.S
 func (op *poolOp) DiffWRT(int) []bool                             { return []bool{true} }
 
 func (op *poolOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&unpoolOp{in: op.in}, grad)
+	dx, err := G.ApplyOp(&unpoolOp{in: op.in, buf: new(buffers)}, grad)
 	return G.Nodes{dx}, err
 }
 
 func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
-	x := in[0].(*tensor.Dense)
-	return op.UsePreallocDo(tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(op.out()...)), in...)
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.out()), in...)
 }
 
 func (op *poolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
@@ -80,8 +85,7 @@ func (op *unpoolOp) Hashcode() uint32                               { return has
 func (op *unpoolOp) String() string                                 { return fmt.Sprintf("AvgUnpool2%v", op.in) }
 
 func (op *unpoolOp) Do(in ...G.Value) (G.Value, error) {
-	g := in[0].(*tensor.Dense)
-	return op.UsePreallocDo(tensor.New(tensor.Of(g.Dtype()), tensor.WithShape(op.in...)), in...)
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.in), in...)
 }
 
 func (op *unpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -10,7 +12,9 @@ import (
 )
 
 // TestSigmoidMatchesGorgonia compares Sigmoid's values and gradient with gorgonia's
-// stock Sigmoid on random inputs, including past both cut-offs: they must be identical.
+// stock Sigmoid on random inputs, including past both cut-offs: float64 values must be
+// identical, float32 values within 2e-7 (exp32), and gradients (y(1-y) here, y·sigmoid(-x)
+// there) within 2e-7·|dy| in float32 and 1e-15·|dy| in float64.
 // Values come from graphs that end at the sigmoid: the tape machine reuses an op's output
 // buffer in place for later ops.
 func TestSigmoidMatchesGorgonia(t *testing.T) {
@@ -53,17 +57,61 @@ func TestSigmoidMatchesGorgonia(t *testing.T) {
 		}
 		oursY, oursDx := run(Sigmoid, false), run(Sigmoid, true)
 		stockY, stockDx := run(G.Sigmoid, false), run(G.Sigmoid, true)
-		switch o := oursY.(type) {
-		case []float32:
-			if !slices.Equal(o, stockY.([]float32)) || !slices.Equal(oursDx.([]float32), stockDx.([]float32)) {
-				t.Fatalf("float32: values or gradients differ from gorgonia's Sigmoid")
+		near := func(what string, ours, stock []float64, tol func(i int) float64) {
+			for i := range ours {
+				if d := math.Abs(ours[i] - stock[i]); !(d <= tol(i)) {
+					t.Fatalf("%v %s[%d] (x = %g): %g, gorgonia %g", dt, what, i, vals[i], ours[i], stock[i])
+				}
 			}
+		}
+		gradTol := 2e-7
+		if dt == tensor.Float64 {
+			gradTol = 1e-15
+		}
+		near("sigmoid", asFloat64s(oursY), asFloat64s(stockY), func(int) float64 { return gradTol })
+		near("gradient", asFloat64s(oursDx), asFloat64s(stockDx), func(i int) float64 {
+			if vals[i] > 19 { // past the cut-off y = 1, so y(1-y) = 0, while sigmoid(-x) < 6e-9
+				return 6e-9 * math.Abs(weights[i])
+			}
+			return gradTol * math.Abs(weights[i])
+		})
+		switch o := oursY.(type) {
 		case []float64:
-			if !slices.Equal(o, stockY.([]float64)) || !slices.Equal(oursDx.([]float64), stockDx.([]float64)) {
-				t.Fatalf("float64: values or gradients differ from gorgonia's Sigmoid")
+			if !slices.Equal(o, stockY.([]float64)) {
+				t.Fatalf("float64: values differ from gorgonia's Sigmoid")
 			}
 			if o[0] > 1e-40 || o[1] != 1 || o[2] != 1 {
 				t.Fatalf("cut-offs: sigmoid(-100) = %g, sigmoid(30) = %g", o[0], o[1])
+			}
+		}
+	}
+}
+
+func asFloat64s(v any) []float64 {
+	switch v := v.(type) {
+	case []float32:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
+	case []float64:
+		return v
+	}
+	panic(fmt.Sprintf("asFloat64s: %T", v))
+}
+
+// TestExp32 sweeps exp32 over the range sigmoid32 uses it in, [-15, 88], against
+// math.Exp: within 2 ulp (relative 2.4e-7) everywhere.
+func TestExp32(t *testing.T) {
+	worst := 0.0
+	for x := float32(-15); x <= 88; x = math.Nextafter32(x, 100) + 1e-5 {
+		want := math.Exp(float64(x))
+		got := float64(exp32(x))
+		if rel := math.Abs(got-want) / want; rel > worst {
+			worst = rel
+			if rel > 2.4e-7 {
+				t.Fatalf("exp32(%g) = %g, want %g (relative error %.3g)", x, got, want, rel)
 			}
 		}
 	}
