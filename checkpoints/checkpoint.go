@@ -250,6 +250,7 @@ func Load(dir string) (*graph.Params, *Manifest, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	p.Arch = m.Arch
 	if len(m.Files) != len(graph.Layout) {
 		return nil, nil, fmt.Errorf("%s: %w: %d files listed (expected %d)", mpath, ErrManifest, len(m.Files), len(graph.Layout))
 	}

@@ -1,7 +1,11 @@
 package checkpoints
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -9,15 +13,26 @@ import (
 	"gorgonia.org/tensor"
 )
 
+// ArchName is the file in an exported folder that names the architecture (activation
+// and pooling) as JSON, for NumPy code and LoadNpy; a folder without it is the seed's.
+const ArchName = "arch.json"
+
 // Export writes p's tensors as .npy files of dtype (float32 or float64) into a new
-// folder dir, named as in graph.Layout, for NumPy code.
+// folder dir, named as in graph.Layout, for NumPy code, with p's architecture in
+// ArchName.
 func Export(dir string, p *graph.Params, dtype tensor.Dtype) error {
 	if dtype != tensor.Float32 && dtype != tensor.Float64 {
 		return fmt.Errorf("export: dtype %v (expected float32 or float64)", dtype)
 	}
-	return writeFolder(dir, func(tmp string) error {
-		_, err := writeTensors(tmp, p.T[:], "", dtype)
+	arch, err := json.MarshalIndent(p.Arch, "", "  ")
+	if err != nil {
 		return err
+	}
+	return writeFolder(dir, func(tmp string) error {
+		if _, err := writeTensors(tmp, p.T[:], "", dtype); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(tmp, ArchName), append(arch, '\n'), 0o644)
 	})
 }
 
@@ -48,6 +63,19 @@ func LoadNpy(dir string) (*graph.Params, error) {
 	p, err := graph.ZeroParams(dtype)
 	if err != nil {
 		return nil, err
+	}
+	apath := filepath.Join(dir, ArchName)
+	if js, err := readBounded(apath); err == nil {
+		var a graph.Arch
+		if err := json.Unmarshal(js, &a); err != nil {
+			return nil, fmt.Errorf("%s: %w: %v", apath, ErrManifest, err)
+		}
+		if err := a.Supported(); err != nil {
+			return nil, fmt.Errorf("%s: %w", apath, err)
+		}
+		p.Arch = a
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("load .npy folder: %w", err)
 	}
 	for i, a := range arrays {
 		if dtype == tensor.Float32 {

@@ -2,13 +2,15 @@
 
     python3 checkpoints/numpy_forward.py WEIGHTS_DIR MNIST_DIR [--count N] [--predictions FILE]
 
-WEIGHTS_DIR holds the ten .npy files (float32 or float64) that `lenet export` writes; their
-shapes and meaning are in README.md. MNIST_DIR holds t10k-images-idx3-ubyte(.gz) and
+WEIGHTS_DIR holds the ten .npy files (float32 or float64) that `lenet export` writes, and
+arch.json naming the activation and pooling (without it: sigmoid and average pooling);
+their shapes and meaning are in README.md. MNIST_DIR holds t10k-images-idx3-ubyte(.gz) and
 t10k-labels-idx1-ubyte(.gz). Prints the accuracy on the first N test images; --predictions
 writes one guessed digit per line.
 """
 import argparse
 import gzip
+import json
 import os
 
 import numpy as np
@@ -45,26 +47,33 @@ def conv(x, k, b):
     return np.einsum("bchwij,ocij->bohw", windows, k) + b[None, :, None, None]
 
 
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
+ACTIVATIONS = {
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0),
+}
 
 
-def pool(x):
-    """2x2 average pooling of (B, C, H, W)."""
-    b, c, h, w = x.shape
-    return x.reshape(b, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5))
+def pooling(kind):
+    """2x2 average or max pooling of (B, C, H, W)."""
+    def pool(x):
+        b, c, h, w = x.shape
+        windows = x.reshape(b, c, h // 2, 2, w // 2, 2)
+        return windows.mean(axis=(3, 5)) if kind == "avg" else windows.max(axis=(3, 5))
+    return pool
 
 
-def forward(w, x):
+def forward(w, x, arch):
     """Images (B, 1, 28, 28) in [0, 1] -> logits (B, 10)."""
+    act, pool = ACTIVATIONS[arch["activation"]], pooling(arch["pool"])
     mask = np.zeros((16, 6, 1, 1), x.dtype)
     for out, ins in enumerate(C3_TABLE):
         mask[out, ins] = 1
-    h = pool(sigmoid(conv(x, w["c1_kernels"], w["c1_biases"])))             # (B, 6, 12, 12)
-    h = pool(sigmoid(conv(h, w["c3_kernels"] * mask, w["c3_biases"])))      # (B, 16, 4, 4)
-    h = sigmoid(h.reshape(len(h), -1) @ w["f5_weights"] + w["f5_biases"])   # (B, 120)
-    h = sigmoid(h @ w["f6_weights"] + w["f6_biases"])                       # (B, 84)
-    return h @ w["f7_weights"] + w["f7_biases"]                             # (B, 10)
+    h = pool(act(conv(x, w["c1_kernels"], w["c1_biases"])))             # (B, 6, 12, 12)
+    h = pool(act(conv(h, w["c3_kernels"] * mask, w["c3_biases"])))      # (B, 16, 4, 4)
+    h = act(h.reshape(len(h), -1) @ w["f5_weights"] + w["f5_biases"])   # (B, 120)
+    h = act(h @ w["f6_weights"] + w["f6_biases"])                       # (B, 84)
+    return h @ w["f7_weights"] + w["f7_biases"]                         # (B, 10)
 
 
 def main():
@@ -75,11 +84,16 @@ def main():
     p.add_argument("--predictions")
     args = p.parse_args()
     w = {n: np.load(os.path.join(args.weights, n + ".npy")) for n in NAMES}
+    arch = {"activation": "sigmoid", "pool": "avg"}
+    arch_path = os.path.join(args.weights, "arch.json")
+    if os.path.exists(arch_path):
+        with open(arch_path) as f:
+            arch = json.load(f)
     dtype = w["c1_kernels"].dtype
     images = read_idx(find(args.mnist, "t10k-images-idx3-ubyte"))[: args.count]
     labels = read_idx(find(args.mnist, "t10k-labels-idx1-ubyte"))[: args.count]
     x = (images.astype(dtype) / 255)[:, None]
-    guesses = np.concatenate([forward(w, x[i:i + 500]).argmax(1) for i in range(0, len(x), 500)])
+    guesses = np.concatenate([forward(w, x[i:i + 500], arch).argmax(1) for i in range(0, len(x), 500)])
     if args.predictions:
         np.savetxt(args.predictions, guesses, fmt="%d")
     print(f"{dtype} weights from {args.weights}: accuracy {100 * np.mean(guesses == labels):.2f}% on {len(labels)} test images")

@@ -51,9 +51,20 @@ func gradMachine(t *testing.T, p *Params, x []float32, y []byte) (*net, func() f
 }
 
 // TestGradientFiniteDifference compares the symbolic gradient of every learnable
-// tensor with central differences of the cost, on 2 images in float64.
+// tensor with central differences of the cost, on 2 images in float64, for every
+// activation with average pooling and every pool with sigmoid and ReLU.
 func TestGradientFiniteDifference(t *testing.T) {
-	p, err := NewParams(tensor.Float64, 7)
+	archs := []Arch{SeedArch}
+	for _, a := range [][2]string{{"tanh", "avg"}, {"relu", "avg"}, {"sigmoid", "max"}, {"relu", "max"}} {
+		archs = append(archs, Arch{Name: SeedArch.Name, Activation: a[0], Pool: a[1], C3Table: true})
+	}
+	for _, a := range archs {
+		t.Run(a.Activation+"-"+a.Pool, func(t *testing.T) { gradientFiniteDifference(t, a) })
+	}
+}
+
+func gradientFiniteDifference(t *testing.T, a Arch) {
+	p, err := NewArchParams(a, tensor.Float64, 7)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,10 @@ func build(p *Params, batch int, training bool) (*net, error) {
 		n.learn = append(n.learn, G.NodeFromAny(g, p.T[i], G.WithName(s.Name)))
 	}
 	var err error
-	if n.logits, err = forward(n.learn, x, p.Dtype); err != nil {
+	if err = p.Arch.Supported(); err != nil {
+		return nil, err
+	}
+	if n.logits, err = forward(p.Arch, n.learn, x, p.Dtype); err != nil {
 		return nil, fmt.Errorf("build LeNet-5 (batch %d): %w", batch, err)
 	}
 	if !training {
@@ -54,36 +57,35 @@ func build(p *Params, batch int, training bool) (*net, error) {
 	return n, nil
 }
 
-// forward is the model: images (B,1,28,28) -> logits (B,10). w is in Layout order.
-func forward(w G.Nodes, x *G.Node, dt tensor.Dtype) (*G.Node, error) {
+// forward is the model a: images (B,1,28,28) -> logits (B,10). w is in Layout order.
+func forward(a Arch, w G.Nodes, x *G.Node, dt tensor.Dtype) (*G.Node, error) {
 	b := x.Shape()[0]
-	var h *G.Node
-	var err error
-	must := func(n *G.Node, e error) *G.Node {
-		if err == nil {
-			err = e
-		}
-		return n
-	}
-	h = must(conv(x, w[C1Kernels], w[C1Biases], false))          // (B,6,24,24)
-	h = must(AvgPool2(h))                                        // (B,6,12,12)
-	c3 := must(G.HadamardProd(w[C3Kernels], c3Mask(dt)))         // only the table's kernels
-	h = must(conv(h, c3, w[C3Biases], true))                     // (B,16,8,8)
-	h = must(AvgPool2(h))                                        // (B,16,4,4)
-	h = must(G.Reshape(h, tensor.Shape{b, 256}))                 // (B,256)
-	h = must(Sigmoid(must(dense(h, w[F5Weights], w[F5Biases])))) // (B,120)
-	h = must(Sigmoid(must(dense(h, w[F6Weights], w[F6Biases])))) // (B,84)
-	return must(dense(h, w[F7Weights], w[F7Biases])), err        // (B,10)
-}
-
-// conv is a valid 5x5 convolution, stride 1, plus one bias per output map, then sigmoid;
-// inputGrad says whether x needs a gradient (not for C1, whose input is the image).
-func conv(x, k, bias *G.Node, inputGrad bool) (*G.Node, error) {
-	h, err := Conv(x, k, bias, inputGrad)
+	c3, err := G.HadamardProd(w[C3Kernels], c3Mask(dt)) // only the table's kernels
 	if err != nil {
 		return nil, err
 	}
-	return Sigmoid(h)
+	// Each layer is a function of the previous output; the first error stops the chain.
+	layers := []func(h *G.Node) (*G.Node, error){
+		func(h *G.Node) (*G.Node, error) { return Conv(h, w[C1Kernels], w[C1Biases], false) }, // (B,6,24,24); no gradient for the image
+		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) },
+		func(h *G.Node) (*G.Node, error) { return Pool2(a.Pool, h) },               // (B,6,12,12)
+		func(h *G.Node) (*G.Node, error) { return Conv(h, c3, w[C3Biases], true) }, // (B,16,8,8)
+		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) },
+		func(h *G.Node) (*G.Node, error) { return Pool2(a.Pool, h) },                   // (B,16,4,4)
+		func(h *G.Node) (*G.Node, error) { return G.Reshape(h, tensor.Shape{b, 256}) }, // (B,256)
+		func(h *G.Node) (*G.Node, error) { return dense(h, w[F5Weights], w[F5Biases]) },
+		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) }, // (B,120)
+		func(h *G.Node) (*G.Node, error) { return dense(h, w[F6Weights], w[F6Biases]) },
+		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) },         // (B,84)
+		func(h *G.Node) (*G.Node, error) { return dense(h, w[F7Weights], w[F7Biases]) }, // (B,10)
+	}
+	h := x
+	for _, layer := range layers {
+		if h, err = layer(h); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
 }
 
 // dense is x @ w + bias.

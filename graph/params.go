@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gorgonia.org/tensor"
 )
@@ -66,40 +67,57 @@ func Connected(out, in int) bool {
 // Params holds the learnable tensors, shared by every graph built on them: the solver
 // updates them in place, so an evaluation graph always sees the current weights.
 type Params struct {
+	Arch  Arch // the model the tensors belong to
 	Dtype tensor.Dtype
 	T     [numTensors]*tensor.Dense
 }
 
-// NewParams draws initial weights from seed: Glorot/Xavier uniform, U(±sqrt(6/(fan_in +
-// fan_out))), which keeps sigmoid pre-activations in their responsive range; C3's fan-in
-// counts only the connected maps, masked C3 kernels start at zero, biases at zero.
+// NewParams draws the seed architecture's initial weights from seed (see NewArchParams).
 func NewParams(dtype tensor.Dtype, seed uint64) (*Params, error) {
+	return NewArchParams(SeedArch, dtype, seed)
+}
+
+// NewArchParams draws initial weights for a from seed: Glorot/Xavier uniform,
+// U(±sqrt(6/(fan_in + fan_out))), which keeps sigmoid and tanh pre-activations in their
+// responsive range, or for ReLU He uniform, U(±sqrt(6/fan_in)); C3's fan-in counts only
+// the connected maps, masked C3 kernels start at zero, biases at zero.
+func NewArchParams(a Arch, dtype tensor.Dtype, seed uint64) (*Params, error) {
+	if err := a.Supported(); err != nil {
+		return nil, err
+	}
 	p, err := ZeroParams(dtype)
 	if err != nil {
 		return nil, err
 	}
+	p.Arch = a
 	rng := rand.New(rand.NewPCG(seed, 0x1e7e75))
 	uniform := func(dst []float64, limit float64) {
 		for i := range dst {
 			dst[i] = (2*rng.Float64() - 1) * limit
 		}
 	}
+	limit := func(fanIn, fanOut int) float64 {
+		if a.Activation == "relu" {
+			return math.Sqrt(6 / float64(fanIn))
+		}
+		return math.Sqrt(6 / float64(fanIn+fanOut))
+	}
 	vals := make(map[int][]float64)
 	k1 := make([]float64, 6*25)
-	uniform(k1, math.Sqrt(6.0/(25+6*25)))
+	uniform(k1, limit(25, 6*25))
 	vals[C1Kernels] = k1
 	k3 := make([]float64, 16*6*25)
 	for o, ins := range C3Table {
 		fanIn, fanOut := 25*len(ins), 25*60/6 // each S2 map feeds 10 of the 60 connections
 		for _, i := range ins {
-			uniform(k3[(o*6+i)*25:(o*6+i+1)*25], math.Sqrt(6.0/float64(fanIn+fanOut)))
+			uniform(k3[(o*6+i)*25:(o*6+i+1)*25], limit(fanIn, fanOut))
 		}
 	}
 	vals[C3Kernels] = k3
 	for _, id := range []int{F5Weights, F6Weights, F7Weights} {
 		s := Layout[id].Shape
 		w := make([]float64, s.TotalSize())
-		uniform(w, math.Sqrt(6.0/float64(s[0]+s[1])))
+		uniform(w, limit(s[0], s[1]))
 		vals[id] = w
 	}
 	for id, v := range vals {
@@ -108,12 +126,13 @@ func NewParams(dtype tensor.Dtype, seed uint64) (*Params, error) {
 	return p, nil
 }
 
-// ZeroParams allocates all-zero tensors of the Layout's shapes.
+// ZeroParams allocates all-zero tensors of the Layout's shapes, for the seed
+// architecture (set Arch for another).
 func ZeroParams(dtype tensor.Dtype) (*Params, error) {
 	if dtype != tensor.Float32 && dtype != tensor.Float64 {
 		return nil, fmt.Errorf("dtype %v: expected float32 or float64", dtype)
 	}
-	p := &Params{Dtype: dtype}
+	p := &Params{Arch: SeedArch, Dtype: dtype}
 	for i, s := range Layout {
 		p.T[i] = tensor.New(tensor.Of(dtype), tensor.WithShape(s.Shape.Clone()...))
 	}
@@ -122,7 +141,7 @@ func ZeroParams(dtype tensor.Dtype) (*Params, error) {
 
 // Clone returns a deep copy of p.
 func (p *Params) Clone() *Params {
-	q := &Params{Dtype: p.Dtype}
+	q := &Params{Arch: p.Arch, Dtype: p.Dtype}
 	for i, t := range p.T {
 		q.T[i] = t.Clone().(*tensor.Dense)
 	}
@@ -160,10 +179,17 @@ type Arch struct {
 // SeedArch is the seed configuration: sigmoid, average pooling, LeCun's C3 table.
 var SeedArch = Arch{Name: "lenet5", Activation: "sigmoid", Pool: "avg", C3Table: true}
 
-// Supported reports an error unless this version of the package can build a.
+// Supported reports an error unless this version of the package can build a: LeNet-5
+// with C3's connection table, any of Activations and any of Pools.
 func (a Arch) Supported() error {
-	if a != SeedArch {
-		return fmt.Errorf("architecture %+v: this lenet builds only %+v", a, SeedArch)
+	if a.Name != SeedArch.Name || !a.C3Table || !slices.Contains(Activations, a.Activation) || !slices.Contains(Pools, a.Pool) {
+		return fmt.Errorf("architecture %+v: this lenet builds %s with the C3 table, activation %v, pool %v",
+			a, SeedArch.Name, Activations, Pools)
 	}
 	return nil
+}
+
+// String is the architecture in a few words, e.g. "LeNet-5 (sigmoid, avg pool)".
+func (a Arch) String() string {
+	return fmt.Sprintf("LeNet-5 (%s, %s pool)", a.Activation, a.Pool)
 }

@@ -142,3 +142,144 @@ func hashOf(op interface{ WriteHash(hash.Hash) }) uint32 {
 	op.WriteHash(h)
 	return h.Sum32()
 }
+
+// Pools lists the subsampling layers a model can use after each convolution.
+var Pools = []string{"avg", "max"}
+
+// Pool2 applies the named 2x2 pooling (one of Pools).
+func Pool2(kind string, x *G.Node) (*G.Node, error) {
+	switch kind {
+	case "avg":
+		return AvgPool2(x)
+	case "max":
+		return MaxPool2(x)
+	}
+	return nil, fmt.Errorf("pool %q: expected one of %v", kind, Pools)
+}
+
+// MaxPool2 takes the maximum of each non-overlapping 2x2 window of an NCHW tensor with
+// even H and W: (N,C,H,W) -> (N,C,H/2,W/2). Its gradient goes to the first maximum of
+// each window, as PyTorch's does. gorgonia's MaxPool2D computes the same values
+// (TestMaxPool2MatchesGorgonia) but pads and allocates its index tensors every step;
+// this op keeps its buffers and its gradient op reads (x, y, dy), no indices.
+func MaxPool2(x *G.Node) (*G.Node, error) {
+	s := x.Shape()
+	if s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
+		return nil, fmt.Errorf("maxpool2: input shape %v: expected (N,C,H,W) with even H and W", s)
+	}
+	return G.ApplyOp(&maxPoolOp{in: s.Clone(), buf: new(buffers)}, x)
+}
+
+type maxPoolOp struct {
+	in  tensor.Shape
+	buf *buffers
+}
+
+// maxUnpoolOp takes (x, y, dy) and routes each dy to the first input of its window
+// that equals the window's maximum y.
+type maxUnpoolOp struct {
+	in  tensor.Shape
+	buf *buffers
+}
+
+func (op *maxPoolOp) out() tensor.Shape {
+	return tensor.Shape{op.in[0], op.in[1], op.in[2] / 2, op.in[3] / 2}
+}
+
+func (op *maxPoolOp) Arity() int                                     { return 1 }
+func (op *maxPoolOp) Type() hm.Type                                  { return tensor4ToTensor4() }
+func (op *maxPoolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.out(), nil }
+func (op *maxPoolOp) ReturnsPtr() bool                               { return false }
+func (op *maxPoolOp) CallsExtern() bool                              { return false }
+func (op *maxPoolOp) OverwritesInput() int                           { return -1 }
+func (op *maxPoolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "maxpool2%v", op.in) }
+func (op *maxPoolOp) Hashcode() uint32                               { return hashOf(op) }
+func (op *maxPoolOp) String() string                                 { return fmt.Sprintf("MaxPool2%v", op.in) }
+func (op *maxPoolOp) DiffWRT(int) []bool                             { return []bool{true} }
+
+func (op *maxPoolOp) SymDiff(in G.Nodes, y, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&maxUnpoolOp{in: op.in, buf: new(buffers)}, in[0], y, grad)
+	return G.Nodes{dx}, err
+}
+
+func (op *maxPoolOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.out()), in...)
+}
+
+func (op *maxPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
+	switch xs := in[0].Data().(type) {
+	case []float32:
+		maxPool(xs, prealloc.Data().([]float32), planes, h, w)
+	case []float64:
+		maxPool(xs, prealloc.Data().([]float64), planes, h, w)
+	default:
+		return nil, fmt.Errorf("maxpool2: unsupported type %T", xs)
+	}
+	return prealloc, nil
+}
+
+func (op *maxUnpoolOp) Arity() int { return 3 }
+func (op *maxUnpoolOp) Type() hm.Type {
+	t := &G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, t, t)
+}
+func (op *maxUnpoolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.in.Clone(), nil }
+func (op *maxUnpoolOp) ReturnsPtr() bool                               { return false }
+func (op *maxUnpoolOp) CallsExtern() bool                              { return false }
+func (op *maxUnpoolOp) OverwritesInput() int                           { return -1 }
+func (op *maxUnpoolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "maxunpool2%v", op.in) }
+func (op *maxUnpoolOp) Hashcode() uint32                               { return hashOf(op) }
+func (op *maxUnpoolOp) String() string                                 { return fmt.Sprintf("MaxUnpool2%v", op.in) }
+
+func (op *maxUnpoolOp) Do(in ...G.Value) (G.Value, error) {
+	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.in), in...)
+}
+
+func (op *maxUnpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
+	switch xs := in[0].Data().(type) {
+	case []float32:
+		maxUnpool(xs, in[1].Data().([]float32), in[2].Data().([]float32), prealloc.Data().([]float32), planes, h, w)
+	case []float64:
+		maxUnpool(xs, in[1].Data().([]float64), in[2].Data().([]float64), prealloc.Data().([]float64), planes, h, w)
+	default:
+		return nil, fmt.Errorf("maxunpool2: unsupported type %T", xs)
+	}
+	return prealloc, nil
+}
+
+// maxPool writes the 2x2 maxima of planes (h, w) planes of x into y.
+func maxPool[T float32 | float64](x, y []T, planes, h, w int) {
+	oh, ow := h/2, w/2
+	for p := 0; p < planes; p++ {
+		xp, yp := x[p*h*w:], y[p*oh*ow:]
+		for i := 0; i < oh; i++ {
+			r0, r1 := xp[2*i*w:], xp[(2*i+1)*w:]
+			for j := 0; j < ow; j++ {
+				yp[i*ow+j] = max(r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1])
+			}
+		}
+	}
+}
+
+// maxUnpool writes dx: each window's g to the first of its inputs (row by row) equal
+// to its maximum y, zero to the other three.
+func maxUnpool[T float32 | float64](x, y, g, dx []T, planes, h, w int) {
+	oh, ow := h/2, w/2
+	for p := 0; p < planes; p++ {
+		xp, yp, gp, dp := x[p*h*w:], y[p*oh*ow:], g[p*oh*ow:], dx[p*h*w:]
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				m, v, done := yp[i*ow+j], gp[i*ow+j], false
+				for _, k := range [4]int{2*i*w + 2*j, 2*i*w + 2*j + 1, (2*i+1)*w + 2*j, (2*i+1)*w + 2*j + 1} {
+					if !done && xp[k] == m {
+						dp[k], done = v, true
+					} else {
+						dp[k] = 0
+					}
+				}
+			}
+		}
+	}
+}

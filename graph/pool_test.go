@@ -64,3 +64,66 @@ func TestAvgPool2RejectsOddShapes(t *testing.T) {
 		t.Fatal("AvgPool2 accepted a 5x4 input")
 	}
 }
+
+// TestMaxPool2MatchesGorgonia compares MaxPool2 and its gradient with gorgonia's
+// MaxPool2D (2x2 kernel, stride 2, no padding) on random inputs, in float32 and float64.
+func TestMaxPool2MatchesGorgonia(t *testing.T) {
+	const n, c, h, w = 3, 2, 6, 8
+	rng := rand.New(rand.NewPCG(4, 4))
+	data := make([]float64, n*c*h*w)
+	for i := range data {
+		data[i] = rng.NormFloat64()
+	}
+	weights := make([]float64, n*c*h/2*w/2)
+	for i := range weights {
+		weights[i] = rng.NormFloat64()
+	}
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		run := func(pool func(*G.Node) *G.Node) (out, grad []float64) {
+			g := G.NewGraph()
+			xt := tensor.New(tensor.Of(dt), tensor.WithShape(n, c, h, w))
+			setData(xt, data)
+			x := G.NodeFromAny(g, xt, G.WithName("x"))
+			y := pool(x)
+			rt := tensor.New(tensor.Of(dt), tensor.WithShape(n, c, h/2, w/2))
+			setData(rt, weights)
+			cost := G.Must(G.Sum(G.Must(G.HadamardProd(y, G.NodeFromAny(g, rt, G.WithName("r"))))))
+			if _, err := G.Grad(cost, x); err != nil {
+				t.Fatal(err)
+			}
+			var yv G.Value
+			G.Read(y, &yv)
+			vm := G.NewTapeMachine(g, G.BindDualValues(x))
+			defer vm.Close()
+			if err := vm.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			gx, _ := x.Grad()
+			return asFloat64s(yv.(*tensor.Dense).Clone().(*tensor.Dense).Data()), asFloat64s(gx.(*tensor.Dense).Clone().(*tensor.Dense).Data())
+		}
+		ours, oursGrad := run(func(x *G.Node) *G.Node { return G.Must(MaxPool2(x)) })
+		stock, stockGrad := run(func(x *G.Node) *G.Node {
+			return G.Must(G.MaxPool2D(x, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2}))
+		})
+		if len(ours) != n*c*h/2*w/2 || len(oursGrad) != n*c*h*w {
+			t.Fatalf("%v: %d outputs, %d gradients", dt, len(ours), len(oursGrad))
+		}
+		for i := range ours {
+			if ours[i] != stock[i] {
+				t.Fatalf("%v output %d: MaxPool2 %g, MaxPool2D %g", dt, i, ours[i], stock[i])
+			}
+		}
+		nonzero := 0
+		for i := range oursGrad {
+			if oursGrad[i] != stockGrad[i] {
+				t.Fatalf("%v gradient %d: MaxPool2 %g, MaxPool2D %g", dt, i, oursGrad[i], stockGrad[i])
+			}
+			if oursGrad[i] != 0 {
+				nonzero++
+			}
+		}
+		if nonzero != len(ours) { // one input per window receives the gradient
+			t.Fatalf("%v: %d non-zero input gradients, expected %d", dt, nonzero, len(ours))
+		}
+	}
+}

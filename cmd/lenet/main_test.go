@@ -73,6 +73,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "--elastic", "8"}, `invalid argument "8" for "--elastic"`},
 		{[]string{"train", "--elastic", "8,0.1"}, "invalid --elastic 8,0.1 (expected a sigma of at least 0.5"},
 		{[]string{"train", "--workers", "-1"}, "invalid --workers -1 (expected 0 to 256)"},
+		{[]string{"train", "--activation", "swish"}, `invalid --activation "swish" (expected one of sigmoid, tanh, relu)`},
+		{[]string{"train", "--pool", "min"}, `invalid --pool "min" (expected one of avg, max)`},
 		{[]string{"test", "--checkpoint", "x", "--noise", "2"}, "invalid --noise 2"},
 		{[]string{"augment"}, "--preview FILE.png is required"},
 		{[]string{"augment", "--preview", "x.png", "--rows", "0"}, "invalid --rows 0 (expected 1 to 100)"},

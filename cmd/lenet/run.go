@@ -58,12 +58,12 @@ func newRun(c trainConfig, from *resumePoint) (*trainRun, error) {
 		return nil, fmt.Errorf("invalid --batch %d: larger than the %d training images", c.batch, r.trainSet.Count)
 	}
 	r.testX = images(r.testSet)
-	r.man = checkpoints.Manifest{Arch: graph.SeedArch, Hyper: checkpoints.Hyper{
+	r.man = checkpoints.Manifest{Arch: c.arch, Hyper: checkpoints.Hyper{
 		Epochs: c.epochs, Batch: c.batch, Adam: c.adam, Seed: c.seed, Limit: c.limit, Data: dir,
 		Augment: c.augment, Schedule: c.schedule}}
 	if from == nil {
 		dtype, _ := parseDtype(c.dtype)
-		if r.p, err = graph.NewParams(dtype, c.seed); err != nil {
+		if r.p, err = graph.NewArchParams(c.arch, dtype, c.seed); err != nil {
 			return nil, err
 		}
 	} else {
@@ -100,8 +100,8 @@ func (r *trainRun) close() {
 // on cancellation it saves where it stopped and says how to resume.
 func (r *trainRun) train(ctx context.Context, stdout, stderr io.Writer) error {
 	c := r.c
-	fmt.Fprintf(stdout, "training LeNet-5 (seed) on %d images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
-		r.trainSet.Count, c.batch, c.dtype, c.adam.LR, c.schedule.Kind, c.seed, describe(c.augment), c.out)
+	fmt.Fprintf(stdout, "training %v on %d images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
+		c.arch, r.trainSet.Count, c.batch, c.dtype, c.adam.LR, c.schedule.Kind, c.seed, describe(c.augment), c.out)
 	steps := r.trainSet.Count / c.batch
 	for r.epoch < c.epochs {
 		epoch := r.epoch + 1

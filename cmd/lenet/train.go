@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/lenet/lenet/augment"
@@ -18,6 +20,7 @@ import (
 type trainConfig struct {
 	epochs, batch, limit, workers int
 	adam                          graph.Adam
+	arch                          graph.Arch
 	schedule                      graph.Schedule
 	seed                          uint64
 	out, data, dtype, resume      string
@@ -33,8 +36,8 @@ var defaultDistort = augment.Params{Shift: 2, Zoom: 0.1, Rotate: 10}
 const trainSummary = `Usage: lenet train [flags]
        lenet train --resume RUN
 
-Trains the seed LeNet-5 (sigmoid, average pooling, LeCun's C3 connection table) with
-Adam on distorted MNIST training images, evaluates it on the 10,000 test images after
+Trains LeNet-5 (by default the seed's: sigmoid, average pooling, LeCun's C3 connection
+table) with Adam on distorted MNIST training images, evaluates it on the 10,000 test images after
 every epoch, and saves into the run folder --out: a checkpoint per epoch (the links
 latest and best name the newest and the most accurate), metrics.csv and curves.png.
 
@@ -47,7 +50,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // trainCommand is the train command; tests pass onBatch to act between batches.
 func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
-	c := trainConfig{adam: graph.DefaultAdam, onBatch: onBatch}
+	c := trainConfig{adam: graph.DefaultAdam, arch: graph.SeedArch, onBatch: onBatch}
 	fs := pflag.NewFlagSet("train", pflag.ContinueOnError)
 	fs.IntVar(&c.epochs, "epochs", 20, "passes over the training images (1 to 1000)")
 	fs.IntVar(&c.batch, "batch", 32, "images per training step (1 to 60000)")
@@ -59,6 +62,8 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.IntVar(&c.schedule.StepEpochs, "lr-step-epochs", 5, "step schedule: multiply the rate by --lr-gamma every this many epochs")
 	fs.Float64Var(&c.schedule.Gamma, "lr-gamma", 0.5, "step schedule: the factor (0 < gamma <= 1)")
 	fs.Float64Var(&c.schedule.MinLR, "lr-min", 0, "cosine schedule: the rate reached at the last step")
+	fs.StringVar(&c.arch.Activation, "activation", c.arch.Activation, "nonlinearity after each hidden layer: sigmoid (the seed's), tanh or relu")
+	fs.StringVar(&c.arch.Pool, "pool", c.arch.Pool, "subsampling after each convolution: avg (the seed's) or max")
 	fs.Uint64Var(&c.seed, "seed", 1, "seeds the weights, the shuffling and the distortions; the same seed repeats a run")
 	fs.StringVar(&c.out, "out", "", "run folder (default runs/YYYYMMDD-HHMMSS)")
 	fs.StringVar(&c.data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
@@ -124,6 +129,12 @@ func (c *trainConfig) validate() error {
 			return err
 		}
 	}
+	if !slices.Contains(graph.Activations, c.arch.Activation) {
+		return fmt.Errorf("invalid --activation %q (expected one of %s)", c.arch.Activation, strings.Join(graph.Activations, ", "))
+	}
+	if !slices.Contains(graph.Pools, c.arch.Pool) {
+		return fmt.Errorf("invalid --pool %q (expected one of %s)", c.arch.Pool, strings.Join(graph.Pools, ", "))
+	}
 	if err := c.schedule.Validate(); err != nil {
 		return fmt.Errorf("invalid --lr-schedule: %w", err)
 	}
@@ -156,6 +167,7 @@ func resumeTrain(ctx context.Context, c trainConfig, stdout, stderr io.Writer) e
 	}
 	h := m.Hyper
 	c.epochs, c.batch, c.adam, c.seed, c.limit, c.augment, c.schedule = h.Epochs, h.Batch, h.Adam, h.Seed, h.Limit, h.Augment, h.Schedule
+	c.arch = m.Arch
 	c.dtype, c.out = m.Dtype, c.resume
 	if c.data == "" && h.Data != "" {
 		c.data = h.Data

@@ -11,14 +11,23 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// TestSigmoidMatchesGorgonia compares Sigmoid's values and gradient with gorgonia's
-// stock Sigmoid on random inputs, including past both cut-offs: float64 values must be
-// identical, float32 values within 2e-7 (exp32), and gradients (y(1-y) here, y·sigmoid(-x)
-// there) within 2e-7·|dy| in float32 and 1e-15·|dy| in float64.
-// Values come from graphs that end at the sigmoid: the tape machine reuses an op's output
-// buffer in place for later ops.
-func TestSigmoidMatchesGorgonia(t *testing.T) {
+// TestActivationsMatchGorgonia compares each activation's values and gradient with
+// gorgonia's stock op (Sigmoid, Tanh, Rectify) on random inputs, including past the
+// sigmoid's cut-offs: float64 sigmoid values must be identical, other values within 2e-7
+// in float32 (exp32) and 1e-15 in float64, gradients (the sigmoid's y(1-y) here,
+// y·sigmoid(-x) there) within that times |dy|.
+// Values come from graphs that end at the activation: the tape machine reuses an op's
+// output buffer in place for later ops.
+func TestActivationsMatchGorgonia(t *testing.T) {
+	stockOps := map[string]func(*G.Node) (*G.Node, error){"sigmoid": G.Sigmoid, "tanh": G.Tanh, "relu": G.Rectify}
+	for _, kind := range Activations {
+		t.Run(kind, func(t *testing.T) { activationMatchesGorgonia(t, kind, stockOps[kind]) })
+	}
+}
+
+func activationMatchesGorgonia(t *testing.T, kind string, stock func(*G.Node) (*G.Node, error)) {
 	rng := rand.New(rand.NewPCG(3, 3))
+	ours := func(x *G.Node) (*G.Node, error) { return Activation(kind, x) }
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		vals := make([]float64, 3*40)
 		for i := range vals {
@@ -55,8 +64,8 @@ func TestSigmoidMatchesGorgonia(t *testing.T) {
 			gx, _ := x.Grad()
 			return gx.(*tensor.Dense).Clone().(*tensor.Dense).Data()
 		}
-		oursY, oursDx := run(Sigmoid, false), run(Sigmoid, true)
-		stockY, stockDx := run(G.Sigmoid, false), run(G.Sigmoid, true)
+		oursY, oursDx := run(ours, false), run(ours, true)
+		stockY, stockDx := run(stock, false), run(stock, true)
 		near := func(what string, ours, stock []float64, tol func(i int) float64) {
 			for i := range ours {
 				if d := math.Abs(ours[i] - stock[i]); !(d <= tol(i)) {
@@ -68,15 +77,18 @@ func TestSigmoidMatchesGorgonia(t *testing.T) {
 		if dt == tensor.Float64 {
 			gradTol = 1e-15
 		}
-		near("sigmoid", asFloat64s(oursY), asFloat64s(stockY), func(int) float64 { return gradTol })
+		near(kind, asFloat64s(oursY), asFloat64s(stockY), func(int) float64 { return gradTol })
 		near("gradient", asFloat64s(oursDx), asFloat64s(stockDx), func(i int) float64 {
-			if vals[i] > 19 { // past the cut-off y = 1, so y(1-y) = 0, while sigmoid(-x) < 6e-9
+			if kind == "sigmoid" && vals[i] > 19 { // past the cut-off y = 1, so y(1-y) = 0, while sigmoid(-x) < 6e-9
 				return 6e-9 * math.Abs(weights[i])
 			}
 			return gradTol * math.Abs(weights[i])
 		})
 		switch o := oursY.(type) {
 		case []float64:
+			if kind != "sigmoid" {
+				break
+			}
 			if !slices.Equal(o, stockY.([]float64)) {
 				t.Fatalf("float64: values differ from gorgonia's Sigmoid")
 			}
