@@ -45,7 +45,8 @@ type Manifest struct {
 	Hyper   Hyper      `json:"hyper"`
 	Metrics Metrics    `json:"metrics"`
 	Files   []File     `json:"files"`
-	Resume  *Resume    `json:"resume,omitempty"` // what continuing the run needs
+	Resume  *Resume    `json:"resume,omitempty"`  // what continuing the run needs
+	Command string     `json:"command,omitempty"` // the command line that trained the model
 }
 
 // Resume is the training state beyond the weights: where the run stood and Adam's
@@ -76,6 +77,7 @@ type Hyper struct {
 	Data     string         `json:"data"`
 	Augment  augment.Params `json:"augment"` // all zero: trained on undistorted images
 	Schedule graph.Schedule `json:"lr_schedule"`
+	Dataset  string         `json:"dataset,omitempty"` // "mnist" (when empty) or "fashion"
 }
 
 // Metrics are the figures of the epoch the checkpoint was taken at.
@@ -191,7 +193,7 @@ func LoadAdam(dir string, m *Manifest, dtype tensor.Dtype) (*AdamState, error) {
 			return nil, fmt.Errorf("%s: %w: resume file %d is %s %v (expected %s%s.npy %v)", filepath.Join(dir, ManifestName), ErrManifest, k, f.Name, f.Shape, prefix, spec.Name, spec.Shape)
 		}
 		t := tensor.New(tensor.Of(dtype), tensor.WithShape(spec.Shape.Clone()...))
-		if err := loadTensor(filepath.Join(dir, f.Name), f.SHA256, t); err != nil {
+		if err := loadTensor(os.DirFS(dir), f.Name, filepath.Join(dir, f.Name), f.SHA256, t); err != nil {
 			return nil, err
 		}
 		if k < len(graph.Layout) {
@@ -227,8 +229,14 @@ func finite(ts []*tensor.Dense) error {
 // Load reads the checkpoint in dir, checking the format version, architecture, dtype,
 // every file's SHA-256 and every tensor's shape.
 func Load(dir string) (*graph.Params, *Manifest, error) {
+	return LoadFS(os.DirFS(dir), dir)
+}
+
+// LoadFS is Load on the checkpoint at the root of fsys (an embedded one, say); dir
+// names it in errors.
+func LoadFS(fsys fs.FS, dir string) (*graph.Params, *Manifest, error) {
 	mpath := filepath.Join(dir, ManifestName)
-	js, err := readBounded(mpath)
+	js, err := readBoundedFS(fsys, ManifestName, mpath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load checkpoint %s: %w", dir, err)
 	}
@@ -259,16 +267,17 @@ func Load(dir string) (*graph.Params, *Manifest, error) {
 		if f.Tensor != spec.Name || f.Name != spec.Name+".npy" || !slices.Equal(f.Shape, []int(spec.Shape)) {
 			return nil, nil, fmt.Errorf("%s: %w: file %d is %s %s %v (expected %s.npy, %s %v)", mpath, ErrManifest, i, f.Name, f.Tensor, f.Shape, spec.Name, spec.Name, spec.Shape)
 		}
-		if err := loadTensor(filepath.Join(dir, f.Name), f.SHA256, p.T[i]); err != nil {
+		if err := loadTensor(fsys, f.Name, filepath.Join(dir, f.Name), f.SHA256, p.T[i]); err != nil {
 			return nil, nil, err
 		}
 	}
 	return p, &m, nil
 }
 
-// loadTensor reads path, checks its hash, and copies its values into t.
-func loadTensor(path, sha string, t *tensor.Dense) error {
-	data, err := readBounded(path)
+// loadTensor reads name from fsys (path in errors), checks its hash, and copies its
+// values into t.
+func loadTensor(fsys fs.FS, name, path, sha string, t *tensor.Dense) error {
+	data, err := readBoundedFS(fsys, name, path)
 	if err != nil {
 		return err
 	}
@@ -315,8 +324,24 @@ func toArray(t *tensor.Dense, dtype tensor.Dtype) Array {
 
 // readBounded reads a whole file of at most maxFileSize bytes.
 func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	return readBoundedFS(nil, path, path)
+}
+
+// readBoundedFS is readBounded on name in fsys (the OS when nil); path names it in
+// errors.
+func readBoundedFS(fsys fs.FS, name, path string) ([]byte, error) {
+	var f fs.File
+	var err error
+	if fsys == nil {
+		f, err = os.Open(path)
+	} else {
+		f, err = fsys.Open(name)
+	}
 	if err != nil {
+		var pe *fs.PathError
+		if fsys != nil && errors.As(err, &pe) {
+			err = &fs.PathError{Op: pe.Op, Path: path, Err: pe.Err}
+		}
 		return nil, err
 	}
 	defer f.Close()

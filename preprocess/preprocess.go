@@ -69,19 +69,28 @@ func Decode(r io.Reader) (image.Image, error) {
 // Digit turns img into a 28x28 MNIST-like image: 784 values in [0,1], ink 1, row-major.
 // Either polarity works: the background is whatever dominates the image's border.
 // Transparent pixels count as background.
-func Digit(img image.Image) ([]float32, error) {
+func Digit(img image.Image) ([]float32, error) { return fit(img, Box, true) }
+
+// Picture turns img into a 28x28 image the way Fashion-MNIST's were made (Xiao et al.
+// 2017): the object, bright on dark, cropped to its extent, the longer side scaled to 28
+// pixels, centred. Either polarity works, as for Digit.
+func Picture(img image.Image) ([]float32, error) { return fit(img, Side, false) }
+
+// fit crops img to its ink, scales the longer side to box pixels and places it in the
+// 28x28 field: its centre of mass at the centre (byMass), or its bounding box.
+func fit(img image.Image, box int, byMass bool) ([]float32, error) {
 	ink, w, h := inkMap(img)
 	x0, y0, x1, y1, ok := inkBounds(ink, w, h)
 	if !ok {
 		return nil, ErrBlank
 	}
-	// Crop to the ink and scale the longer side to Box pixels, anti-aliased.
+	// Crop to the ink and scale the longer side to box pixels, anti-aliased.
 	bw, bh := x1-x0, y1-y0
-	sw, sh := Box, Box
+	sw, sh := box, box
 	if bw > bh {
-		sh = max(1, int(math.Round(float64(Box*bh)/float64(bw))))
+		sh = max(1, int(math.Round(float64(box*bh)/float64(bw))))
 	} else {
-		sw = max(1, int(math.Round(float64(Box*bw)/float64(bh))))
+		sw = max(1, int(math.Round(float64(box*bw)/float64(bh))))
 	}
 	crop := image.NewGray16(image.Rect(0, 0, bw, bh))
 	for y := 0; y < bh; y++ {
@@ -104,6 +113,9 @@ func Digit(img image.Image) ([]float32, error) {
 	}
 	const centre = float64(Side-1) / 2
 	ox, oy := int(math.Round(centre-mx/m)), int(math.Round(centre-my/m))
+	if !byMass {
+		ox, oy = (Side-sw)/2, (Side-sh)/2
+	}
 	out := make([]float32, Side*Side)
 	for y := 0; y < sh; y++ {
 		for x := 0; x < sw; x++ {

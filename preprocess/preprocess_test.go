@@ -98,3 +98,31 @@ func TestBlankAndBadInput(t *testing.T) {
 		t.Fatalf("good PNG: %v", err)
 	}
 }
+
+// TestPictureLikeFashionMNIST: a wide dark-on-light object comes out light on dark, its
+// longer side 27-28 pixels, its ink box centred to within a pixel.
+func TestPictureLikeFashionMNIST(t *testing.T) {
+	img := ring(300, 200, 120, 90, 80, 30, color.Black, color.White)
+	px, err := Picture(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, y0, x1, y1 := Side, Side, 0, 0
+	for i, v := range px {
+		if x, y := i%Side, i/Side; v > 0.1 {
+			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
+		}
+	}
+	if w := x1 - x0; w < 27 {
+		t.Errorf("ink %d pixels wide, want the longer side scaled to 27-28", w)
+	}
+	if h := y1 - y0; h < 8 || h > 14 {
+		t.Errorf("ink %d pixels tall, want about 28·60/160 = 10.5", h)
+	}
+	if top, bottom := y0, Side-y1; top-bottom > 1 || bottom-top > 1 {
+		t.Errorf("ink rows %d..%d: not centred vertically", y0, y1)
+	}
+	if _, err := Picture(image.NewGray(image.Rect(0, 0, 10, 10))); !errors.Is(err, ErrBlank) {
+		t.Errorf("blank picture: %v, want ErrBlank", err)
+	}
+}

@@ -12,11 +12,26 @@ import (
 )
 
 // dataDir is --data, or MNIST in the Go module cache when it is empty.
-func dataDir(flag string) (string, error) {
+func dataDir(flag string) (string, error) { return dataDirFor(dataset.MNIST, flag) }
+
+// dataDirFor is --data, or where ds is found by default when it is empty.
+func dataDirFor(ds dataset.Dataset, flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
-	return dataset.DefaultDir()
+	return ds.Dir()
+}
+
+// dataHelp is the --data flag's help.
+const dataHelp = "folder with the data set's IDX files, .gz or raw (default: MNIST from the Go module cache, Fashion-MNIST from " + dataset.FashionDir + ")"
+
+// datasetFlag parses --dataset.
+func datasetFlag(name string) (dataset.Dataset, error) {
+	ds, err := dataset.Lookup(name)
+	if err != nil {
+		return ds, fmt.Errorf("invalid --dataset: %w", err)
+	}
+	return ds, nil
 }
 
 // images returns all of s's images as float32 in [0,1], (Count, 784).

@@ -28,7 +28,7 @@ import (
 //go:embed web
 var webFiles embed.FS
 
-const drawSummary = `Usage: lenet draw --checkpoint DIR [--addr 127.0.0.1:8080] [--save-dir DIR]
+const drawSummary = `Usage: lenet draw [--checkpoint DIR] [--addr 127.0.0.1:8080] [--save-dir DIR]
 
 Serves a page where you draw a digit with the mouse, a finger or a pen and watch the
 network guess it live (the seed's selftest). The page is built into the binary and works
@@ -56,6 +56,9 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	mod, err := m.load()
 	if err != nil {
 		return err
+	}
+	if mod.data.Name != dataset.MNIST.Name {
+		return fmt.Errorf("draw is for handwritten digits; the model classifies %s", mod.data.Title)
 	}
 	h, err := newDrawHandler(mod.params, saveDir)
 	if err != nil {

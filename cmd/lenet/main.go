@@ -2,14 +2,16 @@
 //
 // Usage:
 //
-//	lenet train [flags]              train the seed LeNet-5 and save checkpoints
-//	lenet test --checkpoint DIR      accuracy of a saved model on the 10,000 test images
-//	lenet view --checkpoint DIR      test images in the terminal with the network's guess
-//	lenet predict --checkpoint DIR FILE...  classify your own pictures of digits
-//	lenet draw --checkpoint DIR      draw digits in a local web page, watch the guesses
+//	lenet train [flags]              train LeNet-5 and save checkpoints
+//	lenet test [--checkpoint DIR]    accuracy of a model on the 10,000 test images
+//	lenet view [--checkpoint DIR]    test images in the terminal with the network's guess
+//	lenet predict [--checkpoint DIR] FILE...  classify your own pictures of digits
+//	lenet draw [--checkpoint DIR]    draw digits in a local web page, watch the guesses
 //	lenet plot --run DIR             a run's cost and accuracy curves
 //	lenet augment --preview FILE.png see the distortions training applies
 //	lenet export --checkpoint DIR --out DIR   weights as NumPy .npy files
+//
+// Without --checkpoint, test, view, predict and draw use the model built into the binary.
 //
 // Run `lenet COMMAND --help` for a command's flags.
 package main
@@ -30,16 +32,18 @@ import (
 const usage = `lenet trains and runs the LeNet-5 convolutional network on MNIST digits.
 
 Usage:
-  lenet train [flags]           train the seed LeNet-5, saving a checkpoint every epoch
-  lenet test --checkpoint DIR   accuracy of a saved model on the 10,000 test images
-  lenet view --checkpoint DIR   test images in the terminal with the guess, or mistakes (--wrong, --png)
-  lenet predict --checkpoint DIR FILE...
-                                classify your own PNG, JPEG or GIF pictures of digits
-  lenet draw --checkpoint DIR   a local web page: draw a digit, watch the network guess
+  lenet train [flags]           train LeNet-5, saving a checkpoint every epoch
+  lenet test                    accuracy of a model on the 10,000 test images
+  lenet view                    test images in the terminal with the guess, or mistakes (--wrong, --png)
+  lenet predict FILE...         classify your own PNG, JPEG or GIF pictures of digits
+  lenet draw                    a local web page: draw a digit, watch the network guess
   lenet plot --run DIR          draw a run's cost and accuracy curves (DIR/curves.png)
   lenet augment --preview PNG   a grid of training images beside their distortions
   lenet export --checkpoint DIR --out DIR
                                 the weights as NumPy .npy files
+
+test, view, predict and draw use the model built into lenet (the seed LeNet-5 trained
+by the default recipe) unless --checkpoint DIR names another.
 
 Run 'lenet COMMAND --help' for a command's flags.
 `

@@ -11,13 +11,14 @@ import (
 	"github.com/spf13/pflag"
 )
 
-const predictSummary = `Usage: lenet predict --checkpoint DIR [--show] FILE...
+const predictSummary = `Usage: lenet predict [--checkpoint DIR] [--show] FILE...
 
 Classifies PNG, JPEG or GIF pictures of single digits, of any size and either polarity
 (dark on light or light on dark). Each is turned into what MNIST looks like first: grey
 levels, ink bright on dark, cropped to the ink, the longer side scaled to 20 pixels,
 placed in 28x28 with its centre of mass at the centre. Prints the guess and the
-probabilities; --show also draws the 28x28 image the network saw.`
+probabilities; --show also draws the 28x28 image the network saw. With a Fashion-MNIST
+model (--dataset fashion) the pictures are of clothes, scaled to fill the 28x28 field.`
 
 func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var m modelFlags
@@ -42,7 +43,7 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	defer ev.Close()
 	for _, f := range files {
-		px, err := readDigit(f)
+		px, err := readImage(f, mod.data)
 		if err != nil {
 			return err
 		}
@@ -52,9 +53,9 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 		}
 		all := make([]string, len(probs))
 		for c, p := range probs {
-			all[c] = fmt.Sprintf("%d:%.3f", c, p)
+			all[c] = fmt.Sprintf("%s:%.3f", mod.data.Classes[c], p)
 		}
-		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, describeGuess(probs), strings.Join(all, " "))
+		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, describeGuess(probs, mod.data.Classes), strings.Join(all, " "))
 		if show {
 			fmt.Fprint(stdout, renderDigit(px))
 		}

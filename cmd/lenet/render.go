@@ -54,14 +54,15 @@ func topK(probs []float64, k int) []int {
 	return idx[:k]
 }
 
-// describeGuess is "guess 7 (99.82%); top 3: 7 99.82%, 9 0.10%, 3 0.05%".
-func describeGuess(probs []float64) string {
+// describeGuess is "guess 7 (99.82%); top 3: 7 99.82%, 9 0.10%, 3 0.05%", with the
+// class names of names.
+func describeGuess(probs []float64, names [10]string) string {
 	top := topK(probs, 3)
 	parts := make([]string, len(top))
 	for i, c := range top {
-		parts[i] = fmt.Sprintf("%d %.2f%%", c, 100*probs[c])
+		parts[i] = fmt.Sprintf("%s %.2f%%", names[c], 100*probs[c])
 	}
-	return fmt.Sprintf("guess %d (%.2f%%); top 3: %s", top[0], 100*probs[top[0]], strings.Join(parts, ", "))
+	return fmt.Sprintf("guess %s (%.2f%%); top 3: %s", names[top[0]], 100*probs[top[0]], strings.Join(parts, ", "))
 }
 
 // Montage layout for --png: each digit enlarged 3 times in a cell with a caption below.

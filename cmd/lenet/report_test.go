@@ -39,8 +39,8 @@ func testReports(t *testing.T, ckpt string) {
 		for _, n := range row {
 			sum += n
 		}
-		if sum != counts[d] || r.PerDigit[d].Total != counts[d] {
-			t.Errorf("digit %d: confusion row sums to %d, per-digit total %d, the test set has %d", d, sum, r.PerDigit[d].Total, counts[d])
+		if sum != counts[d] || r.PerClass[d].Total != counts[d] {
+			t.Errorf("digit %d: confusion row sums to %d, per-digit total %d, the test set has %d", d, sum, r.PerClass[d].Total, counts[d])
 		}
 		diag += row[d]
 	}

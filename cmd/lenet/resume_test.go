@@ -49,7 +49,7 @@ func trainedModel(t *testing.T) (string, string) {
 		}
 		sharedRun = filepath.Join(dir, "run")
 		var out bytes.Buffer
-		sharedErr = trainCommand(context.Background(), []string{"--epochs", "2", "--limit", "6000", "--batch", "32", "--lr", "0.003", "--out", sharedRun}, &out, &out, nil)
+		sharedErr = trainCommand(context.Background(), []string{"--epochs", "2", "--limit", "6000", "--batch", "32", "--lr", "0.003", "--lr-schedule", "constant", "--out", sharedRun}, &out, &out, nil)
 		sharedOut = out.String()
 	})
 	if sharedErr != nil {

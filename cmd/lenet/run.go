@@ -42,7 +42,7 @@ type resumePoint struct {
 }
 
 func newRun(c trainConfig, from *resumePoint) (*trainRun, error) {
-	dir, err := dataDir(c.data)
+	dir, err := dataDirFor(c.ds, c.data)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func newRun(c trainConfig, from *resumePoint) (*trainRun, error) {
 	r.testX = images(r.testSet)
 	r.man = checkpoints.Manifest{Arch: c.arch, Hyper: checkpoints.Hyper{
 		Epochs: c.epochs, Batch: c.batch, Adam: c.adam, Seed: c.seed, Limit: c.limit, Data: dir,
-		Augment: c.augment, Schedule: c.schedule}}
+		Augment: c.augment, Schedule: c.schedule, Dataset: c.ds.Name}, Command: c.command}
 	if from == nil {
 		dtype, _ := parseDtype(c.dtype)
 		if r.p, err = graph.NewArchParams(c.arch, dtype, c.seed); err != nil {
@@ -100,8 +100,8 @@ func (r *trainRun) close() {
 // on cancellation it saves where it stopped and says how to resume.
 func (r *trainRun) train(ctx context.Context, stdout, stderr io.Writer) error {
 	c := r.c
-	fmt.Fprintf(stdout, "training %v on %d images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
-		c.arch, r.trainSet.Count, c.batch, c.dtype, c.adam.LR, c.schedule.Kind, c.seed, describe(c.augment), c.out)
+	fmt.Fprintf(stdout, "training %v on %d %s images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
+		c.arch, r.trainSet.Count, c.ds.Title, c.batch, c.dtype, c.adam.LR, c.schedule.Kind, c.seed, describe(c.augment), c.out)
 	steps := r.trainSet.Count / c.batch
 	for r.epoch < c.epochs {
 		epoch := r.epoch + 1

@@ -14,13 +14,13 @@ import (
 	"github.com/spf13/pflag"
 )
 
-const testSummary = `Usage: lenet test --checkpoint DIR [flags]
+const testSummary = `Usage: lenet test [--checkpoint DIR] [flags]
 
-Reports a saved model's accuracy on the 10,000 MNIST test images (or --split train, or
+Reports a model's accuracy on the 10,000 MNIST test images (or --split train, or
 your own labelled images with --images DIR): overall, on the first and the last 5,000
 (the seed's two halves), per digit, and as a 10x10 confusion matrix. DIR is a checkpoint
-folder, or a run folder, whose best checkpoint is used; --npy DIR evaluates .npy weights
-as 'lenet export' writes them (or NumPy code does) instead.
+folder, or a run folder, whose best checkpoint is used (default: the built-in model);
+--npy DIR evaluates .npy weights as 'lenet export' writes them (or NumPy code does).
 
 --images DIR reads every PNG, JPEG and GIF file in DIR whose name starts with its label
 digit followed by a non-digit, e.g. 7.png, 7-mine.png, 3_2026-11-24.jpg; each picture is
@@ -46,7 +46,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	c.model.register(fs)
 	fs.StringVar(&c.split, "split", "test", "MNIST split to score: test or train")
 	fs.StringVar(&c.images, "images", "", "score the labelled image files in this folder instead of MNIST")
-	fs.StringVar(&c.data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
+	fs.StringVar(&c.data, "data", "", dataHelp)
 	fs.BoolVar(&c.asJSON, "json", false, "print the report as JSON")
 	c.distort.register(fs, augment.Params{})
 	fs.Uint64Var(&c.seed, "seed", 1, "seeds the distorted copy")
@@ -64,7 +64,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	set, source, err := c.inputs()
+	set, source, err := c.inputs(m.data)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	r := newReport(m.name, source, pred, set.Labels, c.images == "")
+	r := newReport(m.name, source, m.data, pred, set.Labels, c.images == "")
 	if !dp.IsZero() {
 		if pred, err = ev.Predict(augment.DistortAll(set, dp, c.seed)); err != nil {
 			return err
@@ -96,17 +96,17 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // inputs loads the images to score: a folder of labelled files, or an MNIST split.
-func (c *testConfig) inputs() (*dataset.Set, string, error) {
+func (c *testConfig) inputs(ds dataset.Dataset) (*dataset.Set, string, error) {
 	if c.images != "" {
-		s, err := labelledImages(c.images)
+		s, err := labelledImages(c.images, ds)
 		return s, "images in " + c.images, err
 	}
-	dir, err := dataDir(c.data)
+	dir, err := dataDirFor(ds, c.data)
 	if err != nil {
 		return nil, "", err
 	}
 	s, err := dataset.Load(dir, c.split)
-	return s, "MNIST " + c.split, err
+	return s, ds.Title + " " + c.split, err
 }
 
 // score is a count of right answers.
@@ -141,13 +141,15 @@ type report struct {
 	Source    string                            `json:"source"`
 	Overall   score                             `json:"overall"`
 	Halves    []score                           `json:"halves,omitempty"`
-	PerDigit  []score                           `json:"per_digit"`
+	Dataset   string                            `json:"dataset"`
+	Classes   [graph.Classes]string             `json:"classes"`
+	PerClass  []score                           `json:"per_class"`
 	Confusion [graph.Classes][graph.Classes]int `json:"confusion"` // [true label][guess]
 	Distorted *score                            `json:"distorted,omitempty"`
 }
 
-func newReport(model, source string, pred []int, labels []byte, halves bool) report {
-	r := report{Model: model, Source: source, Overall: tally(pred, labels, 0, len(labels))}
+func newReport(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) report {
+	r := report{Model: model, Source: source, Dataset: ds.Name, Classes: ds.Classes, Overall: tally(pred, labels, 0, len(labels))}
 	r.Overall.Name = "all"
 	if halves {
 		h := len(labels) / 2
@@ -159,14 +161,14 @@ func newReport(model, source string, pred []int, labels []byte, halves bool) rep
 		r.Confusion[labels[i]][p]++
 	}
 	for d := range graph.Classes {
-		s := score{Name: fmt.Sprint(d), Correct: r.Confusion[d][d]}
+		s := score{Name: ds.Classes[d], Correct: r.Confusion[d][d]}
 		for _, n := range r.Confusion[d] {
 			s.Total += n
 		}
 		if s.Total > 0 {
 			s.Accuracy = float64(s.Correct) / float64(s.Total)
 		}
-		r.PerDigit = append(r.PerDigit, s)
+		r.PerClass = append(r.PerClass, s)
 	}
 	return r
 }
@@ -176,11 +178,19 @@ func (r report) print(w io.Writer) {
 	for _, h := range r.Halves {
 		fmt.Fprintf(w, "  %-10s %s\n", h.Name+":", h)
 	}
-	fmt.Fprintln(w, "per digit:")
-	for _, d := range r.PerDigit {
-		fmt.Fprintf(w, "  %s: %s\n", d.Name, d)
+	noun := "digit"
+	if r.Dataset != dataset.MNIST.Name {
+		noun = "class"
 	}
-	fmt.Fprintln(w, "confusion matrix (rows: true digit, columns: guess):")
+	fmt.Fprintf(w, "per %s:\n", noun)
+	for i, d := range r.PerClass {
+		if noun == "digit" {
+			fmt.Fprintf(w, "  %s: %s\n", d.Name, d)
+		} else {
+			fmt.Fprintf(w, "  %d %-12s %s\n", i, d.Name+":", d)
+		}
+	}
+	fmt.Fprintf(w, "confusion matrix (rows: true %s, columns: guess):\n", noun)
 	var head strings.Builder
 	for d := range graph.Classes {
 		fmt.Fprintf(&head, "%6d", d)

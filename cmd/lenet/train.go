@@ -12,6 +12,7 @@ import (
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/spf13/pflag"
 )
@@ -24,6 +25,9 @@ type trainConfig struct {
 	schedule                      graph.Schedule
 	seed                          uint64
 	out, data, dtype, resume      string
+	dataset                       string // --dataset; ds once validated
+	ds                            dataset.Dataset
+	command                       string // the command line, for the manifest
 	noAugment                     bool
 	distort                       distortFlags
 	augment                       augment.Params         // from distort, zero with --no-augment
@@ -33,11 +37,19 @@ type trainConfig struct {
 // defaultDistort is the distortion train applies unless told otherwise.
 var defaultDistort = augment.Params{Shift: 2, Zoom: 0.1, Rotate: 10}
 
+// The default recipe: Adam at 5e-3 decayed to zero by a cosine over the run. Chosen by
+// 20-epoch runs of the seed model (README, "Recipe"): 1e-3 constant reached 98.70%,
+// 3e-3 cosine 99.27%, 5e-3 cosine 99.32%.
+const (
+	defaultLR       = 5e-3
+	defaultSchedule = "cosine"
+)
+
 const trainSummary = `Usage: lenet train [flags]
        lenet train --resume RUN
 
 Trains LeNet-5 (by default the seed's: sigmoid, average pooling, LeCun's C3 connection
-table) with Adam on distorted MNIST training images, evaluates it on the 10,000 test images after
+table) with Adam on distorted MNIST (or --dataset fashion) training images, evaluates it on the 10,000 test images after
 every epoch, and saves into the run folder --out: a checkpoint per epoch (the links
 latest and best name the newest and the most accurate), metrics.csv and curves.png.
 
@@ -51,6 +63,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // trainCommand is the train command; tests pass onBatch to act between batches.
 func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
 	c := trainConfig{adam: graph.DefaultAdam, arch: graph.SeedArch, onBatch: onBatch}
+	c.adam.LR = defaultLR
 	fs := pflag.NewFlagSet("train", pflag.ContinueOnError)
 	fs.IntVar(&c.epochs, "epochs", 20, "passes over the training images (1 to 1000)")
 	fs.IntVar(&c.batch, "batch", 32, "images per training step (1 to 60000)")
@@ -58,7 +71,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.Float64Var(&c.adam.Beta1, "beta1", c.adam.Beta1, "Adam decay of the gradient mean (0 <= beta1 < 1)")
 	fs.Float64Var(&c.adam.Beta2, "beta2", c.adam.Beta2, "Adam decay of the squared gradient mean (0 <= beta2 < 1)")
 	fs.Float64Var(&c.adam.Eps, "eps", c.adam.Eps, "Adam epsilon (0 < eps <= 1)")
-	fs.StringVar(&c.schedule.Kind, "lr-schedule", "constant", "learning-rate schedule: constant, step or cosine")
+	fs.StringVar(&c.schedule.Kind, "lr-schedule", defaultSchedule, "learning-rate schedule: constant, step or cosine")
 	fs.IntVar(&c.schedule.StepEpochs, "lr-step-epochs", 5, "step schedule: multiply the rate by --lr-gamma every this many epochs")
 	fs.Float64Var(&c.schedule.Gamma, "lr-gamma", 0.5, "step schedule: the factor (0 < gamma <= 1)")
 	fs.Float64Var(&c.schedule.MinLR, "lr-min", 0, "cosine schedule: the rate reached at the last step")
@@ -66,7 +79,8 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.StringVar(&c.arch.Pool, "pool", c.arch.Pool, "subsampling after each convolution: avg (the seed's) or max")
 	fs.Uint64Var(&c.seed, "seed", 1, "seeds the weights, the shuffling and the distortions; the same seed repeats a run")
 	fs.StringVar(&c.out, "out", "", "run folder (default runs/YYYYMMDD-HHMMSS)")
-	fs.StringVar(&c.data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
+	fs.StringVar(&c.dataset, "dataset", "mnist", "mnist (handwritten digits) or fashion (Fashion-MNIST, Debian's dataset-fashion-mnist)")
+	fs.StringVar(&c.data, "data", "", dataHelp)
 	fs.StringVar(&c.dtype, "dtype", "float32", "arithmetic: float32 or float64")
 	fs.IntVar(&c.limit, "limit", 0, "train on the first N training images only, 0 for all (0 to 60000)")
 	fs.BoolVar(&c.noAugment, "no-augment", false, "train on the images as they are, without distortions")
@@ -91,6 +105,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err := c.validate(); err != nil {
 		return err
 	}
+	c.command = strings.TrimSpace("lenet train " + strings.Join(args, " "))
 	if c.out == "" {
 		c.out = filepath.Join("runs", time.Now().Format("20060102-150405"))
 	}
@@ -148,6 +163,9 @@ func (c *trainConfig) validate() error {
 	if _, err := parseDtype(c.dtype); err != nil {
 		return err
 	}
+	if c.ds, err = datasetFlag(c.dataset); err != nil {
+		return err
+	}
 	if c.limit > 0 && c.limit < c.batch {
 		return fmt.Errorf("invalid --limit %d: smaller than --batch %d", c.limit, c.batch)
 	}
@@ -167,7 +185,10 @@ func resumeTrain(ctx context.Context, c trainConfig, stdout, stderr io.Writer) e
 	}
 	h := m.Hyper
 	c.epochs, c.batch, c.adam, c.seed, c.limit, c.augment, c.schedule = h.Epochs, h.Batch, h.Adam, h.Seed, h.Limit, h.Augment, h.Schedule
-	c.arch = m.Arch
+	c.arch, c.command = m.Arch, m.Command
+	if c.ds, err = dataset.Lookup(h.Dataset); err != nil {
+		return fmt.Errorf("resume %s: %w", c.resume, err)
+	}
 	c.dtype, c.out = m.Dtype, c.resume
 	if c.data == "" && h.Data != "" {
 		c.data = h.Data

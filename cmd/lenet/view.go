@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-const viewSummary = `Usage: lenet view --checkpoint DIR [--index N | --wrong] [--png FILE]
+const viewSummary = `Usage: lenet view [--checkpoint DIR] [--index N | --wrong] [--png FILE]
 
 Shows MNIST test images with the network's guess (the seed's viewtest): --index N draws
 test image N in the terminal with its label, the guess and the top 3 probabilities;
@@ -28,7 +28,7 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs.BoolVar(&wrong, "wrong", false, "show misclassified images only")
 	fs.IntVar(&count, "count", 10, "how many misclassified images --wrong shows, or --png draws (1 to 10000)")
 	fs.StringVar(&pngPath, "png", "", "write a montage of misclassified images to this PNG file")
-	fs.StringVar(&data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
+	fs.StringVar(&data, "data", "", dataHelp)
 	if err := parse(fs, args, stdout, viewSummary); err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := dataDir(data)
+	dir, err := dataDirFor(mod.data, data)
 	if err != nil {
 		return err
 	}
@@ -62,15 +62,15 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", index, set.Labels[index], describeGuess(probs), renderDigit(px))
+		fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", index, mod.data.Classes[set.Labels[index]], describeGuess(probs, mod.data.Classes), renderDigit(px))
 		return nil
 	}
-	return viewWrong(ev, x, set.Labels, index, count, wrong, pngPath, stdout)
+	return viewWrong(ev, x, set.Labels, mod.data.Classes, index, count, wrong, pngPath, stdout)
 }
 
 // viewWrong shows (with show) the first count misclassified images from index on, and
 // draws them into a montage at pngPath when it is set.
-func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, index, count int, show bool, pngPath string, stdout io.Writer) error {
+func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, names [10]string, index, count int, show bool, pngPath string, stdout io.Writer) error {
 	probs, err := ev.Probabilities(x)
 	if err != nil {
 		return err
@@ -84,9 +84,9 @@ func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, index, count int
 		}
 		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*graph.Classes:(i+1)*graph.Classes]
 		digits = append(digits, px)
-		captions = append(captions, fmt.Sprintf("%d -> %d (%.2f)", labels[i], pred[i], p[pred[i]]))
+		captions = append(captions, fmt.Sprintf("%s -> %s (%.2f)", names[labels[i]], names[pred[i]], p[pred[i]]))
 		if show {
-			fmt.Fprintf(stdout, "test image %d: label %d, %s\n%s", i, labels[i], describeGuess(p), renderDigit(px))
+			fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", i, names[labels[i]], describeGuess(p, names), renderDigit(px))
 		}
 	}
 	if pngPath == "" {

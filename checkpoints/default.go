@@ -1,0 +1,30 @@
+package checkpoints
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/lenet/lenet/graph"
+)
+
+// The built-in model: the seed architecture trained by the default recipe, as `lenet
+// export --format checkpoint` writes it (weights and manifest, about 190 KB). Commands
+// use it when they are given no checkpoint, so a new user can try everything before
+// training. Its manifest records the command that made it; TestDefaultModel checks its
+// accuracy on the MNIST test set.
+//
+//go:embed default
+var defaultModel embed.FS
+
+// DefaultDir names the built-in model in messages.
+const DefaultDir = "(built-in model)"
+
+// LoadDefault loads the built-in model.
+func LoadDefault() (*graph.Params, *Manifest, error) {
+	sub, err := fs.Sub(defaultModel, "default")
+	if err != nil {
+		return nil, nil, fmt.Errorf("built-in model: %w", err)
+	}
+	return LoadFS(sub, DefaultDir)
+}

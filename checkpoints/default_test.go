@@ -1,0 +1,65 @@
+package checkpoints
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
+)
+
+// TestDefaultModel loads the built-in model and scores it on the 10,000 MNIST test
+// images: it must be the seed architecture, reach 99.1% (issue: beat LeCun's 99.05% with
+// the seed model), score what its manifest says, and name the command that made it.
+func TestDefaultModel(t *testing.T) {
+	p, m, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Arch != graph.SeedArch || m.Arch != graph.SeedArch {
+		t.Fatalf("built-in model is %+v, want the seed architecture", p.Arch)
+	}
+	if !strings.HasPrefix(m.Command, "lenet train") {
+		t.Fatalf("manifest command %q: want the lenet train command that made it", m.Command)
+	}
+	if m.Resume != nil {
+		t.Fatal("built-in model carries resume state")
+	}
+	dir, err := dataset.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := dataset.Load(dir, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, set.Count*dataset.Pixels)
+	idx := make([]int, set.Count)
+	for i := range idx {
+		idx[i] = i
+	}
+	dataset.Fill(set, idx, x)
+	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	pred, err := ev.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	correct := 0
+	for i, g := range pred {
+		if g == int(set.Labels[i]) {
+			correct++
+		}
+	}
+	acc := float64(correct) / float64(set.Count)
+	if acc < 0.991 {
+		t.Fatalf("built-in model: %.2f%% on the test set, want at least 99.1%%", 100*acc)
+	}
+	if math.Abs(acc-m.Metrics.TestAccuracy) > 2e-4 { // the BLAS may round a borderline image differently
+		t.Fatalf("built-in model scores %.4f; its manifest says %.4f", acc, m.Metrics.TestAccuracy)
+	}
+}
