@@ -93,7 +93,12 @@ func (op actOp) SymDiff(in G.Nodes, y, dy *G.Node) (G.Nodes, error) {
 func (op actOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	switch x := in[0].Data().(type) {
 	case []float32:
-		activate(op.kind, x, prealloc.Data().([]float32)[:len(x)], sigmoid32, tanh32)
+		y := prealloc.Data().([]float32)[:len(x)]
+		if op.kind == "sigmoid" {
+			sigmoidSlice32(x, y) // eight at a time where the CPU can
+		} else {
+			activate(op.kind, x, y, sigmoid32, tanh32)
+		}
 	case []float64:
 		activate(op.kind, x, prealloc.Data().([]float64)[:len(x)], sigmoid64, math.Tanh)
 	default:
