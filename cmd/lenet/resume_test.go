@@ -129,7 +129,7 @@ func TestKillLeavesLoadableCheckpoint(t *testing.T) {
 	for kill := 1; kill <= 5; kill++ {
 		args := []string{"train", "--resume", dir}
 		if kill == 1 {
-			args = []string{"train", "--out", dir, "--limit", "640", "--batch", "32", "--epochs", "60", "--no-augment"}
+			args = []string{"train", "--out", dir, "--limit", "640", "--batch", "32", "--epochs", "1000", "--no-augment"} // never finishes in the test
 		}
 		cmd := exec.Command(os.Args[0], args...)
 		cmd.Env = append(os.Environ(), "LENET_TEST_AS_COMMAND=1")
@@ -143,7 +143,7 @@ func TestKillLeavesLoadableCheckpoint(t *testing.T) {
 				break // the run has its first checkpoint
 			}
 		}
-		time.Sleep(time.Duration(rng.IntN(6000)) * time.Millisecond)
+		time.Sleep(time.Duration(rng.IntN(3000)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		if err := cmd.Wait(); err == nil {
 			t.Fatalf("the run finished before it was killed:\n%s", out.String())
