@@ -29,7 +29,8 @@ import (
 	"github.com/spf13/pflag"
 )
 
-const usage = `lenet trains and runs the LeNet-5 convolutional network on MNIST digits.
+const usage = `lenet trains and runs the LeNet-5 convolutional network on MNIST digits (or,
+with --dataset fashion, on Fashion-MNIST clothes).
 
 Usage:
   lenet train [flags]           train LeNet-5, saving a checkpoint every epoch
