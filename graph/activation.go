@@ -207,8 +207,3 @@ func sigmoid64(x float64) float64 {
 	}
 	return 1.0 / (1.0 + math.Exp(-x))
 }
-
-// like allocates a tensor of v's dtype and shape.
-func like(v G.Value) *tensor.Dense {
-	return tensor.New(tensor.Of(v.Dtype()), tensor.WithShape(v.Shape().Clone()...))
-}

@@ -277,8 +277,3 @@ func tensorFn(dims ...int) hm.Type {
 	}
 	return hm.NewFnType(ts...)
 }
-
-// newLike allocates a tensor of v's dtype and the given shape.
-func newLike(v G.Value, s tensor.Shape) *tensor.Dense {
-	return tensor.New(tensor.Of(v.Dtype()), tensor.WithShape(s.Clone()...))
-}
