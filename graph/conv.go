@@ -229,6 +229,10 @@ func (op convXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, err
 type gemmFunc[T float32 | float64] func(transA, transB bool, m, n, k int, a, b, c []T, accumulate bool)
 
 func gemm32(ta, tb bool, m, n, k int, a, b, c []float32, acc bool) {
+	if haveAVX2 && useOwnGemm() {
+		sgemmAVX2(ta, tb, m, n, k, a, b, c, acc)
+		return
+	}
 	A, B := general32(ta, m, k, a), general32(tb, k, n, b)
 	beta := float32(0)
 	if acc {
