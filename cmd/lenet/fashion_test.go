@@ -15,8 +15,8 @@ import (
 	"github.com/lenet/lenet/dataset"
 )
 
-// TestFashion trains briefly on Fashion-MNIST (Debian's dataset-fashion-mnist) and
-// checks that every command speaks in its class names: test's report, view, predict on a
+// TestFashion trains briefly on Fashion-MNIST (Debian's dataset-fashion-mnist; without
+// distortions, its default) and checks that every command speaks in its class names: test's report, view, predict on a
 // picture made from a test image; that draw refuses the model and that --dataset cannot
 // contradict the data set the model was trained on.
 func TestFashion(t *testing.T) {
@@ -28,10 +28,10 @@ func TestFashion(t *testing.T) {
 	}
 	run := filepath.Join(t.TempDir(), "fashion")
 	var out bytes.Buffer
-	if err := trainCommand(context.Background(), []string{"--dataset", "fashion", "--epochs", "2", "--limit", "6000", "--lr-schedule", "constant", "--no-augment", "--out", run}, &out, &out, nil); err != nil {
+	if err := trainCommand(context.Background(), []string{"--dataset", "fashion", "--epochs", "2", "--limit", "6000", "--lr-schedule", "constant", "--out", run}, &out, &out, nil); err != nil {
 		t.Fatalf("train: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "on 6000 Fashion-MNIST images") {
+	if !strings.Contains(out.String(), "on 6000 Fashion-MNIST images") || !strings.Contains(out.String(), "no distortions") {
 		t.Fatalf("train's first line does not name Fashion-MNIST:\n%s", out.String())
 	}
 	m := regexp.MustCompile(`epoch +2/2 .* test +([\d.]+)%`).FindStringSubmatch(out.String())
