@@ -215,9 +215,9 @@ func (op convXGrad) Do(in ...G.Value) (G.Value, error) {
 func (op convXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	switch k := in[0].Data().(type) {
 	case []float32:
-		convInputGrad(op.geom, k, in[1].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.geom.rows()*op.geom.pixels()), gemm32)
+		convInputGrad(op.geom, k, in[1].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.geom.rows()*(op.geom.pixels()+op.geom.o)), gemm32)
 	case []float64:
-		convInputGrad(op.geom, k, in[1].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.geom.rows()*op.geom.pixels()), gemm64)
+		convInputGrad(op.geom, k, in[1].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.geom.rows()*(op.geom.pixels()+op.geom.o)), gemm64)
 	default:
 		return nil, fmt.Errorf("conv input gradient: unsupported type %T", k)
 	}
@@ -229,10 +229,6 @@ func (op convXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, err
 type gemmFunc[T float32 | float64] func(transA, transB bool, m, n, k int, a, b, c []T, accumulate bool)
 
 func gemm32(ta, tb bool, m, n, k int, a, b, c []float32, acc bool) {
-	if haveAVX2 && useOwnGemm() {
-		sgemmAVX2(ta, tb, m, n, k, a, b, c, acc)
-		return
-	}
 	A, B := general32(ta, m, k, a), general32(tb, k, n, b)
 	beta := float32(0)
 	if acc {

@@ -105,12 +105,19 @@ func convBiasGrad[T float32 | float64](g convGeom, dy, db []T) {
 	}
 }
 
-// convInputGrad: dx[b] = col2im(kᵀ (C*25, O) · dy[b] (O, P)).
-func convInputGrad[T float32 | float64](g convGeom, k, dy, dx, col []T, gemm gemmFunc[T]) {
+// convInputGrad: dx[b] = col2im(kᵀ (C*25, O) · dy[b] (O, P)). scratch holds one image's
+// columns and kᵀ, transposed once for all images.
+func convInputGrad[T float32 | float64](g convGeom, k, dy, dx, scratch []T, gemm gemmFunc[T]) {
 	n, c, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	rows, p := g.rows(), g.pixels()
+	col, kt := scratch[:rows*p], scratch[rows*p:rows*p+rows*g.o]
+	for o := 0; o < g.o; o++ {
+		for r, v := range k[o*rows : (o+1)*rows] {
+			kt[r*g.o+o] = v
+		}
+	}
 	for b := 0; b < n; b++ {
-		gemm(true, false, rows, p, g.o, k, dy[b*g.o*p:(b+1)*g.o*p], col, false)
+		gemm(false, false, rows, p, g.o, kt, dy[b*g.o*p:(b+1)*g.o*p], col, false)
 		col2im(col, c, h, w, dx[b*c*h*w:])
 	}
 }

@@ -2,10 +2,4 @@
 
 package graph
 
-func useOwnGemm() bool { return false }
-
-var forceGonum bool
-
-func sgemmAVX2(ta, tb bool, m, n, k int, a, b, c []float32, acc bool) {
-	panic("sgemmAVX2 without AVX2")
-}
+// Without the AVX2 kernels (gemm_amd64.go) gonum's BLAS does every product.
