@@ -4,11 +4,11 @@ package graph
 
 import (
 	"math"
+	"math/rand/v2"
+	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
-	"math/rand/v2"
-	"testing"
 )
 
 // TestSgemmAVX2 compares the convolutions' float32 GEMM (the AVX2 kernel where the CPU
