@@ -22,8 +22,8 @@ import (
 // of rows, eight lanes at a time. The matrices here are small (at most a few hundred a
 // side), so neither packs nor blocks for the cache. They replace gonum's Sgemm only:
 // avx2BLAS is gonum's implementation with Sgemm overridden, registered with gonum's
-// blas32, gorgonia and its tensor package unless another BLAS was (-tags openblas
-// registers OpenBLAS, which is faster still). TestSgemmAVX2 compares them with gonum's
+// blas32, gorgonia and its tensor package when the first graph is built, unless another
+// BLAS was (-tags openblas registers OpenBLAS, as fast). TestSgemmAVX2 compares them with gonum's
 // on shapes with every kind of edge.
 
 //go:noescape
@@ -32,7 +32,9 @@ func sgemmKernel(k int, a *float32, lda int, b *float32, ldb int, c *float32, ld
 //go:noescape
 func sgemmDotKernel(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, rows int, cols int)
 
-func init() {
+// useKernels registers avx2BLAS, once, when the first graph is built (not at import:
+// a program that registered another BLAS before, as -tags openblas does, keeps it).
+var useKernels = sync.OnceFunc(func() {
 	if !haveAVX2 {
 		return
 	}
@@ -42,7 +44,7 @@ func init() {
 	blas32.Use(avx2BLAS{})
 	tensor.Use(avx2BLAS{})
 	G.Use(avx2BLAS{})
-}
+})
 
 // avx2BLAS is gonum's BLAS with a faster Sgemm.
 type avx2BLAS struct{ gonum.Implementation }

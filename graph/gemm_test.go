@@ -16,6 +16,7 @@ import (
 // with and without accumulation, including the shapes the model uses; inner dimensions
 // that are multiples of 8 take the dot-product kernel when b is transposed.
 func TestSgemmAVX2(t *testing.T) {
+	useKernels()
 	if _, ok := blas32.Implementation().(avx2BLAS); !ok {
 		t.Skip("the AVX2 kernels are not in use: no AVX2 on this CPU, or another BLAS")
 	}

@@ -29,6 +29,7 @@ func build(p *Params, batch int, training bool) (*net, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("batch %d: expected at least 1", batch)
 	}
+	useKernels()
 	g := G.NewGraph()
 	n := &net{g: g, batch: batch}
 	n.x = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, 1, Side, Side))
