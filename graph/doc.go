@@ -15,4 +15,10 @@
 // C3's output maps each read only the S2 maps that LeCun et al. (1998), Table I, connect
 // them to: the kernel is multiplied by a constant 0/1 mask, so masked weights have no
 // effect on the output and receive exactly zero gradient (and stay zero under Adam).
+//
+// Variants (Arch): tanh or ReLU in place of every sigmoid, max in place of average
+// pooling. The hot paths are custom gorgonia ops (conv.go, activation.go, pool.go) whose
+// float32 arithmetic runs on AVX2/FMA assembly where the CPU has it (the sigmoid, and
+// gonum's BLAS with a faster Sgemm, gemm_amd64.go), else in pure Go; package
+// graph/openblas switches every product to OpenBLAS instead.
 package graph
