@@ -195,8 +195,7 @@ func DistortAll(s *dataset.Set, p Params, seed uint64) []float32 {
 	for i := range idx {
 		idx[i] = i
 	}
-	x := make([]float32, s.Count*dataset.Pixels)
-	dataset.Fill(s, idx, x)
+	x := dataset.Floats(s)
 	distortEach(NewDistorter(p, s.Rows), x, idx, seed, 0)
 	return x
 }

@@ -34,12 +34,7 @@ func TestDefaultModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := make([]float32, set.Count*dataset.Pixels)
-	idx := make([]int, set.Count)
-	for i := range idx {
-		idx[i] = i
-	}
-	dataset.Fill(set, idx, x)
+	x := dataset.Floats(set)
 	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
 	if err != nil {
 		t.Fatal(err)

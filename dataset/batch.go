@@ -24,6 +24,15 @@ func Fill(s *Set, idx []int, x []float32) {
 	}
 }
 
+// Floats returns every image of s scaled to [0,1] as Fill does, (Count, Rows, Cols).
+func Floats(s *Set) []float32 {
+	x := make([]float32, s.Count*s.Rows*s.Cols)
+	for i, p := range s.Pixels[:len(x)] {
+		x[i] = float32(p) / 255
+	}
+	return x
+}
+
 // Gather returns the labels at idx.
 func Gather(s *Set, idx []int, dst []byte) []byte {
 	dst = dst[:0]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -156,6 +157,12 @@ func TestPermutationAndFill(t *testing.T) {
 	Fill(s, []int{2, 0}, x)
 	if x[0] != float32(s.Pixels[2*Pixels])/255 || x[Pixels+255] != 1 || x[3*Pixels] != 0 {
 		t.Fatalf("fill: x[0]=%g x[%d]=%g tail %g", x[0], Pixels+255, x[Pixels+255], x[3*Pixels])
+	}
+	// Floats is Fill of every record, in order, and stops at a Limit.
+	all, want := Floats(s.Limit(2)), make([]float32, 2*Pixels)
+	Fill(s, []int{0, 1}, want)
+	if len(all) != len(want) || !slices.Equal(all, want) {
+		t.Fatalf("Floats of 2 records: %d values, differs from Fill", len(all))
 	}
 }
 

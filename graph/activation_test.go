@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -77,8 +76,8 @@ func activationMatchesGorgonia(t *testing.T, kind string, stock func(*G.Node) (*
 		if dt == tensor.Float64 {
 			gradTol = 1e-15
 		}
-		near(kind, asFloat64s(oursY), asFloat64s(stockY), func(int) float64 { return gradTol })
-		near("gradient", asFloat64s(oursDx), asFloat64s(stockDx), func(i int) float64 {
+		near(kind, asF64(oursY), asF64(stockY), func(int) float64 { return gradTol })
+		near("gradient", asF64(oursDx), asF64(stockDx), func(i int) float64 {
 			if kind == "sigmoid" && vals[i] > 19 { // past the cut-off y = 1, so y(1-y) = 0, while sigmoid(-x) < 6e-9
 				return 6e-9 * math.Abs(weights[i])
 			}
@@ -97,20 +96,6 @@ func activationMatchesGorgonia(t *testing.T, kind string, stock func(*G.Node) (*
 			}
 		}
 	}
-}
-
-func asFloat64s(v any) []float64 {
-	switch v := v.(type) {
-	case []float32:
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out
-	case []float64:
-		return v
-	}
-	panic(fmt.Sprintf("asFloat64s: %T", v))
 }
 
 // TestExp32 sweeps exp32 over the range sigmoid32 uses it in, [-15, 88], against

@@ -143,33 +143,29 @@ func (op convOp) colsLen() int {
 }
 
 func (op convKGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	n := op.geom.rows() * op.geom.pixels()
-	kept := func(cols any) bool { // the forward pass's columns, when it kept them
-		switch c := cols.(type) {
-		case []float32:
-			return op.fwd != nil && op.fwd.keepCols && len(c) >= n*op.geom.x[0]
-		case []float64:
-			return op.fwd != nil && op.fwd.keepCols && len(c) >= n*op.geom.x[0]
-		}
-		return false
-	}
 	switch x := in[0].Data().(type) {
 	case []float32:
-		if op.fwd != nil && kept(op.fwd.scratch) {
-			convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), op.fwd.scratch.([]float32), true, gemm32)
-			break
-		}
-		convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, n), false, gemm32)
+		cols, kept := kernelGradCols[float32](op)
+		convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), cols, kept, gemm32)
 	case []float64:
-		if op.fwd != nil && kept(op.fwd.scratch) {
-			convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), op.fwd.scratch.([]float64), true, gemm64)
-			break
-		}
-		convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, n), false, gemm64)
+		cols, kept := kernelGradCols[float64](op)
+		convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), cols, kept, gemm64)
 	default:
 		return nil, fmt.Errorf("conv kernel gradient: unsupported type %T", x)
 	}
 	return prealloc, nil
+}
+
+// kernelGradCols returns the forward pass's columns of every image when it kept them
+// (kept true), else scratch for one image's.
+func kernelGradCols[T float32 | float64](op convKGrad) (cols []T, kept bool) {
+	n := op.geom.rows() * op.geom.pixels()
+	if op.fwd != nil && op.fwd.keepCols {
+		if c, ok := op.fwd.scratch.([]T); ok && len(c) >= n*op.geom.x[0] {
+			return c, true
+		}
+	}
+	return scratchOf[T](op.buf, n), false
 }
 
 func (op convBGrad) Arity() int    { return 1 }

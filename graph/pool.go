@@ -17,18 +17,23 @@ import (
 // the input width instead of the window area and writes its gradient into the top-left
 // quarter of the input only (see ../shared/GORGONIA.md); this op and its gradient are
 // checked by finite differences and against a reshape-and-sum built from stock ops.
-func AvgPool2(x *G.Node) (*G.Node, error) {
+func AvgPool2(x *G.Node) (*G.Node, error) { return pool2(x, false) }
+
+// pool2 is the 2x2 average (or maximum) pooling op on x.
+func pool2(x *G.Node, maximum bool) (*G.Node, error) {
 	s := x.Shape()
 	if s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
-		return nil, fmt.Errorf("avgpool2: input shape %v: expected (N,C,H,W) with even H and W", s)
+		return nil, fmt.Errorf("pool2: input shape %v: expected (N,C,H,W) with even H and W", s)
 	}
-	return G.ApplyOp(&poolOp{in: s.Clone(), buf: new(buffers)}, x)
+	return G.ApplyOp(&poolOp{in: s.Clone(), max: maximum, buf: new(buffers)}, x)
 }
 
-// poolOp is the forward 2x2 average; unpoolOp (its gradient) spreads each output
-// gradient, times 1/4, over the four inputs of its window.
+// poolOp is the forward 2x2 average or maximum. The average's gradient, unpoolOp,
+// spreads each output gradient, times 1/4, over the four inputs of its window; the
+// maximum's, maxUnpoolOp, routes it to the window's first maximum.
 type poolOp struct {
 	in  tensor.Shape
+	max bool
 	buf *buffers
 }
 type unpoolOp struct {
@@ -46,13 +51,24 @@ func (op *poolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.ou
 func (op *poolOp) ReturnsPtr() bool                               { return false }
 func (op *poolOp) CallsExtern() bool                              { return false }
 func (op *poolOp) OverwritesInput() int                           { return -1 }
-func (op *poolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "avgpool2%v", op.in) }
+func (op *poolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "%s%v", op, op.in) }
 func (op *poolOp) Hashcode() uint32                               { return hashOf(op) }
-func (op *poolOp) String() string                                 { return fmt.Sprintf("AvgPool2%v", op.in) }
 func (op *poolOp) DiffWRT(int) []bool                             { return []bool{true} }
+func (op *poolOp) String() string {
+	if op.max {
+		return fmt.Sprintf("MaxPool2%v", op.in)
+	}
+	return fmt.Sprintf("AvgPool2%v", op.in)
+}
 
-func (op *poolOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&unpoolOp{in: op.in, buf: new(buffers)}, grad)
+func (op *poolOp) SymDiff(in G.Nodes, y, grad *G.Node) (G.Nodes, error) {
+	var dx *G.Node
+	var err error
+	if op.max {
+		dx, err = G.ApplyOp(&maxUnpoolOp{in: op.in, buf: new(buffers)}, in[0], y, grad)
+	} else {
+		dx, err = G.ApplyOp(&unpoolOp{in: op.in, buf: new(buffers)}, grad)
+	}
 	return G.Nodes{dx}, err
 }
 
@@ -65,11 +81,11 @@ func (op *poolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error
 	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
 	switch xs := x.Data().(type) {
 	case []float32:
-		pool(xs, y.Data().([]float32), planes, h, w)
+		poolWith(op.max, xs, y.Data().([]float32), planes, h, w)
 	case []float64:
-		pool(xs, y.Data().([]float64), planes, h, w)
+		poolWith(op.max, xs, y.Data().([]float64), planes, h, w)
 	default:
-		return nil, fmt.Errorf("avgpool2: unsupported dtype %v", x.Dtype())
+		return nil, fmt.Errorf("%v: unsupported dtype %v", op, x.Dtype())
 	}
 	return y, nil
 }
@@ -162,61 +178,13 @@ func Pool2(kind string, x *G.Node) (*G.Node, error) {
 // each window, as PyTorch's does. gorgonia's MaxPool2D computes the same values
 // (TestMaxPool2MatchesGorgonia) but pads and allocates its index tensors every step;
 // this op keeps its buffers and its gradient op reads (x, y, dy), no indices.
-func MaxPool2(x *G.Node) (*G.Node, error) {
-	s := x.Shape()
-	if s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
-		return nil, fmt.Errorf("maxpool2: input shape %v: expected (N,C,H,W) with even H and W", s)
-	}
-	return G.ApplyOp(&maxPoolOp{in: s.Clone(), buf: new(buffers)}, x)
-}
-
-type maxPoolOp struct {
-	in  tensor.Shape
-	buf *buffers
-}
+func MaxPool2(x *G.Node) (*G.Node, error) { return pool2(x, true) }
 
 // maxUnpoolOp takes (x, y, dy) and routes each dy to the first input of its window
 // that equals the window's maximum y.
 type maxUnpoolOp struct {
 	in  tensor.Shape
 	buf *buffers
-}
-
-func (op *maxPoolOp) out() tensor.Shape {
-	return tensor.Shape{op.in[0], op.in[1], op.in[2] / 2, op.in[3] / 2}
-}
-
-func (op *maxPoolOp) Arity() int                                     { return 1 }
-func (op *maxPoolOp) Type() hm.Type                                  { return tensor4ToTensor4() }
-func (op *maxPoolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.out(), nil }
-func (op *maxPoolOp) ReturnsPtr() bool                               { return false }
-func (op *maxPoolOp) CallsExtern() bool                              { return false }
-func (op *maxPoolOp) OverwritesInput() int                           { return -1 }
-func (op *maxPoolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "maxpool2%v", op.in) }
-func (op *maxPoolOp) Hashcode() uint32                               { return hashOf(op) }
-func (op *maxPoolOp) String() string                                 { return fmt.Sprintf("MaxPool2%v", op.in) }
-func (op *maxPoolOp) DiffWRT(int) []bool                             { return []bool{true} }
-
-func (op *maxPoolOp) SymDiff(in G.Nodes, y, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&maxUnpoolOp{in: op.in, buf: new(buffers)}, in[0], y, grad)
-	return G.Nodes{dx}, err
-}
-
-func (op *maxPoolOp) Do(in ...G.Value) (G.Value, error) {
-	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.out()), in...)
-}
-
-func (op *maxPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
-	switch xs := in[0].Data().(type) {
-	case []float32:
-		maxPool(xs, prealloc.Data().([]float32), planes, h, w)
-	case []float64:
-		maxPool(xs, prealloc.Data().([]float64), planes, h, w)
-	default:
-		return nil, fmt.Errorf("maxpool2: unsupported type %T", xs)
-	}
-	return prealloc, nil
 }
 
 func (op *maxUnpoolOp) Arity() int { return 3 }
@@ -247,6 +215,15 @@ func (op *maxUnpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, 
 		return nil, fmt.Errorf("maxunpool2: unsupported type %T", xs)
 	}
 	return prealloc, nil
+}
+
+// poolWith writes y = the 2x2 means of x, or their maxima.
+func poolWith[T float32 | float64](maximum bool, x, y []T, planes, h, w int) {
+	if maximum {
+		maxPool(x, y, planes, h, w)
+	} else {
+		pool(x, y, planes, h, w)
+	}
 }
 
 // maxPool writes the 2x2 maxima of planes (h, w) planes of x into y.

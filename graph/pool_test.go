@@ -13,34 +13,9 @@ import (
 // built from stock gorgonia ops: reshape (N*C*H/2, 2, W/2, 2), sum axes 1 and 3, x 1/4.
 func TestAvgPool2MatchesStockOps(t *testing.T) {
 	const n, c, h, w = 3, 2, 6, 8
-	rng := rand.New(rand.NewPCG(2, 2))
-	data := make([]float64, n*c*h*w)
-	for i := range data {
-		data[i] = rng.NormFloat64()
-	}
-	weights := make([]float64, n*c*h/2*w/2) // a random linear read-out makes the gradient non-trivial
-	for i := range weights {
-		weights[i] = rng.NormFloat64()
-	}
-	run := func(pool func(*G.Node) *G.Node) (out, grad []float64) {
-		g := G.NewGraph()
-		x := G.NodeFromAny(g, tensor.New(tensor.WithShape(n, c, h, w), tensor.WithBacking(append([]float64(nil), data...))), G.WithName("x"))
-		y := pool(x)
-		r := G.NodeFromAny(g, tensor.New(tensor.WithShape(n, c, h/2, w/2), tensor.WithBacking(weights)), G.WithName("r"))
-		cost := G.Must(G.Sum(G.Must(G.HadamardProd(y, r))))
-		if _, err := G.Grad(cost, x); err != nil {
-			t.Fatal(err)
-		}
-		vm := G.NewTapeMachine(g, G.BindDualValues(x))
-		defer vm.Close()
-		if err := vm.RunAll(); err != nil {
-			t.Fatal(err)
-		}
-		gx, _ := x.Grad()
-		return append([]float64(nil), y.Value().Data().([]float64)...), append([]float64(nil), gx.Data().([]float64)...)
-	}
-	ours, oursGrad := run(func(x *G.Node) *G.Node { return G.Must(AvgPool2(x)) })
-	stock, stockGrad := run(func(x *G.Node) *G.Node {
+	data, weights := poolInputs(2, n, c, h, w)
+	ours, oursGrad := runPool(t, tensor.Float64, data, weights, tensor.Shape{n, c, h, w}, func(x *G.Node) *G.Node { return G.Must(AvgPool2(x)) })
+	stock, stockGrad := runPool(t, tensor.Float64, data, weights, tensor.Shape{n, c, h, w}, func(x *G.Node) *G.Node {
 		r := G.Must(G.Reshape(x, tensor.Shape{n * c * h / 2, 2, w / 2, 2}))
 		s := G.Must(G.Sum(r, 1, 3))
 		return G.Must(G.Reshape(G.Must(G.Mul(s, G.NewConstant(0.25))), tensor.Shape{n, c, h / 2, w / 2}))
@@ -57,6 +32,46 @@ func TestAvgPool2MatchesStockOps(t *testing.T) {
 	}
 }
 
+// poolInputs draws an (n,c,h,w) input and the weights of a random linear read-out of the
+// pooled output, which makes the gradient non-trivial.
+func poolInputs(seed uint64, n, c, h, w int) (data, weights []float64) {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	data, weights = make([]float64, n*c*h*w), make([]float64, n*c*h/2*w/2)
+	for i := range data {
+		data[i] = rng.NormFloat64()
+	}
+	for i := range weights {
+		weights[i] = rng.NormFloat64()
+	}
+	return data, weights
+}
+
+// runPool evaluates pool on data (of shape s, dtype dt) and the gradient of the read-out
+// Σ weights·pool(x) with respect to x.
+func runPool(t *testing.T, dt tensor.Dtype, data, weights []float64, s tensor.Shape, pool func(*G.Node) *G.Node) (out, grad []float64) {
+	t.Helper()
+	g := G.NewGraph()
+	xt := tensor.New(tensor.Of(dt), tensor.WithShape(s...))
+	setData(xt, data)
+	x := G.NodeFromAny(g, xt, G.WithName("x"))
+	y := pool(x)
+	rt := tensor.New(tensor.Of(dt), tensor.WithShape(s[0], s[1], s[2]/2, s[3]/2))
+	setData(rt, weights)
+	cost := G.Must(G.Sum(G.Must(G.HadamardProd(y, G.NodeFromAny(g, rt, G.WithName("r"))))))
+	if _, err := G.Grad(cost, x); err != nil {
+		t.Fatal(err)
+	}
+	var yv G.Value
+	G.Read(y, &yv) // the machine reuses y's buffer for later ops
+	vm := G.NewTapeMachine(g, G.BindDualValues(x))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	gx, _ := x.Grad()
+	return asF64(yv.(*tensor.Dense).Clone().(*tensor.Dense).Data()), asF64(gx.(*tensor.Dense).Clone().(*tensor.Dense).Data())
+}
+
 func TestAvgPool2RejectsOddShapes(t *testing.T) {
 	g := G.NewGraph()
 	x := G.NewTensor(g, tensor.Float32, 4, G.WithShape(1, 1, 5, 4))
@@ -69,37 +84,10 @@ func TestAvgPool2RejectsOddShapes(t *testing.T) {
 // MaxPool2D (2x2 kernel, stride 2, no padding) on random inputs, in float32 and float64.
 func TestMaxPool2MatchesGorgonia(t *testing.T) {
 	const n, c, h, w = 3, 2, 6, 8
-	rng := rand.New(rand.NewPCG(4, 4))
-	data := make([]float64, n*c*h*w)
-	for i := range data {
-		data[i] = rng.NormFloat64()
-	}
-	weights := make([]float64, n*c*h/2*w/2)
-	for i := range weights {
-		weights[i] = rng.NormFloat64()
-	}
+	data, weights := poolInputs(4, n, c, h, w)
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		run := func(pool func(*G.Node) *G.Node) (out, grad []float64) {
-			g := G.NewGraph()
-			xt := tensor.New(tensor.Of(dt), tensor.WithShape(n, c, h, w))
-			setData(xt, data)
-			x := G.NodeFromAny(g, xt, G.WithName("x"))
-			y := pool(x)
-			rt := tensor.New(tensor.Of(dt), tensor.WithShape(n, c, h/2, w/2))
-			setData(rt, weights)
-			cost := G.Must(G.Sum(G.Must(G.HadamardProd(y, G.NodeFromAny(g, rt, G.WithName("r"))))))
-			if _, err := G.Grad(cost, x); err != nil {
-				t.Fatal(err)
-			}
-			var yv G.Value
-			G.Read(y, &yv)
-			vm := G.NewTapeMachine(g, G.BindDualValues(x))
-			defer vm.Close()
-			if err := vm.RunAll(); err != nil {
-				t.Fatal(err)
-			}
-			gx, _ := x.Grad()
-			return asFloat64s(yv.(*tensor.Dense).Clone().(*tensor.Dense).Data()), asFloat64s(gx.(*tensor.Dense).Clone().(*tensor.Dense).Data())
+			return runPool(t, dt, data, weights, tensor.Shape{n, c, h, w}, pool)
 		}
 		ours, oursGrad := run(func(x *G.Node) *G.Node { return G.Must(MaxPool2(x)) })
 		stock, stockGrad := run(func(x *G.Node) *G.Node {

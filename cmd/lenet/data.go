@@ -34,17 +34,6 @@ func datasetFlag(name string) (dataset.Dataset, error) {
 	return ds, nil
 }
 
-// images returns all of s's images as float32 in [0,1], (Count, 784).
-func images(s *dataset.Set) []float32 {
-	x := make([]float32, s.Count*dataset.Pixels)
-	idx := make([]int, s.Count)
-	for i := range idx {
-		idx[i] = i
-	}
-	dataset.Fill(s, idx, x)
-	return x
-}
-
 func parseDtype(s string) (tensor.Dtype, error) {
 	switch s {
 	case "float32":

@@ -101,7 +101,7 @@ func TestDrawHandler(t *testing.T) {
 
 	dir, _ := dataset.DefaultDir()
 	set, _ := dataset.Load(dir, "test")
-	px := images(set.Limit(1))
+	px := dataset.Floats(set.Limit(1))
 	js, _ := json.Marshal(map[string]any{"pixels": px})
 	if status, out := post(t, srv.URL+"/api/predict", "application/json", js); status != 200 || out["guess"] != 7.0 {
 		t.Fatalf("predict test image 0 (a 7) as JSON: %d %v", status, out)

@@ -57,7 +57,7 @@ func testExport(t *testing.T, ckpt string) {
 	set, _ := dataset.Load(mnist, "test")
 	ev, _ := graph.NewEvaluator(p, graph.DefaultEvalBatch)
 	defer ev.Close()
-	goPred, err := ev.Predict(images(set.Limit(1000)))
+	goPred, err := ev.Predict(dataset.Floats(set.Limit(1000)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func newRun(c trainConfig, from *resumePoint) (*trainRun, error) {
 	if r.trainSet.Count < c.batch {
 		return nil, fmt.Errorf("invalid --batch %d: larger than the %d training images", c.batch, r.trainSet.Count)
 	}
-	r.testX = images(r.testSet)
+	r.testX = dataset.Floats(r.testSet)
 	r.man = checkpoints.Manifest{Arch: c.arch, Hyper: checkpoints.Hyper{
 		Epochs: c.epochs, Batch: c.batch, Adam: c.adam, Seed: c.seed, Limit: c.limit, Data: dir,
 		Augment: c.augment, Schedule: c.schedule, Dataset: c.ds.Name}, Command: c.command}

@@ -73,7 +73,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer ev.Close()
-	pred, err := ev.Predict(images(set))
+	pred, err := ev.Predict(dataset.Floats(set))
 	if err != nil {
 		return err
 	}

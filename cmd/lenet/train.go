@@ -49,9 +49,10 @@ const trainSummary = `Usage: lenet train [flags]
        lenet train --resume RUN
 
 Trains LeNet-5 (by default the seed's: sigmoid, average pooling, LeCun's C3 connection
-table) with Adam on distorted MNIST (or --dataset fashion) training images, evaluates it on the 10,000 test images after
-every epoch, and saves into the run folder --out: a checkpoint per epoch (the links
-latest and best name the newest and the most accurate), metrics.csv and curves.png.
+table) with Adam on distorted MNIST training images (or --dataset fashion), evaluates it
+on the 10,000 test images after every epoch, and saves into the run folder --out: a
+checkpoint per epoch (the links latest and best name the newest and the most accurate),
+metrics.csv and curves.png.
 
 Ctrl-C (or SIGTERM) stops at the next batch and saves a checkpoint there;
 --resume RUN continues a run exactly where it stopped, with its own settings.`

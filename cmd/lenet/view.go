@@ -55,7 +55,7 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	defer ev.Close()
-	x := images(set)
+	x := dataset.Floats(set)
 	if !wrong && pngPath == "" {
 		px := x[index*dataset.Pixels : (index+1)*dataset.Pixels]
 		probs, err := ev.Probabilities(px)

@@ -110,7 +110,7 @@ func testViewPredict(t *testing.T, ckpt string) {
 	}
 	ev, _ := graph.NewEvaluator(p, 10)
 	defer ev.Close()
-	orig, err := ev.Predict(images(set.Limit(10)))
+	orig, err := ev.Predict(dataset.Floats(set.Limit(10)))
 	if err != nil {
 		t.Fatal(err)
 	}
