@@ -7,8 +7,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
@@ -101,23 +99,7 @@ func paste(dst *image.Gray, px []float32, x, y int) {
 	draw.NearestNeighbor.Scale(dst, r, small, small.Bounds(), draw.Src, nil)
 }
 
-// writePNG writes img to path through a temporary file renamed into place.
+// writePNG writes img to path whole or not at all.
 func writePNG(path string, img image.Image) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(f.Name(), path)
+	return writeAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

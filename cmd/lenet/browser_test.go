@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +20,8 @@ import (
 
 const chromium = "/usr/bin/chromium"
 
-// browser starts headless Chromium (Debian's) with a fresh profile.
-func browser(t *testing.T) context.Context {
+// browser starts headless Chromium (Debian's) with a fresh profile and these options.
+func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if _, err := exec.LookPath(chromium); err != nil {
 		if os.Getenv("CI") != "" {
@@ -34,6 +39,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("no-first-run", true),
 		chromedp.WindowSize(1000, 560),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
@@ -94,9 +100,9 @@ func waitGuess(ctx context.Context, t *testing.T) string {
 }
 
 // TestDrawPageInBrowser loads the page in Chromium, draws a 1 and a 0 with the mouse,
-// and checks the guesses, the probability bars, the 28x28 view and Clear.
+// and checks the guesses, the probability bars, the 28x28 view, saving and Clear.
 func TestDrawPageInBrowser(t *testing.T) {
-	srv, _ := drawServer(t)
+	srv, saveDir := drawServer(t)
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("pad"))); err != nil {
 		t.Fatal(err)
@@ -154,10 +160,66 @@ func TestDrawPageInBrowser(t *testing.T) {
 	if g := waitGuess(ctx, t); g != "0" {
 		t.Fatalf("drew a 0, the page guesses %s", g)
 	}
+	if err := chromedp.Do(ctx, chromedp.Click(`#fix button:nth-of-type(1)`)); err != nil { // "That was a: 0"
+		t.Fatal(err)
+	}
+	status := ""
+	for deadline := time.Now().Add(10 * time.Second); !strings.HasPrefix(status, "Saved as 0-") && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		status = text(ctx, t, "status")
+	}
+	if files, _ := filepath.Glob(filepath.Join(saveDir, "0-*.png")); len(files) != 1 || !strings.HasSuffix(status, filepath.Base(files[0])) {
+		t.Fatalf("saving the 0: the page says %q, the save folder holds %v", status, files)
+	}
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("c")); err != nil {
 		t.Fatal(err)
 	}
 	if guess := text(ctx, t, "guess"); guess != "" {
 		t.Fatalf("the C key did not clear: guess %q", guess)
+	}
+}
+
+// TestDrawRefusesOtherSitesInBrowser attacks the draw server from Chromium as other web
+// sites would: a page on another origin posts to the API (Chromium marks it cross-site),
+// and a foreign name resolves to 127.0.0.1 (DNS rebinding, made here by Chromium's
+// host resolver rules). Both are refused and nothing is saved.
+func TestDrawRefusesOtherSitesInBrowser(t *testing.T) {
+	srv, saveDir := drawServer(t)
+	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><title>evil</title><script>
+fetch(%q, {method: "POST", mode: "no-cors", body: "drawing"})
+  .then(() => document.title = "sent", e => document.title = "failed " + e);
+</script>`, srv.URL+"/api/save?label=1")
+	}))
+	defer attacker.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	ctx := browser(t, chromedp.Flag("host-resolver-rules", "MAP evil.example 127.0.0.1"))
+
+	before := len(requests(t, srv))
+	if err := chromedp.Do(ctx, chromedp.Navigate(attacker.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Poll[string](`document.title !== "evil" && document.title`, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil || title != "sent" {
+		t.Fatalf("the attacking page's post: %q %v", title, err)
+	}
+	got := requests(t, srv)[before:]
+	if len(got) != 1 || got[0] != "POST /api/save 403" {
+		t.Fatalf("the cross-site post reached the server as %v, want one POST refused with 403", got)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://evil.example:"+port+"/")); err != nil {
+		t.Fatal(err)
+	}
+	body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil || !strings.Contains(body, `Host \"evil.example:`+port+`\" refused`) {
+		t.Fatalf("the page under a rebound name: %q %v", body, err)
+	}
+	// The rebound page's own script posts a drawing as a same-origin request.
+	code, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch("/api/save?label=1", {method: "POST", headers: {"Content-Type": "image/png"}, body: new Uint8Array([137, 80, 78, 71])}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if err != nil || code != 403 {
+		t.Fatalf("a post from the rebound page: %d %v", code, err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(saveDir, "*")); len(files) != 0 {
+		t.Fatalf("other sites saved %v", files)
 	}
 }

@@ -13,8 +13,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -33,8 +31,11 @@ const drawSummary = `Usage: lenet draw [--checkpoint DIR] [--addr 127.0.0.1:8080
 Serves a page where you draw a digit with the mouse, a finger or a pen and watch the
 network guess it live (the seed's selftest). The page is built into the binary and works
 offline. "That was a 7" buttons save your drawing as an image file into --save-dir,
-named for 'lenet test --images', so you build your own test set. Listens on loopback
-unless --addr says otherwise; Ctrl-C stops it.`
+named for 'lenet test --images', so you build your own test set, up to --max-saves
+drawings and --max-save-mib MiB in the folder. Listens on loopback unless --addr says
+otherwise, and answers only requests addressed to loopback names, the host of --addr
+or an --allow-host name, coming from its own page: other web sites open in the browser
+cannot use it. Ctrl-C stops it after the requests under way.`
 
 // Server limits: requests carry one small canvas.
 const (
@@ -43,14 +44,29 @@ const (
 	requestTimeout = 10 * time.Second
 )
 
+// drawOptions are draw's flags that shape its server.
+type drawOptions struct {
+	addr       string   // where it listens
+	allowHosts []string // Host names it answers besides loopback and addr's host
+	saveDir    string   // where drawings are saved
+	maxSaves   int      // most drawings in saveDir
+	maxSaveMiB int      // most MiB of drawings in saveDir
+}
+
 func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	var m modelFlags
-	var addr, saveDir string
+	var o drawOptions
 	fs := pflag.NewFlagSet("draw", pflag.ContinueOnError)
 	m.register(fs)
-	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	fs.StringVar(&saveDir, "save-dir", "drawings", "folder where corrected drawings are saved")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	fs.StringSliceVar(&o.allowHosts, "allow-host", nil, "a further host name the server answers to (repeatable), e.g. the machine's name when --addr is :8080")
+	fs.StringVar(&o.saveDir, "save-dir", "drawings", "folder where corrected drawings are saved")
+	fs.IntVar(&o.maxSaves, "max-saves", defaultMaxSaves, "most drawings the save folder may hold (1 to 1000000)")
+	fs.IntVar(&o.maxSaveMiB, "max-save-mib", defaultMaxSaveMiB, "most MiB of drawings the save folder may hold (1 to 1048576)")
 	if err := parse(fs, args, stdout, drawSummary); err != nil {
+		return err
+	}
+	if err := errors.Join(intIn("max-saves", o.maxSaves, 1, 1_000_000), intIn("max-save-mib", o.maxSaveMiB, 1, 1<<20)); err != nil {
 		return err
 	}
 	mod, err := m.load()
@@ -60,14 +76,14 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	if mod.data.Name != dataset.MNIST.Name {
 		return fmt.Errorf("draw is for handwritten digits; the model classifies %s", mod.data.Title)
 	}
-	h, err := newDrawHandler(mod.params, saveDir)
+	h, err := newDrawHandler(mod.params, o)
 	if err != nil {
 		return err
 	}
 	defer h.close()
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return fmt.Errorf("invalid --addr %q: %w", addr, err)
+		return fmt.Errorf("invalid --addr %q: %w", o.addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadTimeout: requestTimeout, WriteTimeout: requestTimeout, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
 	fmt.Fprintf(stdout, "model %s\ndraw at http://%s/ (Ctrl-C stops)\n", mod.name, ln.Addr())
@@ -83,28 +99,34 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	}
 }
 
-// drawHandler serves the page and its API; one evaluator, used under a lock, serves
-// concurrent requests.
+// drawHandler serves the page and its API, guarded against other web sites (guardDraw);
+// one evaluator, used under a lock, serves concurrent requests.
 type drawHandler struct {
-	mux     *http.ServeMux
+	guarded http.Handler
 	mu      sync.Mutex
 	ev      *graph.Evaluator
-	saveDir string
+	saves   *saveFolder
 }
 
-func newDrawHandler(p *graph.Params, saveDir string) (*drawHandler, error) {
+func newDrawHandler(p *graph.Params, o drawOptions) (*drawHandler, error) {
+	saves, err := openSaveFolder(o.saveDir, o.maxSaves, int64(o.maxSaveMiB)<<20)
+	if err != nil {
+		return nil, err
+	}
 	ev, err := graph.NewEvaluator(p, 1)
 	if err != nil {
 		return nil, err
 	}
-	h := &drawHandler{mux: http.NewServeMux(), ev: ev, saveDir: saveDir}
+	h := &drawHandler{ev: ev, saves: saves}
+	mux := http.NewServeMux()
 	page, _ := fs.Sub(webFiles, "web")
-	h.mux.Handle("/", http.FileServerFS(page))
-	h.mux.HandleFunc("/api/predict", postOnly(h.predict))
-	h.mux.HandleFunc("/api/save", postOnly(h.save))
-	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/", http.FileServerFS(page))
+	mux.HandleFunc("/api/predict", postOnly(h.predict))
+	mux.HandleFunc("/api/save", postOnly(h.save))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusNotFound, "no such endpoint (POST /api/predict or /api/save)")
 	})
+	h.guarded = guardDraw(mux, o.addr, o.allowHosts)
 	return h, nil
 }
 
@@ -112,7 +134,7 @@ func (h *drawHandler) close() { h.ev.Close() }
 
 func (h *drawHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	h.mux.ServeHTTP(w, r)
+	h.guarded.ServeHTTP(w, r)
 }
 
 // prediction is /api/predict's answer.
@@ -143,13 +165,9 @@ func (h *drawHandler) predict(w http.ResponseWriter, r *http.Request) {
 
 // readCanvas reads and preprocesses a request body, or says what status to answer.
 func readCanvas(w http.ResponseWriter, r *http.Request) ([]float32, int, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", maxBodyBytes)
-	}
+	body, status, err := readBody(w, r)
 	if err != nil {
-		return nil, http.StatusBadRequest, fmt.Errorf("read body: %v", err)
+		return nil, status, err
 	}
 	if len(body) == 0 {
 		return nil, http.StatusBadRequest, errors.New("empty body: send the canvas as image/png or JSON {\"pixels\": [784 values]}")
@@ -193,8 +211,21 @@ func readCanvas(w http.ResponseWriter, r *http.Request) ([]float32, int, error) 
 	return nil, http.StatusUnsupportedMediaType, fmt.Errorf("Content-Type %q: expected image/png or application/json", r.Header.Get("Content-Type"))
 }
 
+// readBody reads a request's body up to maxBodyBytes, or says what status to answer.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", maxBodyBytes)
+	}
+	if err != nil {
+		return nil, http.StatusBadRequest, fmt.Errorf("read body: %v", err)
+	}
+	return body, http.StatusOK, nil
+}
+
 // save stores a PNG drawing with its true label (?label=7) in the save folder, named
-// for `lenet test --images`.
+// for `lenet test --images`; 507 when the folder's cap or the disk is full.
 func (h *drawHandler) save(w http.ResponseWriter, r *http.Request) {
 	label, err := strconv.Atoi(r.URL.Query().Get("label"))
 	if err != nil || label < 0 || label > 9 {
@@ -205,30 +236,26 @@ func (h *drawHandler) save(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusUnsupportedMediaType, "expected the drawing as image/png")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	body, status, err := readBody(w, r)
 	if err != nil {
-		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over %d bytes", maxBodyBytes))
+		jsonError(w, status, err.Error())
 		return
 	}
 	if _, err := preprocess.Decode(bytes.NewReader(body)); err != nil {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if err := os.MkdirAll(h.saveDir, 0o755); err != nil {
-		jsonError(w, http.StatusInternalServerError, err.Error())
+	name, err := h.saves.save(label, body)
+	switch {
+	case errors.Is(err, errSaveQuota) || errors.Is(err, errDiskFull):
+		jsonError(w, http.StatusInsufficientStorage, err.Error())
 		return
-	}
-	f, err := os.CreateTemp(h.saveDir, fmt.Sprintf("%d-%s-*.png", label, time.Now().Format("20060102-150405")))
-	if err == nil {
-		_, err = f.Write(body)
-		err = errors.Join(err, f.Chmod(0o644), f.Close())
-	}
-	if err != nil {
+	case err != nil:
 		jsonError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"saved": filepath.Base(f.Name())})
+	json.NewEncoder(w).Encode(map[string]string{"saved": name})
 }
 
 // postOnly answers other methods with a JSON 405.

@@ -10,11 +10,13 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -33,13 +35,44 @@ func drawServer(t *testing.T) (*httptest.Server, string) {
 		t.Fatal(err)
 	}
 	saveDir := filepath.Join(t.TempDir(), "drawings")
-	h, err := newDrawHandler(p, saveDir)
+	h, err := newDrawHandler(p, testDrawOptions(saveDir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(&requestLog{next: h})
 	t.Cleanup(func() { srv.Close(); h.close() })
 	return srv, saveDir
+}
+
+// requestLog notes "METHOD PATH STATUS" for each request that reaches the server.
+type requestLog struct {
+	mu    sync.Mutex
+	lines []string
+	next  http.Handler
+}
+
+func (l *requestLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	l.next.ServeHTTP(rec, r)
+	l.mu.Lock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %s %d", r.Method, r.URL.Path, rec.Code))
+	l.mu.Unlock()
+	maps.Copy(w.Header(), rec.Header())
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+}
+
+// requests are the requests that reached a drawServer so far.
+func requests(t *testing.T, srv *httptest.Server) []string {
+	l := srv.Config.Handler.(*requestLog)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.lines)
+}
+
+// testDrawOptions are draw's defaults with saves into saveDir.
+func testDrawOptions(saveDir string) drawOptions {
+	return drawOptions{addr: "127.0.0.1:0", saveDir: saveDir, maxSaves: defaultMaxSaves, maxSaveMiB: defaultMaxSaveMiB}
 }
 
 // canvasPNG draws a thick vertical stroke ("1") as the page would send it.

@@ -18,7 +18,7 @@ import (
 // crash or a 5xx.
 func FuzzPredictHandler(f *testing.F) {
 	p, _ := graph.NewParams(tensor.Float32, 1)
-	h, err := newDrawHandler(p, f.TempDir())
+	h, err := newDrawHandler(p, testDrawOptions(f.TempDir()))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func FuzzPredictHandler(f *testing.F) {
 	f.Add(uint8(1), []byte(`{"pixels":null}`))
 	f.Add(uint8(2), []byte("x"))
 	f.Fuzz(func(t *testing.T, kind uint8, body []byte) {
-		req := httptest.NewRequest(http.MethodPost, "/api/predict", bytes.NewReader(body))
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:8080/api/predict", bytes.NewReader(body))
 		req.Header.Set("Content-Type", types[int(kind)%len(types)])
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -55,7 +55,7 @@ func FuzzPredictHandler(f *testing.F) {
 // every answer must equal the answer to the same request made alone.
 func TestPredictConcurrently(t *testing.T) {
 	p, _ := graph.NewParams(tensor.Float32, 2)
-	h, err := newDrawHandler(p, t.TempDir())
+	h, err := newDrawHandler(p, testDrawOptions(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

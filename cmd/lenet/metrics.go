@@ -35,23 +35,17 @@ type metricsRow struct {
 	Seconds, LR                            float64
 }
 
-// writeMetrics replaces path with rows, through a temporary file renamed into place.
+// writeMetrics replaces path with rows, whole or not at all.
 func writeMetrics(path string, rows []metricsRow) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	w := csv.NewWriter(f)
-	w.Write(metricsHeader)
-	for _, r := range rows {
-		w.Write([]string{strconv.Itoa(r.Epoch), ff(r.TrainCost), ff(r.TrainAccuracy), ff(r.TestAccuracy), ff(r.Seconds), ff(r.LR)})
-	}
-	w.Flush()
-	if err := errors.Join(w.Error(), f.Chmod(0o644), f.Close()); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(f.Name(), path)
+	return writeAtomic(path, func(f io.Writer) error {
+		w := csv.NewWriter(f)
+		w.Write(metricsHeader)
+		for _, r := range rows {
+			w.Write([]string{strconv.Itoa(r.Epoch), ff(r.TrainCost), ff(r.TrainAccuracy), ff(r.TestAccuracy), ff(r.Seconds), ff(r.LR)})
+		}
+		w.Flush()
+		return w.Error()
+	})
 }
 
 func ff(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
@@ -166,17 +160,8 @@ func plotMetrics(csvPath, pngPath string) error {
 	for i, c := range plot.Align([][]*plot.Plot{{left, right}}, tiles, dc)[0] {
 		[]*plot.Plot{left, right}[i].Draw(c)
 	}
-	out, err := os.CreateTemp(filepath.Dir(pngPath), "."+filepath.Base(pngPath)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", pngPath, err)
-	}
-	defer os.Remove(out.Name())
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(out); err != nil {
-		out.Close()
-		return fmt.Errorf("write %s: %w", pngPath, err)
-	}
-	if err := errors.Join(out.Chmod(0o644), out.Close()); err != nil {
-		return fmt.Errorf("write %s: %w", pngPath, err)
-	}
-	return os.Rename(out.Name(), pngPath)
+	return writeAtomic(pngPath, func(w io.Writer) error {
+		_, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w)
+		return err
+	})
 }
