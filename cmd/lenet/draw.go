@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"mime"
 	"net"
@@ -119,8 +118,12 @@ func newDrawHandler(p *graph.Params, o drawOptions) (*drawHandler, error) {
 	}
 	h := &drawHandler{ev: ev, saves: saves}
 	mux := http.NewServeMux()
-	page, _ := fs.Sub(webFiles, "web")
-	mux.Handle("/", http.FileServerFS(page))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFileFS(w, r, webFiles, "web/index.html")
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		jsonError(w, http.StatusNotFound, "no such page: the drawing page is at /")
+	})
 	mux.HandleFunc("/api/predict", postOnly(h.predict))
 	mux.HandleFunc("/api/save", postOnly(h.save))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
