@@ -70,9 +70,14 @@ func TestDrawUnderLoad(t *testing.T) {
 		t.Fatalf("memory grew under steady load: %.0f MiB after warming up, %.0f MiB at the end (samples %v)", warm, end, samples)
 	}
 
-	interrupt := time.AfterFunc(*drawLoad/2, func() { cmd.Process.Signal(syscall.SIGINT) })
+	signalled := make(chan time.Time, 1)
+	interrupt := time.AfterFunc(*drawLoad/2, func() {
+		signalled <- time.Now()
+		cmd.Process.Signal(syscall.SIGINT)
+	})
 	defer interrupt.Stop()
 	second := postDrawings(url, drawings, 30*time.Second)
+	sigint := <-signalled
 	select {
 	case err := <-exited:
 		exited <- err // for the deferred wait
@@ -93,7 +98,16 @@ func TestDrawUnderLoad(t *testing.T) {
 	if !slices.Equal(saved, files) {
 		t.Fatalf("%d saves answered, %d drawings on the disk", len(saved), len(files))
 	}
-	t.Logf("SIGINT under load: %d requests answered while stopping, %d refused once closed; %d drawings saved in all, each whole", second.requests, len(second.failures), len(files))
+	inFlight := 0
+	for _, span := range second.spans {
+		if span[0].Before(sigint) && span[1].After(sigint) {
+			inFlight++
+		}
+	}
+	if inFlight == 0 {
+		t.Fatal("no request under way at SIGINT was answered")
+	}
+	t.Logf("SIGINT under load: the %d requests under way answered, %d refused once closed; %d drawings saved in all, each whole", inFlight, len(second.failures), len(files))
 }
 
 // drawURL reads the page's address from draw's output, then drains the rest.
@@ -114,6 +128,7 @@ func drawURL(t *testing.T, out io.Reader) string {
 type loadResult struct {
 	requests  int             // answered with 200
 	latencies []time.Duration // of those
+	spans     [][2]time.Time  // their start and end
 	saved     []string        // names the saves answered
 	failures  []string        // anything else
 }
@@ -146,12 +161,14 @@ func postDrawings(url string, drawings [][]byte, d time.Duration) *loadResult {
 				}
 				start := time.Now()
 				name, err := postOne(client, target, drawings[i%len(drawings)])
+				end := time.Now()
 				mu.Lock()
 				if err != nil {
 					res.failures = append(res.failures, err.Error())
 				} else {
 					res.requests++
-					res.latencies = append(res.latencies, time.Since(start))
+					res.latencies = append(res.latencies, end.Sub(start))
+					res.spans = append(res.spans, [2]time.Time{start, end})
 					if name != "" {
 						res.saved = append(res.saved, name)
 					}
