@@ -69,15 +69,24 @@ type AdamState struct {
 
 // Hyper records how the model was trained.
 type Hyper struct {
-	Epochs   int            `json:"epochs"`
-	Batch    int            `json:"batch"`
-	Adam     graph.Adam     `json:"adam"`
-	Seed     uint64         `json:"seed"`
-	Limit    int            `json:"limit,omitempty"` // training images used; 0 = all
-	Data     string         `json:"data"`
-	Augment  augment.Params `json:"augment"` // all zero: trained on undistorted images
-	Schedule graph.Schedule `json:"lr_schedule"`
-	Dataset  string         `json:"dataset,omitempty"` // "mnist" (when empty) or "fashion"
+	Epochs int        `json:"epochs"`
+	Batch  int        `json:"batch"`
+	Adam   graph.Adam `json:"adam"`
+	Seed   uint64     `json:"seed"`
+	Limit  int        `json:"limit,omitempty"` // training images used; 0 = all
+	Data   string     `json:"data,omitempty"`  // the --data folder, if one was given
+	// DataSHA256 are the checksums (dataset.Set.Checksum) of the training images used
+	// and of the test images: the data set by content, wherever its files are.
+	DataSHA256 *DataSums      `json:"data_sha256,omitempty"`
+	Augment    augment.Params `json:"augment"` // all zero: trained on undistorted images
+	Schedule   graph.Schedule `json:"lr_schedule"`
+	Dataset    string         `json:"dataset,omitempty"` // "mnist" (when empty) or "fashion"
+}
+
+// DataSums are a run's data by checksum.
+type DataSums struct {
+	Train string `json:"train"`
+	Test  string `json:"test"`
 }
 
 // Metrics are the figures of the epoch the checkpoint was taken at.

@@ -1,6 +1,7 @@
 package checkpoints
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -25,6 +26,9 @@ func TestDefaultModel(t *testing.T) {
 	}
 	if m.Resume != nil {
 		t.Fatal("built-in model carries resume state")
+	}
+	if raw, _ := defaultModel.ReadFile("default/manifest.json"); m.Hyper.Data != "" || bytes.Contains(raw, []byte(`"/`)) {
+		t.Fatalf("the built-in manifest records a path of the machine that made it (data %q)", m.Hyper.Data)
 	}
 	dir, err := dataset.DefaultDir()
 	if err != nil {
@@ -53,6 +57,9 @@ func TestDefaultModel(t *testing.T) {
 	acc := float64(correct) / float64(set.Count)
 	if acc < 0.991 {
 		t.Fatalf("built-in model: %.2f%% on the test set, want at least 99.1%%", 100*acc)
+	}
+	if m.Hyper.DataSHA256 == nil || m.Hyper.DataSHA256.Test != set.Checksum() {
+		t.Fatalf("the built-in manifest's test-set checksum %+v is not MNIST's %s", m.Hyper.DataSHA256, set.Checksum())
 	}
 	if math.Abs(acc-m.Metrics.TestAccuracy) > 2e-4 { // the BLAS may round a borderline image differently
 		t.Fatalf("built-in model scores %.4f; its manifest says %.4f", acc, m.Metrics.TestAccuracy)

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -42,6 +43,17 @@ var mnistFiles = map[string]string{
 type Set struct {
 	Images
 	Labels []byte // (Count)
+}
+
+// Checksum is the SHA-256 of the set's images and labels as decoded (the same for
+// compressed and raw files), in hex: a run records its training and test sets' so that
+// resuming can tell whether it was given the same data.
+func (s *Set) Checksum() string {
+	h := sha256.New()
+	binary.Write(h, binary.BigEndian, [3]uint32{uint32(s.Count), uint32(s.Rows), uint32(s.Cols)})
+	h.Write(s.Pixels)
+	h.Write(s.Labels)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Load reads split ("train" or "test") from dir, which holds the files under their

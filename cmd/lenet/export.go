@@ -11,9 +11,9 @@ import (
 	"gorgonia.org/tensor"
 )
 
-const exportSummary = `Usage: lenet export --checkpoint DIR --out DIR [--dtype float32|float64] [--format npy|checkpoint]
+const exportSummary = `Usage: lenet export [--checkpoint DIR] --out DIR [--dtype float32|float64] [--format npy|checkpoint]
 
-Writes a checkpoint's weights as one NumPy .npy file per layer's kernels, weights and
+Writes a checkpoint's weights (the built-in model's unless --checkpoint names one) as one NumPy .npy file per layer's kernels, weights and
 biases (c1_kernels.npy ... f7_biases.npy; shapes and meaning in README.md) and arch.json
 (activation and pooling) into a new folder, for NumPy code: checkpoints/numpy_forward.py
 classifies MNIST with them, and 'lenet test --npy DIR' evaluates such a folder here.
@@ -26,15 +26,15 @@ func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var m modelFlags
 	var out, dtype, format string
 	fs := pflag.NewFlagSet("export", pflag.ContinueOnError)
-	fs.StringVar(&m.checkpoint, "checkpoint", "", "checkpoint folder, or a run folder (its best checkpoint) (required)")
+	fs.StringVar(&m.checkpoint, "checkpoint", "", "checkpoint folder, or a run folder (its best checkpoint) (default: the built-in model)")
 	fs.StringVar(&out, "out", "", "new folder for the .npy files (required)")
 	fs.StringVar(&dtype, "dtype", "", "float32 or float64 (default: the checkpoint's)")
 	fs.StringVar(&format, "format", "npy", "npy (for NumPy) or checkpoint (weights and manifest, no optimiser state)")
 	if err := parse(fs, args, stdout, exportSummary); err != nil {
 		return err
 	}
-	if m.checkpoint == "" || out == "" {
-		return errors.New("export: --checkpoint DIR and --out DIR are required")
+	if out == "" {
+		return errors.New("export: --out DIR is required")
 	}
 	if format != "npy" && format != "checkpoint" {
 		return fmt.Errorf("invalid --format %q (expected npy or checkpoint)", format)

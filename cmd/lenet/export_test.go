@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,5 +69,26 @@ func testExport(t *testing.T, ckpt string) {
 		if n, _ := strconv.Atoi(l); n != goPred[i] {
 			t.Fatalf("image %d: NumPy guesses %s, Go %d", i, l, goPred[i])
 		}
+	}
+}
+
+// TestExportBuiltIn: without --checkpoint, export writes the built-in model, the model
+// test, view, predict and draw use: as a checkpoint, the same weights byte for byte.
+func TestExportBuiltIn(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "builtin")
+	if msg, err := runCmd("export", "--out", out, "--format", "checkpoint"); err != nil || !strings.Contains(msg, "from built-in") {
+		t.Fatalf("export --format checkpoint: %v\n%s", err, msg)
+	}
+	builtin := filepath.Join("..", "..", "checkpoints", "default")
+	for _, l := range graph.Layout {
+		a, err1 := os.ReadFile(filepath.Join(out, l.Name+".npy"))
+		b, err2 := os.ReadFile(filepath.Join(builtin, l.Name+".npy"))
+		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+			t.Fatalf("%s: the export differs from the built-in model (%v, %v)", l.Name, err1, err2)
+		}
+	}
+	npy := filepath.Join(t.TempDir(), "npy")
+	if msg, err := runCmd("export", "--out", npy); err != nil || !strings.Contains(msg, "10 .npy files (float32) from built-in") {
+		t.Fatalf("export: %v\n%s", err, msg)
 	}
 }

@@ -9,7 +9,8 @@
 //	lenet draw [--checkpoint DIR]    draw digits in a local web page, watch the guesses
 //	lenet plot --run DIR             a run's cost and accuracy curves
 //	lenet augment --preview FILE.png see the distortions training applies
-//	lenet export --checkpoint DIR --out DIR   weights as NumPy .npy files
+//	lenet export --out DIR           weights as NumPy .npy files
+//	lenet version                    versions and kernels, for a bug report
 //
 // Without --checkpoint, test, view, predict and draw use the model built into the binary.
 //
@@ -24,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -40,13 +42,13 @@ Usage:
   lenet draw                    a local web page: draw a digit, watch the network guess
   lenet plot --run DIR          draw a run's cost and accuracy curves (DIR/curves.png)
   lenet augment --preview PNG   a grid of training images beside their distortions
-  lenet export --checkpoint DIR --out DIR
-                                the weights as NumPy .npy files
+  lenet export --out DIR        a model's weights as NumPy .npy files, or a checkpoint
+  lenet version                 lenet's and Go's versions and the kernels it runs on
 
-test, view, predict and draw use the model built into lenet (the seed LeNet-5 trained
-by the default recipe) unless --checkpoint DIR names another.
+test, view, predict, draw and export use the model built into lenet (the seed LeNet-5
+trained by the default recipe) unless --checkpoint DIR names another.
 
-Run 'lenet COMMAND --help' for a command's flags.
+Run 'lenet help COMMAND' or 'lenet COMMAND --help' for a command's flags.
 `
 
 func main() {
@@ -75,35 +77,86 @@ func mainCode() int {
 // the ~200 MiB of live data, datasets and evaluation graphs: epochs took twice as long.)
 const memoryLimit = 300 << 20
 
+// commands are the subcommands by name.
+var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+	"train":   runTrain,
+	"test":    runTest,
+	"augment": runAugment,
+	"export":  runExport,
+	"view":    runView,
+	"predict": runPredict,
+	"plot":    runPlot,
+	"draw":    runDraw,
+	"version": runVersion,
+}
+
+// commandList names the commands for error messages.
+const commandList = "train, test, view, predict, draw, plot, augment, export or version"
+
 // run executes one subcommand; stdout gets results, stderr progress and usage errors.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given (expected train, test, view, predict, draw, plot, augment or export)")
-	}
-	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"train":   runTrain,
-		"test":    runTest,
-		"augment": runAugment,
-		"export":  runExport,
-		"view":    runView,
-		"predict": runPredict,
-		"plot":    runPlot,
-		"draw":    runDraw,
+		return fmt.Errorf("no command given (expected %s)", commandList)
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+		if len(args) == 1 {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+		args = []string{args[1], "--help"} // lenet help train
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		return fmt.Errorf("unknown command %q (expected train, test, view, predict, draw, plot, augment or export)", args[0])
+		return unknownCommand(args[0])
 	}
 	if err := cmd(ctx, args[1:], stdout, stderr); !errors.Is(err, errHelp) {
 		return err
 	}
 	return nil
+}
+
+// unknownCommand says so, suggesting the command nearest to name if one is close:
+// at most a third of its letters wrong, or a prefix of it.
+func unknownCommand(name string) error {
+	best, bestDist := "", len(name)/3+1
+	for c := range commands {
+		if d := editDistance(strings.ToLower(name), c); d < bestDist || (d == bestDist && c < best) {
+			best, bestDist = c, d
+		}
+		if len(name) > 1 && strings.HasPrefix(c, strings.ToLower(name)) {
+			best, bestDist = c, 0
+		}
+	}
+	if best != "" {
+		return fmt.Errorf("unknown command %q: did you mean %s? (see 'lenet help')", name, best)
+	}
+	return fmt.Errorf("unknown command %q (expected %s)", name, commandList)
+}
+
+// editDistance is the Levenshtein distance between a and b, with the swap of two
+// neighbouring letters counting one (a typist's most common slip).
+func editDistance(a, b string) int {
+	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 // parse parses args, which must all be flags, into fs; it reports --help as errHelp

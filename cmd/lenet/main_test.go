@@ -9,10 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lenet/lenet/graph"
 )
 
 func runCmd(args ...string) (string, error) {
@@ -82,7 +86,15 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"augment", "--preview", "x.png", "--rows", "0"}, "invalid --rows 0 (expected 1 to 100)"},
 		{[]string{"view", "--checkpoint", "x", "--count", "0"}, "invalid --count 0 (expected 1 to 10000)"},
 		{[]string{"predict", "--checkpoint", "x"}, "predict: no image files given"},
-		{[]string{"export", "--out", "x"}, "--checkpoint DIR and --out DIR are required"},
+		{[]string{"export"}, "export: --out DIR is required"},
+		{[]string{"draw", "--max-saves", "0"}, "invalid --max-saves 0 (expected 1 to 1000000)"},
+		{[]string{"draw", "--max-save-mib", "-1"}, "invalid --max-save-mib -1 (expected 1 to 1048576)"},
+		{[]string{"version", "extra"}, `unexpected argument "extra"`},
+		{[]string{"help", "nope"}, `unknown command "nope"`},
+		{[]string{"tarin"}, `unknown command "tarin": did you mean train?`},
+		{[]string{"Test"}, `unknown command "Test": did you mean test?`},
+		{[]string{"exp"}, `unknown command "exp": did you mean export?`},
+		{[]string{"viwe"}, `unknown command "viwe": did you mean view?`},
 		{[]string{"train", "--out", "/proc/lenet-run"}, "create run folder"},
 		{[]string{"train", "--lr-schedule", "linear"}, `invalid --lr-schedule: learning-rate schedule "linear" (expected constant, step or cosine)`},
 		{[]string{"train", "--lr-gamma", "0"}, "invalid --lr-gamma 0"},
@@ -102,10 +114,12 @@ func TestFlagErrors(t *testing.T) {
 		{nil, "no command given"},
 	}
 	for _, c := range cases {
-		out, err := runCmd(c.args...)
-		if err == nil || !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") {
-			t.Errorf("%v: got %v, want one line containing %q\n%s", c.args, err, c.says, out)
-		}
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			out, err := runCmd(c.args...)
+			if err == nil || !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("got %v, want one line containing %q\n%s", err, c.says, out)
+			}
+		})
 	}
 }
 
@@ -132,11 +146,48 @@ func TestExitStatus(t *testing.T) {
 	}
 }
 
+// TestHelp: every command's help, by 'lenet COMMAND --help' and 'lenet help COMMAND'.
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"train", "test", "augment", "view", "predict", "export"} {
-		out, err := runCmd(cmd, "--help")
-		if err != nil || !strings.Contains(out, "Usage: lenet "+cmd) || !strings.Contains(out, "Flags:\n") {
-			t.Errorf("%s --help: %v\n%s", cmd, err, out)
+	for cmd := range commands {
+		t.Run(cmd, func(t *testing.T) {
+			out, err := runCmd(cmd, "--help")
+			if err != nil || !strings.Contains(out, "Usage: lenet "+cmd) || !strings.Contains(out, "Flags:\n") {
+				t.Errorf("%s --help: %v\n%s", cmd, err, out)
+			}
+			if again, err := runCmd("help", cmd); err != nil || again != out {
+				t.Errorf("lenet help %s: %v\n%s\nwant what --help prints", cmd, err, again)
+			}
+		})
+	}
+	if out, err := runCmd("help"); err != nil || !strings.Contains(out, "lenet version") {
+		t.Errorf("lenet help: %v\n%s", err, out)
+	}
+}
+
+// TestVersion builds lenet as a user's go build does and checks that 'lenet version'
+// names the source revision (CI runs in a git clone), the Go version and the kernels.
+func TestVersion(t *testing.T) {
+	rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "lenet")
+	tags := "" // this test binary's, so that both run the same kernels
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "-tags" {
+				tags = s.Value
+			}
+		}
+	}
+	if out, err := exec.Command("go", "build", "-buildvcs=true", "-tags", tags, "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	gemm, sigmoid := graph.Kernels()
+	for _, want := range []string{"lenet v", "revision " + strings.TrimSpace(string(rev)), runtime.Version(), "kernels: matrix products " + gemm + ", sigmoid " + sigmoid} {
+		if err != nil || !strings.Contains(string(out), want) {
+			t.Fatalf("lenet version: %v\n%s\nwant %q", err, out, want)
 		}
 	}
 }

@@ -3,18 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
 )
 
 // TestMain lets the kill test run this test binary as the lenet command, and removes
@@ -84,19 +90,23 @@ func TestInterruptThenResumeIsExact(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "continue with: lenet train --resume "+parts) {
 			t.Fatalf("stop at %v: got %v\n%s", stopAt, err, out.String())
 		}
+		if stopAt[0] == 1 { // the flags resuming still takes are checked, and so is the data
+			if err := trainCommand(context.Background(), []string{"--resume", parts, "--workers", "999"}, &out, &out, nil); err == nil || !strings.Contains(err.Error(), "invalid --workers 999") {
+				t.Fatalf("resume with --workers 999: %v", err)
+			}
+			if _, err := dataset.Fashion.Dir(); err == nil || os.Getenv("CI") != "" {
+				err := trainCommand(context.Background(), []string{"--resume", parts, "--data", dataset.FashionDir}, &out, &out, nil)
+				if err == nil || !strings.Contains(err.Error(), "not the data the run was trained on") {
+					t.Fatalf("resume on other data (Fashion-MNIST's): %v", err)
+				}
+			}
+		}
 	}
 	out.Reset()
 	if err := trainCommand(context.Background(), []string{"--resume", parts}, &out, &out, nil); err != nil {
 		t.Fatalf("resume: %v\n%s", err, out.String())
 	}
-	a, b := filepath.Join(whole, "latest"), filepath.Join(parts, "latest")
-	for _, name := range []string{"c1_kernels.npy", "c3_kernels.npy", "f5_weights.npy", "f7_biases.npy", "adam_m_f6_weights.npy", "adam_v_c1_biases.npy"} {
-		x, err1 := os.ReadFile(filepath.Join(a, name))
-		y, err2 := os.ReadFile(filepath.Join(b, name))
-		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
-			t.Fatalf("%s differs between the uninterrupted and the resumed run (%v, %v)", name, err1, err2)
-		}
-	}
+	sameCheckpoint(t, filepath.Join(whole, checkpoints.LatestLink), filepath.Join(parts, checkpoints.LatestLink))
 	ra, err1 := readMetrics(filepath.Join(whole, metricsFile), 3)
 	rb, err2 := readMetrics(filepath.Join(parts, metricsFile), 3)
 	if err1 != nil || err2 != nil {
@@ -119,13 +129,58 @@ func TestInterruptThenResumeIsExact(t *testing.T) {
 	}
 }
 
+// sameCheckpoint requires two checkpoints to hold the same files with the same bytes,
+// the manifest's but for the seconds the runs took and the command line.
+func sameCheckpoint(t *testing.T, a, b string) {
+	t.Helper()
+	ea, err1 := os.ReadDir(a)
+	eb, err2 := os.ReadDir(b)
+	if err1 != nil || err2 != nil || len(ea) != len(eb) || len(ea) < 21 {
+		t.Fatalf("checkpoints %s and %s: %d and %d files (%v, %v)", a, b, len(ea), len(eb), err1, err2)
+	}
+	for i, e := range ea {
+		x, err1 := os.ReadFile(filepath.Join(a, e.Name()))
+		y, err2 := os.ReadFile(filepath.Join(b, eb[i].Name()))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if e.Name() == "manifest.json" {
+			var ma, mb checkpoints.Manifest
+			if err := errors.Join(json.Unmarshal(x, &ma), json.Unmarshal(y, &mb)); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range []*checkpoints.Manifest{&ma, &mb} {
+				m.Metrics.Seconds, m.Command = 0, ""
+				if m.Resume != nil {
+					m.Resume.Seconds = 0
+				}
+			}
+			x, _ = json.Marshal(ma)
+			y, _ = json.Marshal(mb)
+		}
+		if e.Name() != eb[i].Name() || !bytes.Equal(x, y) {
+			t.Fatalf("%s differs between %s and %s", e.Name(), a, b)
+		}
+	}
+}
+
 // TestKillLeavesLoadableCheckpoint kills training child processes with SIGKILL at
-// random moments after their run has a checkpoint; each time the run's latest checkpoint
-// must load, and the next child resumes from it.
+// random moments; each child must die of that signal, the run's latest checkpoint must
+// load every time, and each resumed child must have moved the run past where the one
+// before it was killed.
 func TestKillLeavesLoadableCheckpoint(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	latest := filepath.Join(dir, "latest")
+	// position is where a checkpoint stands, comparable as epoch*1e6 + batch.
+	position := func() (int, error) {
+		_, m, err := checkpoints.Load(latest)
+		if err != nil {
+			return -1, err
+		}
+		return m.Epoch*1e6 + m.Resume.Batch, nil
+	}
+	before := -1
 	for kill := 1; kill <= 5; kill++ {
 		args := []string{"train", "--resume", dir}
 		if kill == 1 {
@@ -138,34 +193,82 @@ func TestKillLeavesLoadableCheckpoint(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(time.Minute); kill == 1 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if _, err := os.Stat(latest); err == nil {
-				break // the run has its first checkpoint
-			}
+		moved := false
+		for deadline := time.Now().Add(time.Minute); !moved && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			pos, err := position()
+			moved = err == nil && pos > before
 		}
-		time.Sleep(time.Duration(rng.IntN(3000)) * time.Millisecond)
+		time.Sleep(time.Duration(rng.IntN(2000)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
-		if err := cmd.Wait(); err == nil {
-			t.Fatalf("the run finished before it was killed:\n%s", out.String())
+		cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+			t.Fatalf("child %d ended by %v, not by SIGKILL:\n%s", kill, cmd.ProcessState, out.String())
 		}
-		_, m, err := checkpoints.Load(latest)
+		if !moved {
+			t.Fatalf("child %d saved no checkpoint past the last one within a minute:\n%s", kill, out.String())
+		}
+		pos, err := position()
 		if err != nil {
 			t.Fatalf("after kill %d: latest does not load: %v\n%s", kill, err, out.String())
 		}
-		t.Logf("kill %d: latest is epoch %d, batch %d", kill, m.Epoch, m.Resume.Batch)
+		if pos <= before {
+			t.Fatalf("after kill %d: latest went back from %d to %d", kill, before, pos)
+		}
+		t.Logf("kill %d: latest is epoch %d, batch %d", kill, pos/1e6, pos%1e6)
+		before = pos
 	}
 }
 
-// TestTrainOutputHasNoControlCharacters: off a terminal, train prints clean lines.
+// trainChild runs a two-epoch training on limit images as a child process with stdout
+// and stderr on f.
+func trainChild(t *testing.T, f *os.File, limit int) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "train", "--limit", strconv.Itoa(limit), "--epochs", "2", "--out", filepath.Join(t.TempDir(), "r"))
+	cmd.Env = append(os.Environ(), "LENET_TEST_AS_COMMAND=1")
+	cmd.Stdout, cmd.Stderr = f, f
+	return cmd
+}
+
+// TestTrainOutputHasNoControlCharacters: written to a file (as to a pipe or a log),
+// train prints its lines and no progress bar.
 func TestTrainOutputHasNoControlCharacters(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	err := trainCommand(context.Background(), []string{"--limit", "64", "--epochs", "2", "--out", filepath.Join(t.TempDir(), "r")}, &stdout, &stderr, nil)
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := stdout.String() + stderr.String()
-	if strings.ContainsAny(all, "\r\x1b\b") || strings.Count(stdout.String(), "\n") != 4 {
-		t.Fatalf("output has control characters or not one line per epoch: %q", all)
+	defer f.Close()
+	if err := trainChild(t, f, 640).Run(); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := os.ReadFile(f.Name())
+	if strings.ContainsAny(string(out), "\r\x1b\b") || strings.Count(string(out), "\n") != 4 {
+		t.Fatalf("output has control characters or not one line per epoch: %q", out)
+	}
+}
+
+// TestProgressOnTerminal runs train on a pseudo-terminal, as a user's shell would: a
+// progress bar with the running cost, accuracy and speed redraws each epoch's line.
+func TestProgressOnTerminal(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 120})
+	cmd := trainChild(t, tty, 12800) // epochs long enough for the bar to redraw (every 200 ms)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	var screen bytes.Buffer
+	io.Copy(&screen, ptmx) // until the child closes the terminal (EIO)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("train on a terminal: %v\n%q", err, screen.String())
+	}
+	out := screen.String()
+	for _, want := range []string{"\r", "epoch 1/2 cost ", "img/s", "epoch  2/2  cost", "best test accuracy"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("the terminal shows no %q:\n%q", want, out)
+		}
 	}
 }
 

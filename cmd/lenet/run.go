@@ -58,8 +58,12 @@ func newRun(c trainConfig, from *resumePoint) (*trainRun, error) {
 		return nil, fmt.Errorf("invalid --batch %d: larger than the %d training images", c.batch, r.trainSet.Count)
 	}
 	r.testX = dataset.Floats(r.testSet)
+	sums := &checkpoints.DataSums{Train: r.trainSet.Checksum(), Test: r.testSet.Checksum()}
+	if from != nil && from.m.Hyper.DataSHA256 != nil && *from.m.Hyper.DataSHA256 != *sums {
+		return nil, fmt.Errorf("resume %s: the %s data in %s are not the data the run was trained on (their checksums differ)", c.out, c.ds.Title, dir)
+	}
 	r.man = checkpoints.Manifest{Arch: c.arch, Hyper: checkpoints.Hyper{
-		Epochs: c.epochs, Batch: c.batch, Adam: c.adam, Seed: c.seed, Limit: c.limit, Data: dir,
+		Epochs: c.epochs, Batch: c.batch, Adam: c.adam, Seed: c.seed, Limit: c.limit, Data: c.data, DataSHA256: sums,
 		Augment: c.augment, Schedule: c.schedule, Dataset: c.ds.Name}, Command: c.command}
 	if from == nil {
 		dtype, _ := parseDtype(c.dtype)

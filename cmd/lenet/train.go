@@ -101,6 +101,9 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		if len(fixed) > 0 {
 			return fmt.Errorf("--resume continues a run with its own settings; %v cannot be changed (only --workers and --data)", fixed)
 		}
+		if err := intIn("workers", c.workers, 0, 256); err != nil {
+			return err
+		}
 		return resumeTrain(ctx, c, stdout, stderr)
 	}
 	if err := c.validate(); err != nil {
