@@ -188,6 +188,10 @@ func writeTensors(dir string, ts []*tensor.Dense, prefix string, dtype tensor.Dt
 // LoadAdam reads the Adam moments of a checkpoint loaded from dir with manifest m; it
 // returns nil when the checkpoint was written before Adam's first step.
 func LoadAdam(dir string, m *Manifest, dtype tensor.Dtype) (*AdamState, error) {
+	return loadAdamFS(os.DirFS(dir), dir, m, dtype)
+}
+
+func loadAdamFS(fsys fs.FS, dir string, m *Manifest, dtype tensor.Dtype) (*AdamState, error) {
 	if m.Resume != nil && m.Resume.AdamSteps == 0 && len(m.Resume.Files) == 0 {
 		return nil, nil
 	}
@@ -202,7 +206,7 @@ func LoadAdam(dir string, m *Manifest, dtype tensor.Dtype) (*AdamState, error) {
 			return nil, fmt.Errorf("%s: %w: resume file %d is %s %v (expected %s%s.npy %v)", filepath.Join(dir, ManifestName), ErrManifest, k, f.Name, f.Shape, prefix, spec.Name, spec.Shape)
 		}
 		t := tensor.New(tensor.Of(dtype), tensor.WithShape(spec.Shape.Clone()...))
-		if err := loadTensor(os.DirFS(dir), f.Name, filepath.Join(dir, f.Name), f.SHA256, t); err != nil {
+		if err := loadTensor(fsys, f.Name, filepath.Join(dir, f.Name), f.SHA256, t); err != nil {
 			return nil, err
 		}
 		if k < len(graph.Layout) {

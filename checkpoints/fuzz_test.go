@@ -1,10 +1,12 @@
 package checkpoints
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
@@ -31,32 +33,33 @@ func FuzzDecodeNpy(f *testing.F) {
 }
 
 // FuzzLoad replaces a valid checkpoint's manifest and one tensor file with fuzzed bytes:
-// Load must return an error or a model of exactly the Layout's shapes.
+// Load must return an error or a model of exactly the Layout's shapes. The checkpoint is
+// in memory (LoadFS, which Load calls on the folder), so that a million inputs take
+// minutes, not days of disk writes.
 func FuzzLoad(f *testing.F) {
 	p, _ := graph.NewParams(tensor.Float32, 1)
 	seed := filepath.Join(f.TempDir(), "seed")
 	if err := Save(seed, p, Manifest{Arch: graph.SeedArch, Epoch: 1}, nil); err != nil {
 		f.Fatal(err)
 	}
+	files := fstest.MapFS{}
+	for _, spec := range graph.Layout {
+		data, err := os.ReadFile(filepath.Join(seed, spec.Name+".npy"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		files[spec.Name+".npy"] = &fstest.MapFile{Data: data}
+	}
 	manifest, _ := os.ReadFile(filepath.Join(seed, ManifestName))
-	npy, _ := os.ReadFile(filepath.Join(seed, "f7_biases.npy"))
+	npy := files["f7_biases.npy"].Data
 	f.Add(manifest, npy)
 	f.Add([]byte(`{"format":"lenet-checkpoint","version":1,"dtype":"float64","files":[]}`), npy)
 	f.Add(manifest, []byte("\x93NUMPY\x01\x00"))
-	root := f.TempDir()
 	f.Fuzz(func(t *testing.T, manifest, npy []byte) {
-		dir, err := os.MkdirTemp(root, "ck")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		for _, spec := range graph.Layout {
-			data, _ := os.ReadFile(filepath.Join(seed, spec.Name+".npy"))
-			os.WriteFile(filepath.Join(dir, spec.Name+".npy"), data, 0o644)
-		}
-		os.WriteFile(filepath.Join(dir, ManifestName), manifest, 0o644)
-		os.WriteFile(filepath.Join(dir, "f7_biases.npy"), npy, 0o644)
-		q, m, err := Load(dir)
+		fsys := maps.Clone(files)
+		fsys[ManifestName] = &fstest.MapFile{Data: manifest}
+		fsys["f7_biases.npy"] = &fstest.MapFile{Data: npy}
+		q, m, err := LoadFS(fsys, "fuzzed")
 		if err != nil {
 			return
 		}
@@ -66,7 +69,7 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 		if m.Resume != nil {
-			LoadAdam(dir, m, q.Dtype) // must not panic either
+			loadAdamFS(fsys, "fuzzed", m, q.Dtype) // must not panic either
 		}
 	})
 }
