@@ -17,7 +17,7 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 		opt := Adam{LR: 3e-3, Beta1: 0.8, Beta2: 0.99, Eps: 1e-7}
 		ours, _ := NewParams(dt, 5)
 		theirs, _ := NewParams(dt, 5)
-		a, err := NewTrainer(ours, 8, opt)
+		a, err := NewTrainer(ours, 8, Optimizer{Adam: opt})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 func TestDivergedStepLeavesWeights(t *testing.T) {
 	p, _ := NewParams(tensor.Float32, 3)
 	before, _ := NewParams(tensor.Float32, 3)
-	tr, err := NewTrainer(p, 4, DefaultAdam)
+	tr, err := NewTrainer(p, 4, Optimizer{Adam: DefaultAdam})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestEvaluatorMachinesAgree(t *testing.T) {
 	one, _ := NewEvaluator(p, 1)
 	defer two.Close()
 	defer one.Close()
-	tr, _ := NewTrainer(p, 30, DefaultAdam)
+	tr, _ := NewTrainer(p, 30, Optimizer{Adam: DefaultAdam})
 	defer tr.Close()
 	for round := 0; round < 2; round++ {
 		a, err1 := two.Probabilities(x)

@@ -10,7 +10,7 @@ import (
 // command's default), float32.
 func BenchmarkTrainStep(b *testing.B) {
 	p, _ := NewParams(tensor.Float32, 1)
-	tr, err := NewTrainer(p, 32, DefaultAdam)
+	tr, err := NewTrainer(p, 32, Optimizer{Adam: DefaultAdam})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -147,7 +147,7 @@ func TestConnectionTable(t *testing.T) {
 	}
 	// And through real Adam steps the masked weights keep their values.
 	p2, _ := NewParams(tensor.Float32, 11)
-	tr, err := NewTrainer(p2, 4, DefaultAdam)
+	tr, err := NewTrainer(p2, 4, Optimizer{Adam: DefaultAdam})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestOverfit(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, y := randomImages(32, 21)
-	tr, err := NewTrainer(p, 32, Adam{LR: 3e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
+	tr, err := NewTrainer(p, 32, Optimizer{Adam: Adam{LR: 3e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}})
 	if err != nil {
 		t.Fatal(err)
 	}

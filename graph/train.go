@@ -24,6 +24,15 @@ var DefaultAdam = Adam{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
 // ErrDiverged reports a cost that is not a finite number.
 var ErrDiverged = errors.New("training diverged")
 
+// Optimizer is how a Trainer updates the weights: Adam, its learning rate's schedule over
+// the run, and the run's length in steps, which the schedule needs.
+type Optimizer struct {
+	Adam          Adam
+	Schedule      Schedule // the zero Schedule keeps Adam.LR
+	StepsPerEpoch int
+	Steps         int // in the whole run
+}
+
 // Trainer runs training steps of a fixed batch size on Params.
 //
 // gorgonia's tape machine runs one op at a time, so a step uses about one core. An even
@@ -35,8 +44,9 @@ var ErrDiverged = errors.New("training diverged")
 type Trainer struct {
 	replicas []*replica
 	batch    int
+	opt      Optimizer
 	solver   G.Solver
-	Adam     *AdamSolver // the solver, for its state and learning rate
+	Adam     *AdamSolver // the solver, for its state (nil with another solver, in tests)
 }
 
 // replica is one machine training on a share of each batch.
@@ -48,14 +58,15 @@ type replica struct {
 }
 
 // NewTrainer builds the training graphs with their symbolic gradients, tape machines and
-// an Adam solver over p.
-func NewTrainer(p *Params, batch int, opt Adam) (*Trainer, error) {
-	a := NewAdamSolver(opt)
+// an Adam solver over p. Each step's learning rate follows opt.Schedule from the solver's
+// step count, which a resumed run restores with the solver's state.
+func NewTrainer(p *Params, batch int, opt Optimizer) (*Trainer, error) {
+	a := NewAdamSolver(opt.Adam)
 	t, err := newTrainer(p, batch, a)
 	if err != nil {
 		return nil, err
 	}
-	t.Adam = a
+	t.Adam, t.opt = a, opt
 	return t, nil
 }
 
@@ -94,6 +105,32 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 	if len(labels) != t.batch || len(x) != t.batch*Pixels {
 		return 0, 0, fmt.Errorf("training step: %d images and %d labels (expected %d)", len(x)/Pixels, len(labels), t.batch)
 	}
+	defer t.reset()
+	if err := t.forwardBackward(x, labels); err != nil {
+		return 0, 0, fmt.Errorf("training step: %w", err)
+	}
+	cost, correct = t.costAndCorrect(labels)
+	if math.IsNaN(cost) || math.IsInf(cost, 0) {
+		return cost, 0, fmt.Errorf("%w: cost %g", ErrDiverged, cost)
+	}
+	if err := t.averageGrads(); err != nil {
+		return 0, 0, err
+	}
+	if t.Adam != nil {
+		t.Adam.SetLR(t.opt.Schedule.LR(t.opt.Adam.LR, t.Adam.Steps(), t.opt.StepsPerEpoch, t.opt.Steps))
+	}
+	if err := t.solver.Step(t.replicas[0].grads); err != nil {
+		return 0, 0, fmt.Errorf("adam step: %w", err)
+	}
+	for _, r := range t.replicas[1:] {
+		r.p.CopyFrom(t.replicas[0].p)
+	}
+	return cost, correct, nil
+}
+
+// forwardBackward binds each replica's share of the batch and runs its machine, the
+// replicas in parallel: the cost, the logits and the gradients.
+func (t *Trainer) forwardBackward(x []float32, labels []byte) error {
 	share := t.batch / len(t.replicas)
 	errs := make([]error, len(t.replicas))
 	var wg sync.WaitGroup
@@ -105,32 +142,26 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 		})
 	}
 	wg.Wait()
-	defer func() {
-		for _, r := range t.replicas {
-			r.vm.Reset() // without it the next RunAll silently does nothing
-			zeroGrads(r.grads)
-		}
-	}()
-	if err := errors.Join(errs...); err != nil {
-		return 0, 0, fmt.Errorf("training step: %w", err)
-	}
+	return errors.Join(errs...)
+}
+
+// costAndCorrect are the batch's mean cost and the images guessed right.
+func (t *Trainer) costAndCorrect(labels []byte) (cost float64, correct int) {
+	share := t.batch / len(t.replicas)
 	for i, r := range t.replicas {
 		cost += toFloat64(r.n.cost.Value().Data()) / float64(len(t.replicas))
 		correct += countCorrect(r.n.logits.Value().Data(), labels[i*share:(i+1)*share])
 	}
-	if math.IsNaN(cost) || math.IsInf(cost, 0) {
-		return cost, 0, fmt.Errorf("%w: cost %g", ErrDiverged, cost)
+	return cost, correct
+}
+
+// reset readies the machines for the next step: without Reset the next RunAll
+// silently does nothing, and a failed step leaves gradients behind.
+func (t *Trainer) reset() {
+	for _, r := range t.replicas {
+		r.vm.Reset()
+		zeroGrads(r.grads)
 	}
-	if err := t.averageGrads(); err != nil {
-		return 0, 0, err
-	}
-	if err := t.solver.Step(t.replicas[0].grads); err != nil {
-		return 0, 0, fmt.Errorf("adam step: %w", err)
-	}
-	for _, r := range t.replicas[1:] {
-		r.p.CopyFrom(t.replicas[0].p)
-	}
-	return cost, correct, nil
 }
 
 // averageGrads replaces the first replica's gradients by the mean over all replicas:

@@ -9,7 +9,9 @@ import (
 	"io"
 
 	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph/train"
 	"github.com/spf13/pflag"
 	"golang.org/x/image/draw"
 )
@@ -38,7 +40,7 @@ func runAugment(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs.IntVar(&cols, "cols", 8, "distortions shown per image (1 to 50)")
 	fs.Uint64Var(&seed, "seed", 1, "seeds which images are shown and their distortions")
 	fs.StringVar(&data, "data", "", "folder with the MNIST IDX files, .gz or raw (default: the copy in the Go module cache)")
-	distort.register(fs, defaultDistort)
+	distort.register(fs, train.DefaultRecipe().Augment)
 	if err := parse(fs, args, stdout, augmentSummary); err != nil {
 		return err
 	}
@@ -101,5 +103,5 @@ func paste(dst *image.Gray, px []float32, x, y int) {
 
 // writePNG writes img to path whole or not at all.
 func writePNG(path string, img image.Image) error {
-	return writeAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
+	return checkpoints.WriteFile(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/lenet/lenet/checkpoints"
 )
 
 // Defaults of --max-saves and --max-save-mib: a drawn canvas is a few KiB, so the
@@ -61,7 +63,7 @@ func (s *saveFolder) recount(removeTemp bool) error {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case removeTemp && e.Type().IsRegular() && strings.HasPrefix(name, tempPrefix):
+		case removeTemp && e.Type().IsRegular() && strings.HasPrefix(name, checkpoints.TempPrefix):
 			if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
 				return fmt.Errorf("--save-dir: remove an interrupted write: %w", err)
 			}
@@ -113,7 +115,7 @@ func (s *saveFolder) save(label int, png []byte) (string, error) {
 			return "", fmt.Errorf("--save-dir: %w", err)
 		}
 	}
-	err := writeAtomic(filepath.Join(s.dir, name), func(w io.Writer) error {
+	err := checkpoints.WriteFile(filepath.Join(s.dir, name), func(w io.Writer) error {
 		_, err := w.Write(png)
 		return err
 	})

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
 )
@@ -83,11 +84,11 @@ func TestDrawSaveCaps(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a drawing"), 0o644)
-	os.WriteFile(filepath.Join(dir, tempPrefix+"12345"), drawing[:100], 0o644) // a killed write
+	os.WriteFile(filepath.Join(dir, checkpoints.TempPrefix+"12345"), drawing[:100], 0o644) // a killed write
 	o := testDrawOptions(dir)
 	o.maxSaves = 4
 	srv := saveServer(t, o)
-	if _, err := os.Stat(filepath.Join(dir, tempPrefix+"12345")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, checkpoints.TempPrefix+"12345")); !os.IsNotExist(err) {
 		t.Fatalf("the interrupted write's temporary file is still there: %v", err)
 	}
 	for i := range 3 {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
 )
@@ -116,7 +117,7 @@ func FuzzDrawRequest(f *testing.F) {
 				t.Fatalf("saved %s differs from the body posted: %v", saved.Saved, err)
 			}
 		}
-		if leftovers, _ := filepath.Glob(filepath.Join(dir, tempPrefix+"*")); len(leftovers) > 0 {
+		if leftovers, _ := filepath.Glob(filepath.Join(dir, checkpoints.TempPrefix+"*")); len(leftovers) > 0 {
 			t.Fatalf("partial files left: %v", leftovers)
 		}
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph/train"
 )
 
 // TestMain lets the kill test run this test binary as the lenet command, and removes
@@ -107,8 +108,8 @@ func TestInterruptThenResumeIsExact(t *testing.T) {
 		t.Fatalf("resume: %v\n%s", err, out.String())
 	}
 	sameCheckpoint(t, filepath.Join(whole, checkpoints.LatestLink), filepath.Join(parts, checkpoints.LatestLink))
-	ra, err1 := readMetrics(filepath.Join(whole, metricsFile), 3)
-	rb, err2 := readMetrics(filepath.Join(parts, metricsFile), 3)
+	ra, err1 := train.ReadMetrics(filepath.Join(whole, train.MetricsFile), 3)
+	rb, err2 := train.ReadMetrics(filepath.Join(parts, train.MetricsFile), 3)
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
@@ -275,11 +276,11 @@ func TestProgressOnTerminal(t *testing.T) {
 // TestPlot draws metrics written by writeMetrics: the test curve (red) must be there.
 func TestPlot(t *testing.T) {
 	dir := t.TempDir()
-	var rows []metricsRow
+	var rows []train.Row
 	for e := 1; e <= 5; e++ {
-		rows = append(rows, metricsRow{Epoch: e, TrainCost: 1 / float64(e), TrainAccuracy: 0.9 + 0.01*float64(e), TestAccuracy: 0.91 + 0.01*float64(e), Seconds: 20, LR: 0.001})
+		rows = append(rows, train.Row{Epoch: e, TrainCost: 1 / float64(e), TrainAccuracy: 0.9 + 0.01*float64(e), TestAccuracy: 0.91 + 0.01*float64(e), Seconds: 20, LR: 0.001})
 	}
-	if err := writeMetrics(filepath.Join(dir, metricsFile), rows); err != nil {
+	if err := train.WriteMetrics(filepath.Join(dir, train.MetricsFile), rows); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := runCmd("plot", "--run", dir); err != nil || !strings.Contains(out, "curves.png") {

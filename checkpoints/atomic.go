@@ -1,4 +1,4 @@
-package main
+package checkpoints
 
 import (
 	"errors"
@@ -8,16 +8,16 @@ import (
 	"path/filepath"
 )
 
-// tempPrefix starts the name of a file being written; lenet test --images ignores it,
-// as its name starts with no digit and ends in no picture extension.
-const tempPrefix = ".lenet-tmp-"
+// TempPrefix starts the name of a file WriteFile is writing; lenet test --images
+// ignores it, as its name starts with no digit and ends in no picture extension.
+const TempPrefix = ".lenet-tmp-"
 
-// writeAtomic writes a file through write into a temporary file in the same folder,
+// WriteFile writes a file through write into a temporary file in the same folder,
 // flushes it to the disk and renames it into place: readers see the whole file or none,
 // and a failed write leaves nothing behind (a killed process at most a hidden
 // temporary file).
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix+"*")
+func WriteFile(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), TempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -1,0 +1,312 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
+)
+
+// Options are how a run is carried out, beyond what it computes (the Recipe).
+type Options struct {
+	Out     string // the run folder; a new run needs one that holds no run yet
+	Data    string // a folder holding the data set's files; "" finds them (dataset.Dataset.Dir)
+	Workers int    // goroutines distorting batches; 0 is one per core
+	Command string // the command line that started the run, for the manifests
+}
+
+// Observer is told how a run progresses; each func is optional and called from Train's
+// goroutine.
+type Observer struct {
+	EpochStart func(epoch, batchesDone int) // before an epoch's first remaining batch
+	Batch      func(b Batch)                // after every step
+	Epoch      func(r Row)                  // after an epoch is evaluated and saved
+}
+
+// Batch is where a run stands after a step: the epoch's running cost and accuracy.
+type Batch struct {
+	Epoch, Batch   int // the batch just trained, from 1
+	Images         int // in it
+	Cost, Accuracy float64
+}
+
+// Interrupted is Train's error when its context was cancelled: the run saved a
+// checkpoint where it stopped and Resume continues from there.
+type Interrupted struct {
+	Epoch, Batch, Steps int    // stopped after Batch of Steps batches of Epoch
+	Saved               string // the checkpoint written
+}
+
+func (e *Interrupted) Error() string {
+	return fmt.Sprintf("interrupted in epoch %d after batch %d of %d; saved %s", e.Epoch, e.Batch, e.Steps, e.Saved)
+}
+
+// Run is one training run: its data, weights, trainer and where it stands.
+type Run struct {
+	Recipe            Recipe
+	opt               Options
+	obs               Observer
+	TrainSet, TestSet *dataset.Set
+	testX             []float32
+	Params            *graph.Params
+	tr                *graph.Trainer
+	ev                *graph.Evaluator
+	man               checkpoints.Manifest // the recipe's part of every checkpoint
+	rows              []Row
+	steps             int // batches an epoch
+	// Where training stands: epochs completed, batches of the next one done, and that
+	// partial epoch's sums.
+	epoch, batch int
+	costSum      float64
+	correct      int
+	seconds      float64
+	best         float64
+	bestEpoch    int
+}
+
+// New starts a run of r in o.Out: it checks the folder, loads the data and draws the
+// initial weights from r.Seed.
+func New(r Recipe, o Options) (*Run, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkpoints.PrepareRun(o.Out); err != nil {
+		return nil, err // before the data loads: fail fast
+	}
+	p, err := graph.NewArchParams(r.Arch, r.Dtype, r.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return newRun(r, o, p, nil)
+}
+
+// Resume continues the run in dir from its latest checkpoint, with the recipe its
+// manifest records; o.Out is dir.
+func Resume(dir string, o Options) (*Run, error) {
+	latest := filepath.Join(dir, checkpoints.LatestLink)
+	p, m, err := checkpoints.Load(latest)
+	if err != nil {
+		return nil, fmt.Errorf("resume %s: %w", dir, err)
+	}
+	adam, err := checkpoints.LoadAdam(latest, m, p.Dtype)
+	if err != nil {
+		return nil, fmt.Errorf("resume %s: %w", dir, err)
+	}
+	r, err := recipeOf(m, p.Dtype)
+	if err != nil {
+		return nil, fmt.Errorf("resume %s: %w", dir, err)
+	}
+	if m.Epoch >= r.Epochs {
+		return nil, fmt.Errorf("resume %s: the run already finished its %d epochs", dir, r.Epochs)
+	}
+	o.Out, o.Command = dir, m.Command
+	if o.Data == "" {
+		o.Data = m.Hyper.Data // a folder the run was given, if any
+	}
+	return newRun(r, o, p, &resumePoint{m: m, adam: adam})
+}
+
+// resumePoint is a loaded checkpoint to continue from.
+type resumePoint struct {
+	m    *checkpoints.Manifest
+	adam *checkpoints.AdamState
+}
+
+func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, error) {
+	dir := o.Data
+	var err error
+	if dir == "" {
+		if dir, err = rec.Dataset.Dir(); err != nil {
+			return nil, err
+		}
+	}
+	r := &Run{Recipe: rec, opt: o, Params: p, best: -1}
+	if r.TrainSet, err = dataset.Load(dir, "train"); err != nil {
+		return nil, err
+	}
+	r.TrainSet = r.TrainSet.Limit(rec.Limit)
+	if r.TestSet, err = dataset.Load(dir, "test"); err != nil {
+		return nil, err
+	}
+	if r.TrainSet.Count < rec.Batch {
+		return nil, fmt.Errorf("batch %d: larger than the %d training images", rec.Batch, r.TrainSet.Count)
+	}
+	r.steps = r.TrainSet.Count / rec.Batch
+	r.testX = dataset.Floats(r.TestSet)
+	sums := &checkpoints.DataSums{Train: r.TrainSet.Checksum(), Test: r.TestSet.Checksum()}
+	if from != nil && from.m.Hyper.DataSHA256 != nil && *from.m.Hyper.DataSHA256 != *sums {
+		return nil, fmt.Errorf("resume %s: the %s data in %s are not the data the run was trained on (their checksums differ)", o.Out, rec.Dataset.Title, dir)
+	}
+	r.man = rec.manifest()
+	r.man.Hyper.Data, r.man.Hyper.DataSHA256, r.man.Command = o.Data, sums, o.Command
+	if from != nil {
+		res := from.m.Resume
+		r.epoch, r.batch, r.costSum, r.correct, r.seconds = from.m.Epoch, res.Batch, res.CostSum, res.Correct, res.Seconds
+		r.best, r.bestEpoch = res.Best, res.BestEpoch
+		if r.rows, err = ReadMetrics(filepath.Join(o.Out, MetricsFile), r.epoch); err != nil {
+			return nil, err
+		}
+	}
+	opt := graph.Optimizer{Adam: rec.Adam, Schedule: rec.Schedule, StepsPerEpoch: r.steps, Steps: r.steps * rec.Epochs}
+	if r.tr, err = graph.NewTrainer(p, rec.Batch, opt); err != nil {
+		return nil, err
+	}
+	if from != nil && from.adam != nil {
+		if err := r.tr.Adam.SetState(from.m.Resume.AdamSteps, from.adam.M, from.adam.V); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	if r.ev, err = graph.NewEvaluator(p, graph.DefaultEvalBatch); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close releases the machines.
+func (r *Run) Close() {
+	r.tr.Close()
+	if r.ev != nil {
+		r.ev.Close()
+	}
+}
+
+// Observe makes o the run's observer.
+func (r *Run) Observe(o Observer) { r.obs = o }
+
+// Epoch and Batch say where the run stands: epochs completed, and batches done of the
+// next one.
+func (r *Run) Epoch() int { return r.epoch }
+func (r *Run) Batch() int { return r.batch }
+
+// Best is the best test accuracy so far and its epoch (0 before the first).
+func (r *Run) Best() (float64, int) { return max(r.best, 0), r.bestEpoch }
+
+// Train runs the remaining epochs, evaluating the weights on the test images and saving
+// a checkpoint and metrics.csv after each. When ctx is cancelled it stops at the next
+// batch, saves a checkpoint there and returns an *Interrupted.
+func (r *Run) Train(ctx context.Context) error {
+	for r.epoch < r.Recipe.Epochs {
+		epoch := r.epoch + 1
+		start := time.Now()
+		if err := r.trainEpoch(ctx, epoch); err != nil {
+			r.seconds += time.Since(start).Seconds()
+			return r.stopped(epoch, err)
+		}
+		row := Row{Epoch: epoch, TrainCost: r.costSum / float64(r.steps), TrainAccuracy: float64(r.correct) / float64(r.steps*r.Recipe.Batch),
+			LR: r.Recipe.Schedule.LR(r.Recipe.Adam.LR, epoch*r.steps-1, r.steps, r.steps*r.Recipe.Epochs)}
+		var err error
+		if row.TestAccuracy, err = r.accuracy(); err != nil {
+			return err
+		}
+		row.Seconds = r.seconds + time.Since(start).Seconds()
+		r.rows = append(r.rows, row)
+		isBest := row.TestAccuracy > r.best
+		if isBest {
+			r.best, r.bestEpoch = row.TestAccuracy, epoch
+		}
+		r.epoch, r.batch, r.costSum, r.correct, r.seconds = epoch, 0, 0, 0, 0
+		if err := r.save(row, isBest); err != nil {
+			return err
+		}
+		if r.obs.Epoch != nil {
+			r.obs.Epoch(row)
+		}
+	}
+	return nil
+}
+
+// trainEpoch trains the batches of epoch from r.batch on, adding to r's sums.
+func (r *Run) trainEpoch(ctx context.Context, epoch int) error {
+	rec := r.Recipe
+	st, err := augment.NewStream(ctx, r.TrainSet, augment.Config{
+		Batch: rec.Batch, Seed: rec.Seed, Epoch: epoch, Start: r.batch, Workers: r.opt.Workers, Distort: &rec.Augment})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if r.obs.EpochStart != nil {
+		r.obs.EpochStart(epoch, r.batch)
+	}
+	for r.batch < r.steps {
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
+		b, err := st.Next()
+		if err != nil {
+			if ctx.Err() != nil {
+				return errInterrupted
+			}
+			return err
+		}
+		cost, ok, err := r.tr.Step(b.X, b.Labels)
+		if err != nil {
+			return fmt.Errorf("epoch %d, batch %d: %w", epoch, r.batch+1, err)
+		}
+		r.batch++
+		r.costSum += cost
+		r.correct += ok
+		if r.obs.Batch != nil {
+			r.obs.Batch(Batch{Epoch: epoch, Batch: r.batch, Images: rec.Batch,
+				Cost: r.costSum / float64(r.batch), Accuracy: float64(r.correct) / float64(r.batch*rec.Batch)})
+		}
+	}
+	return nil
+}
+
+var errInterrupted = errors.New("interrupted")
+
+// stopped handles an epoch that ended early: an interrupt saves a checkpoint where
+// training stands, anything else is returned as it is.
+func (r *Run) stopped(epoch int, err error) error {
+	if !errors.Is(err, errInterrupted) {
+		return err
+	}
+	if r.batch > 0 { // at an epoch's start the latest checkpoint already says where we stand
+		if err := r.save(Row{}, false); err != nil {
+			return fmt.Errorf("interrupted, and saving failed: %w", err)
+		}
+	}
+	return &Interrupted{Epoch: epoch, Batch: r.batch, Steps: r.steps, Saved: filepath.Join(r.opt.Out, checkpoints.LatestLink)}
+}
+
+// save writes a checkpoint of where training stands (with row's metrics at an epoch's
+// end), metrics.csv, and moves the links.
+func (r *Run) save(row Row, isBest bool) error {
+	m := r.man
+	m.Epoch = r.epoch
+	m.Metrics = checkpoints.Metrics{TrainCost: row.TrainCost, TrainAccuracy: row.TrainAccuracy, TestAccuracy: row.TestAccuracy, Seconds: row.Seconds}
+	steps, mm, vv := r.tr.Adam.State()
+	m.Resume = &checkpoints.Resume{Batch: r.batch, AdamSteps: steps, CostSum: r.costSum, Correct: r.correct,
+		Seconds: r.seconds, Best: r.best, BestEpoch: r.bestEpoch}
+	var adam *checkpoints.AdamState
+	if mm != nil {
+		adam = &checkpoints.AdamState{M: mm, V: vv}
+	}
+	if err := WriteMetrics(filepath.Join(r.opt.Out, MetricsFile), r.rows); err != nil {
+		return err
+	}
+	return checkpoints.SaveEpoch(r.opt.Out, r.Params, m, adam, isBest)
+}
+
+// accuracy is the fraction of the test images the network classifies right.
+func (r *Run) accuracy() (float64, error) {
+	pred, err := r.ev.Predict(r.testX)
+	if err != nil {
+		return 0, err
+	}
+	correct := 0
+	for i, g := range pred {
+		if g == int(r.TestSet.Labels[i]) {
+			correct++
+		}
+	}
+	return float64(correct) / float64(len(pred)), nil
+}
