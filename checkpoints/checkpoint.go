@@ -110,13 +110,13 @@ type File struct {
 // m's Format, Version, Dtype and Files are filled in, and m.Resume's Files when adam
 // is given. A checkpoint with a weight that is not finite is refused.
 func Save(dir string, p *graph.Params, m Manifest, adam *AdamState) error {
-	if err := finite(p.T[:]); err != nil {
+	if err := finite(p.Learnables()); err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
 	return writeFolder(dir, func(tmp string) error {
 		var err error
 		m.Format, m.Version, m.Dtype = Format, Version, p.Dtype.String()
-		if m.Files, err = writeTensors(tmp, p.T[:], "", p.Dtype); err != nil {
+		if m.Files, err = writeTensors(tmp, p.Learnables(), "", p.Dtype); err != nil {
 			return err
 		}
 		if adam != nil && m.Resume != nil {
@@ -280,7 +280,7 @@ func LoadFS(fsys fs.FS, dir string) (*graph.Params, *Manifest, error) {
 		if f.Tensor != spec.Name || f.Name != spec.Name+".npy" || !slices.Equal(f.Shape, []int(spec.Shape)) {
 			return nil, nil, fmt.Errorf("%s: %w: file %d is %s %s %v (expected %s.npy, %s %v)", mpath, ErrManifest, i, f.Name, f.Tensor, f.Shape, spec.Name, spec.Name, spec.Shape)
 		}
-		if err := loadTensor(fsys, f.Name, filepath.Join(dir, f.Name), f.SHA256, p.T[i]); err != nil {
+		if err := loadTensor(fsys, f.Name, filepath.Join(dir, f.Name), f.SHA256, p.Learnables()[i]); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
 )
 
 func randomImages(n int) []float32 {
 	rng := rand.New(rand.NewPCG(4, 4))
-	x := make([]float32, n*graph.Pixels)
+	x := make([]float32, n*dataset.Pixels)
 	for i := range x {
 		x[i] = rng.Float32()
 	}
@@ -55,8 +56,8 @@ func TestRoundTrip(t *testing.T) {
 		if got.Epoch != 4 || got.Hyper != m.Hyper || got.Dtype != dt.String() || got.Metrics != m.Metrics {
 			t.Fatalf("%v: manifest came back as %+v", dt, got)
 		}
-		for i := range p.T {
-			a, b := p.T[i].Data(), q.T[i].Data()
+		for i := range graph.Layout {
+			a, b := p.Learnables()[i].Data(), q.Learnables()[i].Data()
 			switch a := a.(type) {
 			case []float32:
 				if !slices.Equal(a, b.([]float32)) {
@@ -207,7 +208,7 @@ func TestAdamStateAndDivergence(t *testing.T) {
 	r, _ := graph.NewParams(tensor.Float32, 4)
 	dir := filepath.Join(t.TempDir(), "ck")
 	m := Manifest{Arch: graph.SeedArch, Epoch: 2, Resume: &Resume{Batch: 7, AdamSteps: 99, CostSum: 1.5, Correct: 3}}
-	if err := Save(dir, p, m, &AdamState{M: q.T[:], V: r.T[:]}); err != nil {
+	if err := Save(dir, p, m, &AdamState{M: q.Learnables(), V: r.Learnables()}); err != nil {
 		t.Fatal(err)
 	}
 	_, got, err := Load(dir)
@@ -218,14 +219,14 @@ func TestAdamStateAndDivergence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Resume.AdamSteps != 99 || got.Resume.Batch != 7 || !slices.Equal(st.M[4].Data().([]float32), q.T[4].Data().([]float32)) || !slices.Equal(st.V[9].Data().([]float32), r.T[9].Data().([]float32)) {
+	if got.Resume.AdamSteps != 99 || got.Resume.Batch != 7 || !slices.Equal(st.M[4].Data().([]float32), q.Learnables()[4].Data().([]float32)) || !slices.Equal(st.V[9].Data().([]float32), r.Learnables()[9].Data().([]float32)) {
 		t.Fatalf("Adam state did not round-trip: %+v", got.Resume)
 	}
 	os.WriteFile(filepath.Join(dir, "adam_v_f5_weights.npy"), []byte("junk"), 0o644)
 	if _, err := LoadAdam(dir, got, tensor.Float32); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("corrupt moment file: %v", err)
 	}
-	p.T[graph.F6Biases].Data().([]float32)[3] = float32(math.NaN())
+	p.F6Biases.Data().([]float32)[3] = float32(math.NaN())
 	if err := Save(filepath.Join(t.TempDir(), "nan"), p, m, nil); err == nil || !strings.Contains(err.Error(), "f6_biases holds NaN") {
 		t.Fatalf("saving NaN weights: %v", err)
 	}

@@ -29,7 +29,7 @@ func Export(dir string, p *graph.Params, dtype tensor.Dtype) error {
 		return err
 	}
 	return writeFolder(dir, func(tmp string) error {
-		if _, err := writeTensors(tmp, p.T[:], "", dtype); err != nil {
+		if _, err := writeTensors(tmp, p.Learnables(), "", dtype); err != nil {
 			return err
 		}
 		return os.WriteFile(filepath.Join(tmp, ArchName), append(arch, '\n'), 0o644)
@@ -79,9 +79,9 @@ func LoadNpy(dir string) (*graph.Params, error) {
 	}
 	for i, a := range arrays {
 		if dtype == tensor.Float32 {
-			copy(p.T[i].Data().([]float32), a.F32)
+			copy(p.Learnables()[i].Data().([]float32), a.F32)
 		} else {
-			copy(p.T[i].Data().([]float64), a.F64)
+			copy(p.Learnables()[i].Data().([]float64), a.F64)
 		}
 	}
 	return p, nil

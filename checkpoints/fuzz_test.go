@@ -64,8 +64,8 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		for i, spec := range graph.Layout {
-			if !slices.Equal([]int(q.T[i].Shape()), []int(spec.Shape)) {
-				t.Fatalf("%s loaded with shape %v", spec.Name, q.T[i].Shape())
+			if !slices.Equal([]int(q.Learnables()[i].Shape()), []int(spec.Shape)) {
+				t.Fatalf("%s loaded with shape %v", spec.Name, q.Learnables()[i].Shape())
 			}
 		}
 		if m.Resume != nil {

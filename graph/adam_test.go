@@ -37,19 +37,19 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 		a.Close()
 		b.Close()
 		moved := false
-		for i := range ours.T {
+		for i := range Layout {
 			w, _ := NewParams(dt, 5)
-			switch d := ours.T[i].Data().(type) {
+			switch d := ours.Learnables()[i].Data().(type) {
 			case []float32:
-				if !slices.Equal(d, theirs.T[i].Data().([]float32)) {
+				if !slices.Equal(d, theirs.Learnables()[i].Data().([]float32)) {
 					t.Fatalf("%v %s: weights differ from gorgonia's Adam", dt, Layout[i].Name)
 				}
-				moved = moved || !slices.Equal(d, w.T[i].Data().([]float32))
+				moved = moved || !slices.Equal(d, w.Learnables()[i].Data().([]float32))
 			case []float64:
-				if !slices.Equal(d, theirs.T[i].Data().([]float64)) {
+				if !slices.Equal(d, theirs.Learnables()[i].Data().([]float64)) {
 					t.Fatalf("%v %s: weights differ from gorgonia's Adam", dt, Layout[i].Name)
 				}
-				moved = moved || !slices.Equal(d, w.T[i].Data().([]float64))
+				moved = moved || !slices.Equal(d, w.Learnables()[i].Data().([]float64))
 			}
 		}
 		if !moved || a.Adam.Steps() != 6 {
@@ -73,8 +73,8 @@ func TestDivergedStepLeavesWeights(t *testing.T) {
 	if _, _, err := tr.Step(x, y); !errors.Is(err, ErrDiverged) {
 		t.Fatalf("NaN input: %v, want ErrDiverged", err)
 	}
-	for i := range p.T {
-		if !slices.Equal(p.T[i].Data().([]float32), before.T[i].Data().([]float32)) {
+	for i := range Layout {
+		if !slices.Equal(p.Learnables()[i].Data().([]float32), before.Learnables()[i].Data().([]float32)) {
 			t.Fatalf("%s changed after a diverged step", Layout[i].Name)
 		}
 	}
@@ -133,8 +133,8 @@ func TestSplitBatchMatchesOneMachine(t *testing.T) {
 			t.Fatalf("step %d: cost %v/%v right %d/%d (%v, %v)", step, ca, cb, ra, rb, err1, err2)
 		}
 	}
-	for i := range one.T {
-		wa, wb, wc := one.T[i].Data().([]float64), two.T[i].Data().([]float64), b.replicas[1].p.T[i].Data().([]float64)
+	for i := range Layout {
+		wa, wb, wc := one.Learnables()[i].Data().([]float64), two.Learnables()[i].Data().([]float64), b.replicas[1].p.Learnables()[i].Data().([]float64)
 		for k := range wa {
 			if math.Abs(wa[k]-wb[k]) > 1e-9 || wb[k] != wc[k] {
 				t.Fatalf("%s[%d]: one machine %g, two %g, second copy %g", Layout[i].Name, k, wa[k], wb[k], wc[k])

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
 )
 
@@ -49,21 +50,21 @@ func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 // images in x (count*784 pixels in [0,1]). A last partial batch is zero-padded and the
 // padding's outputs dropped.
 func (e *Evaluator) Probabilities(x []float32) ([]float64, error) {
-	if len(x)%Pixels != 0 {
-		return nil, fmt.Errorf("evaluate: %d pixels is not a whole number of %d-pixel images", len(x), Pixels)
+	if len(x)%dataset.Pixels != 0 {
+		return nil, fmt.Errorf("evaluate: %d pixels is not a whole number of %d-pixel images", len(x), dataset.Pixels)
 	}
 	for _, r := range e.replicas[1:] {
 		r.p.CopyFrom(e.src)
 	}
-	count, batch := len(x)/Pixels, e.replicas[0].n.batch
-	out := make([]float64, count*Classes)
+	count, batch := len(x)/dataset.Pixels, e.replicas[0].n.batch
+	out := make([]float64, count*dataset.Classes)
 	errs := make([]error, len(e.replicas))
 	var wg sync.WaitGroup
 	for k, r := range e.replicas {
 		wg.Go(func() { // replica k takes batches k, k+2, ...
 			for start := k * batch; start < count && errs[k] == nil; start += len(e.replicas) * batch {
 				end := min(start+batch, count)
-				errs[k] = r.run(x[start*Pixels:end*Pixels], out[start*Classes:end*Classes])
+				errs[k] = r.run(x[start*dataset.Pixels:end*dataset.Pixels], out[start*dataset.Classes:end*dataset.Classes])
 			}
 		})
 	}
@@ -83,7 +84,7 @@ func (r *evalReplica) run(x []float32, out []float64) error {
 	if err := r.vm.RunAll(); err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
-	copy(out, appendSoftmax(nil, r.n.logits.Value().Data(), len(x)/Pixels))
+	copy(out, appendSoftmax(nil, r.n.logits.Value().Data(), len(x)/dataset.Pixels))
 	return nil
 }
 
@@ -107,9 +108,9 @@ func (e *Evaluator) Close() error {
 
 // Argmax returns, for each row of 10 scores, the index of the largest.
 func Argmax(scores []float64) []int {
-	out := make([]int, len(scores)/Classes)
+	out := make([]int, len(scores)/dataset.Classes)
 	for i := range out {
-		row := scores[i*Classes : (i+1)*Classes]
+		row := scores[i*dataset.Classes : (i+1)*dataset.Classes]
 		for c, v := range row {
 			if v > row[out[i]] {
 				out[i] = c
@@ -122,8 +123,8 @@ func Argmax(scores []float64) []int {
 // load copies count images (and, when labels is not nil, their one-hot labels) into the
 // graph's bound input tensors, zeroing the rest of the batch.
 func (n *net) load(x []float32, labels []byte) error {
-	count := len(x) / Pixels
-	if count > n.batch || len(x)%Pixels != 0 || (labels != nil && len(labels) != count) {
+	count := len(x) / dataset.Pixels
+	if count > n.batch || len(x)%dataset.Pixels != 0 || (labels != nil && len(labels) != count) {
 		return fmt.Errorf("load batch: %d pixels and %d labels do not make at most %d images", len(x), len(labels), n.batch)
 	}
 	switch d := n.x.Data().(type) {
@@ -139,12 +140,12 @@ func (n *net) load(x []float32, labels []byte) error {
 	if labels == nil {
 		return nil
 	}
-	onehot := make([]float64, n.batch*Classes)
+	onehot := make([]float64, n.batch*dataset.Classes)
 	for i, l := range labels {
-		if int(l) >= Classes {
-			return fmt.Errorf("load batch: label %d of image %d (expected 0 to %d)", l, i, Classes-1)
+		if int(l) >= dataset.Classes {
+			return fmt.Errorf("load batch: label %d of image %d (expected 0 to %d)", l, i, dataset.Classes-1)
 		}
-		onehot[i*Classes+int(l)] = 1
+		onehot[i*dataset.Classes+int(l)] = 1
 	}
 	setData(n.y, onehot)
 	return nil
@@ -152,15 +153,15 @@ func (n *net) load(x []float32, labels []byte) error {
 
 // appendSoftmax appends the softmax of the first rows of logits (float32 or float64).
 func appendSoftmax(out []float64, logits any, rows int) []float64 {
-	row := make([]float64, Classes)
+	row := make([]float64, dataset.Classes)
 	for r := 0; r < rows; r++ {
 		switch l := logits.(type) {
 		case []float32:
 			for c := range row {
-				row[c] = float64(l[r*Classes+c])
+				row[c] = float64(l[r*dataset.Classes+c])
 			}
 		case []float64:
-			copy(row, l[r*Classes:])
+			copy(row, l[r*dataset.Classes:])
 		}
 		mx := row[0]
 		for _, v := range row {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -12,13 +13,13 @@ import (
 // randomImages returns n images of random pixels in [0,1] and random labels.
 func randomImages(n int, seed uint64) ([]float32, []byte) {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	x := make([]float32, n*Pixels)
+	x := make([]float32, n*dataset.Pixels)
 	for i := range x {
 		x[i] = rng.Float32()
 	}
 	y := make([]byte, n)
 	for i := range y {
-		y[i] = byte(rng.IntN(Classes))
+		y[i] = byte(rng.IntN(dataset.Classes))
 	}
 	return x, y
 }
@@ -31,13 +32,13 @@ func gradMachine(t *testing.T, p *Params, x []float32, y []byte) (*net, func() f
 	if err != nil {
 		t.Fatal(err)
 	}
-	vm := G.NewTapeMachine(n.g, G.BindDualValues(n.learn...))
+	vm := G.NewTapeMachine(n.g, G.BindDualValues(n.w.Learnables()...))
 	t.Cleanup(func() { vm.Close() })
 	if err := n.load(x, y); err != nil {
 		t.Fatal(err)
 	}
 	return n, func() float64 {
-		for _, l := range n.learn { // gradients accumulate: start each run from zero
+		for _, l := range n.w.Learnables() { // gradients accumulate: start each run from zero
 			if g, err := l.Grad(); err == nil && g != nil {
 				g.(*tensor.Dense).Zero()
 			}
@@ -68,10 +69,10 @@ func gradientFiniteDifference(t *testing.T, a Arch) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []int{C1Biases, C3Biases, F5Biases, F6Biases, F7Biases} {
-		d := p.T[id].Data().([]float64)
+	for id, b := range []*tensor.Dense{p.C1Biases, p.C3Biases, p.F5Biases, p.F6Biases, p.F7Biases} {
+		d := b.Data().([]float64)
 		for i := range d { // non-zero biases so their gradients are not all alike
-			d[i] = 0.1 * math.Sin(float64(i+id))
+			d[i] = 0.1 * math.Sin(float64(i+2*id+1))
 		}
 	}
 	x, y := randomImages(2, 3)
@@ -79,16 +80,17 @@ func gradientFiniteDifference(t *testing.T, a Arch) {
 	run()
 	rng := rand.New(rand.NewPCG(5, 5))
 	const h = 1e-5
+	weights, nodes := p.Learnables(), n.w.Learnables()
 	for id, spec := range Layout {
-		gv, err := n.learn[id].Grad()
+		gv, err := nodes[id].Grad()
 		if err != nil {
 			t.Fatalf("%s: no gradient: %v", spec.Name, err)
 		}
 		analytic := append([]float64(nil), gv.Data().([]float64)...)
-		w := p.T[id].Data().([]float64)
+		w := weights[id].Data().([]float64)
 		for k := 0; k < 12; k++ {
 			i := rng.IntN(len(w))
-			if id == C3Kernels && !Connected(i/150, i/25%6) {
+			if weights[id] == p.C3Kernels && !Connected(i/150, i/25%6) {
 				continue // masked: checked by TestConnectionTable
 			}
 			orig := w[i]
@@ -116,9 +118,9 @@ func TestConnectionTable(t *testing.T) {
 	n, run := gradMachine(t, p, x, y)
 	before := run()
 	logits := append([]float64(nil), n.logits.Value().Data().([]float64)...)
-	g, _ := n.learn[C3Kernels].Grad()
+	g, _ := n.w.C3Kernels.Grad()
 	grad := g.Data().([]float64)
-	k := p.T[C3Kernels].Data().([]float64)
+	k := p.C3Kernels.Data().([]float64)
 	masked := 0
 	for i := range k {
 		if Connected(i/150, i/25%6) {
@@ -157,7 +159,7 @@ func TestConnectionTable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i, v := range p2.T[C3Kernels].Data().([]float32) {
+	for i, v := range p2.C3Kernels.Data().([]float32) {
 		if !Connected(i/150, i/25%6) && v != 0 {
 			t.Fatalf("masked C3 weight %d became %g after Adam steps", i, v)
 		}

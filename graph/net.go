@@ -3,90 +3,79 @@ package graph
 import (
 	"fmt"
 
+	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// Image geometry and classes of the seed model.
-const (
-	Side    = 28
-	Pixels  = Side * Side
-	Classes = 10
-)
-
-// net is the seed LeNet-5 built for a fixed batch size on shared Params.
+// net is LeNet-5 built for a fixed batch size on shared Params.
 type net struct {
 	g      *G.ExprGraph
 	batch  int
-	x, y   *tensor.Dense // input (B,1,28,28) and one-hot labels (B,10), bound once
-	logits *G.Node       // (B,10)
-	cost   *G.Node       // scalar, only when built for training
-	learn  G.Nodes       // in Layout order
+	x, y   *tensor.Dense    // input (B,1,28,28) and one-hot labels (B,10), bound once
+	w      Weights[*G.Node] // the Params' tensors as nodes
+	logits *G.Node          // (B,10)
+	cost   *G.Node          // scalar, only when built for training
 }
 
-// build makes the graph; with training set it adds the labels and the cost.
+// build makes the graph; with training set it adds the labels, the cost and its
+// symbolic gradient.
 func build(p *Params, batch int, training bool) (*net, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("batch %d: expected at least 1", batch)
 	}
+	if err := p.Arch.Supported(); err != nil {
+		return nil, err
+	}
 	useKernels()
 	g := G.NewGraph()
 	n := &net{g: g, batch: batch}
-	n.x = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, 1, Side, Side))
+	n.x = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, 1, dataset.Side, dataset.Side))
 	x := G.NodeFromAny(g, n.x, G.WithName("x"))
-	for i, s := range Layout {
-		n.learn = append(n.learn, G.NodeFromAny(g, p.T[i], G.WithName(s.Name)))
+	nodes := n.w.fields()
+	for i, t := range p.Learnables() {
+		*nodes[i] = G.NodeFromAny(g, t, G.WithName(Layout[i].Name))
 	}
 	var err error
-	if err = p.Arch.Supported(); err != nil {
-		return nil, err
-	}
-	if n.logits, err = forward(p.Arch, n.learn, x, p.Dtype); err != nil {
+	if n.logits, err = forward(p.Arch, n.w, x); err != nil {
 		return nil, fmt.Errorf("build LeNet-5 (batch %d): %w", batch, err)
 	}
 	if !training {
 		return n, nil
 	}
-	n.y = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, Classes))
+	n.y = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, dataset.Classes))
 	y := G.NodeFromAny(g, n.y, G.WithName("y"))
 	if n.cost, err = crossEntropy(n.logits, y, batch); err != nil {
 		return nil, fmt.Errorf("build cost: %w", err)
 	}
-	if _, err = G.Grad(n.cost, n.learn...); err != nil {
+	if _, err = G.Grad(n.cost, n.w.Learnables()...); err != nil {
 		return nil, fmt.Errorf("differentiate cost: %w", err)
 	}
 	return n, nil
 }
 
-// forward is the model a: images (B,1,28,28) -> logits (B,10). w is in Layout order.
-func forward(a Arch, w G.Nodes, x *G.Node, dt tensor.Dtype) (*G.Node, error) {
-	b := x.Shape()[0]
-	c3, err := G.HadamardProd(w[C3Kernels], c3Mask(dt)) // only the table's kernels
-	if err != nil {
-		return nil, err
-	}
-	// Each layer is a function of the previous output; the first error stops the chain.
-	layers := []func(h *G.Node) (*G.Node, error){
-		func(h *G.Node) (*G.Node, error) { return Conv(h, w[C1Kernels], w[C1Biases], false) }, // (B,6,24,24); no gradient for the image
-		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) },
-		func(h *G.Node) (*G.Node, error) { return Pool2(a.Pool, h) },               // (B,6,12,12)
-		func(h *G.Node) (*G.Node, error) { return Conv(h, c3, w[C3Biases], true) }, // (B,16,8,8)
-		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) },
-		func(h *G.Node) (*G.Node, error) { return Pool2(a.Pool, h) },                   // (B,16,4,4)
-		func(h *G.Node) (*G.Node, error) { return G.Reshape(h, tensor.Shape{b, 256}) }, // (B,256)
-		func(h *G.Node) (*G.Node, error) { return dense(h, w[F5Weights], w[F5Biases]) },
-		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) }, // (B,120)
-		func(h *G.Node) (*G.Node, error) { return dense(h, w[F6Weights], w[F6Biases]) },
-		func(h *G.Node) (*G.Node, error) { return Activation(a.Activation, h) },         // (B,84)
-		func(h *G.Node) (*G.Node, error) { return dense(h, w[F7Weights], w[F7Biases]) }, // (B,10)
-	}
-	h := x
-	for _, layer := range layers {
-		if h, err = layer(h); err != nil {
-			return nil, err
+// forward is LeNet-5 with a's activation and pooling, from images (B,1,28,28) to logits,
+// one line per layer. gorgonia's Must panics with an op's error; forward returns it.
+func forward(a Arch, w Weights[*G.Node], x *G.Node) (logits *G.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if err, _ = r.(error); err == nil {
+				panic(r)
+			}
 		}
-	}
-	return h, nil
+	}()
+	act := func(h *G.Node) *G.Node { return G.Must(Activation(a.Activation, h)) }
+	pool := func(h *G.Node) *G.Node { return G.Must(Pool2(a.Pool, h)) }
+	c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
+
+	h := act(G.Must(Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
+	h = pool(h)                                               // S2 (B,6,12,12)
+	h = act(G.Must(Conv(h, c3, w.C3Biases, true)))            // C3 (B,16,8,8)
+	h = pool(h)                                               // S4 (B,16,4,4)
+	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256})) //    (B,256)
+	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))        // F5 (B,120)
+	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))        // F6 (B,84)
+	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil     // F7 (B,10)
 }
 
 // dense is x @ w + bias.

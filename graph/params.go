@@ -9,41 +9,65 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Tensor indices into Params.T, in the order of Layout.
-const (
-	C1Kernels = iota
-	C1Biases
-	C3Kernels
-	C3Biases
-	F5Weights
-	F5Biases
-	F6Weights
-	F6Biases
-	F7Weights
-	F7Biases
-	numTensors
-)
+// Weights are LeNet-5's learnable tensors by name, for any kind of value: the tensors
+// themselves (Params), their nodes in a graph (model), their names and shapes (Shapes).
+// Kernels are (out maps, in maps, rows, cols) as in NumPy and PyTorch; fully connected
+// weights are (in, out), so a layer computes x @ W + b.
+type Weights[T any] struct {
+	C1Kernels, C1Biases T // (6,1,5,5), (6)
+	C3Kernels, C3Biases T // (16,6,5,5), (16); kernels C3Table leaves out stay zero
+	F5Weights, F5Biases T // (256,120), (120)
+	F6Weights, F6Biases T // (120,84), (84)
+	F7Weights, F7Biases T // (84,10), (10)
+}
 
-// Spec names one learnable tensor and fixes its shape.
+// fields are pointers to the weights in the order of Learnables.
+func (w *Weights[T]) fields() []*T {
+	return []*T{&w.C1Kernels, &w.C1Biases, &w.C3Kernels, &w.C3Biases, &w.F5Weights, &w.F5Biases,
+		&w.F6Weights, &w.F6Biases, &w.F7Weights, &w.F7Biases}
+}
+
+// Learnables lists the weights in a fixed order: that of checkpoint files, gradients
+// and Adam's state.
+func (w *Weights[T]) Learnables() []T {
+	var ts []T
+	for _, f := range w.fields() {
+		ts = append(ts, *f)
+	}
+	return ts
+}
+
+// mapWeights applies f to each of w's weights, stopping at the first error.
+func mapWeights[T, U any](w *Weights[T], f func(T) (U, error)) (Weights[U], error) {
+	var out Weights[U]
+	dst := out.fields()
+	for i, v := range w.Learnables() {
+		u, err := f(v)
+		if err != nil {
+			return out, err
+		}
+		*dst[i] = u
+	}
+	return out, nil
+}
+
+// Spec names one learnable tensor (its checkpoint file is Name.npy) and fixes its shape.
 type Spec struct {
 	Name  string
 	Shape tensor.Shape
 }
 
-// Layout lists the learnable tensors. Kernels are (out maps, in maps, rows, cols) as in
-// NumPy/PyTorch; fully connected weights are (in, out), so a layer computes x @ W + b.
-var Layout = [numTensors]Spec{
-	{"c1_kernels", tensor.Shape{6, 1, 5, 5}},
-	{"c1_biases", tensor.Shape{6}},
-	{"c3_kernels", tensor.Shape{16, 6, 5, 5}},
-	{"c3_biases", tensor.Shape{16}},
-	{"f5_weights", tensor.Shape{256, 120}},
-	{"f5_biases", tensor.Shape{120}},
-	{"f6_weights", tensor.Shape{120, 84}},
-	{"f6_biases", tensor.Shape{84}},
-	{"f7_weights", tensor.Shape{84, 10}},
-	{"f7_biases", tensor.Shape{10}},
+// Shapes are the weights' names and shapes.
+var Shapes = Weights[Spec]{
+	C1Kernels: Spec{"c1_kernels", tensor.Shape{6, 1, 5, 5}}, C1Biases: Spec{"c1_biases", tensor.Shape{6}},
+	C3Kernels: Spec{"c3_kernels", tensor.Shape{16, 6, 5, 5}}, C3Biases: Spec{"c3_biases", tensor.Shape{16}},
+	F5Weights: Spec{"f5_weights", tensor.Shape{256, 120}}, F5Biases: Spec{"f5_biases", tensor.Shape{120}},
+	F6Weights: Spec{"f6_weights", tensor.Shape{120, 84}}, F6Biases: Spec{"f6_biases", tensor.Shape{84}},
+	F7Weights: Spec{"f7_weights", tensor.Shape{84, 10}}, F7Biases: Spec{"f7_biases", tensor.Shape{10}},
 }
+
+// Layout is Shapes in the order of Learnables.
+var Layout = Shapes.Learnables()
 
 // C3Table lists, for each of C3's 16 output maps, the S2 maps it reads
 // (LeCun et al. 1998, Table I): 60 of the 96 kernels a full convolution would have.
@@ -69,7 +93,7 @@ func Connected(out, in int) bool {
 type Params struct {
 	Arch  Arch // the model the tensors belong to
 	Dtype tensor.Dtype
-	T     [numTensors]*tensor.Dense
+	Weights[*tensor.Dense]
 }
 
 // NewParams draws the seed architecture's initial weights from seed (see NewArchParams).
@@ -102,10 +126,9 @@ func NewArchParams(a Arch, dtype tensor.Dtype, seed uint64) (*Params, error) {
 		}
 		return math.Sqrt(6 / float64(fanIn+fanOut))
 	}
-	vals := make(map[int][]float64)
 	k1 := make([]float64, 6*25)
 	uniform(k1, limit(25, 6*25))
-	vals[C1Kernels] = k1
+	setData(p.C1Kernels, k1)
 	k3 := make([]float64, 16*6*25)
 	for o, ins := range C3Table {
 		fanIn, fanOut := 25*len(ins), 25*60/6 // each S2 map feeds 10 of the 60 connections
@@ -113,15 +136,12 @@ func NewArchParams(a Arch, dtype tensor.Dtype, seed uint64) (*Params, error) {
 			uniform(k3[(o*6+i)*25:(o*6+i+1)*25], limit(fanIn, fanOut))
 		}
 	}
-	vals[C3Kernels] = k3
-	for _, id := range []int{F5Weights, F6Weights, F7Weights} {
-		s := Layout[id].Shape
+	setData(p.C3Kernels, k3)
+	for _, t := range []*tensor.Dense{p.F5Weights, p.F6Weights, p.F7Weights} {
+		s := t.Shape()
 		w := make([]float64, s.TotalSize())
 		uniform(w, limit(s[0], s[1]))
-		vals[id] = w
-	}
-	for id, v := range vals {
-		setData(p.T[id], v)
+		setData(t, w)
 	}
 	return p, nil
 }
@@ -132,26 +152,23 @@ func ZeroParams(dtype tensor.Dtype) (*Params, error) {
 	if dtype != tensor.Float32 && dtype != tensor.Float64 {
 		return nil, fmt.Errorf("dtype %v: expected float32 or float64", dtype)
 	}
-	p := &Params{Arch: SeedArch, Dtype: dtype}
-	for i, s := range Layout {
-		p.T[i] = tensor.New(tensor.Of(dtype), tensor.WithShape(s.Shape.Clone()...))
-	}
-	return p, nil
+	w, _ := mapWeights(&Shapes, func(s Spec) (*tensor.Dense, error) {
+		return tensor.New(tensor.Of(dtype), tensor.WithShape(s.Shape.Clone()...)), nil
+	})
+	return &Params{Arch: SeedArch, Dtype: dtype, Weights: w}, nil
 }
 
 // Clone returns a deep copy of p.
 func (p *Params) Clone() *Params {
-	q := &Params{Arch: p.Arch, Dtype: p.Dtype}
-	for i, t := range p.T {
-		q.T[i] = t.Clone().(*tensor.Dense)
-	}
-	return q
+	w, _ := mapWeights(&p.Weights, func(t *tensor.Dense) (*tensor.Dense, error) { return t.Clone().(*tensor.Dense), nil })
+	return &Params{Arch: p.Arch, Dtype: p.Dtype, Weights: w}
 }
 
 // CopyFrom overwrites p's values with q's (same dtype and shapes).
 func (p *Params) CopyFrom(q *Params) {
-	for i, t := range p.T {
-		tensor.Copy(t, q.T[i])
+	src := q.Learnables()
+	for i, t := range p.Learnables() {
+		tensor.Copy(t, src[i])
 	}
 }
 

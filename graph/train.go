@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
 )
 
@@ -89,7 +90,7 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 		if err != nil {
 			return nil, err
 		}
-		t.replicas = append(t.replicas, &replica{n: n, vm: G.NewTapeMachine(n.g, G.BindDualValues(n.learn...)), p: rp, grads: G.NodesToValueGrads(n.learn)})
+		t.replicas = append(t.replicas, &replica{n: n, vm: G.NewTapeMachine(n.g, G.BindDualValues(n.w.Learnables()...)), p: rp, grads: G.NodesToValueGrads(n.w.Learnables())})
 	}
 	return t, nil
 }
@@ -102,8 +103,8 @@ func (t *Trainer) Batch() int { return t.batch }
 // before the update. A cost that is not finite returns ErrDiverged and leaves the
 // weights as they were.
 func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, err error) {
-	if len(labels) != t.batch || len(x) != t.batch*Pixels {
-		return 0, 0, fmt.Errorf("training step: %d images and %d labels (expected %d)", len(x)/Pixels, len(labels), t.batch)
+	if len(labels) != t.batch || len(x) != t.batch*dataset.Pixels {
+		return 0, 0, fmt.Errorf("training step: %d images and %d labels (expected %d)", len(x)/dataset.Pixels, len(labels), t.batch)
 	}
 	defer t.reset()
 	if err := t.forwardBackward(x, labels); err != nil {
@@ -136,7 +137,7 @@ func (t *Trainer) forwardBackward(x []float32, labels []byte) error {
 	var wg sync.WaitGroup
 	for i, r := range t.replicas {
 		wg.Go(func() {
-			if errs[i] = r.n.load(x[i*share*Pixels:(i+1)*share*Pixels], labels[i*share:(i+1)*share]); errs[i] == nil {
+			if errs[i] = r.n.load(x[i*share*dataset.Pixels:(i+1)*share*dataset.Pixels], labels[i*share:(i+1)*share]); errs[i] == nil {
 				errs[i] = r.vm.RunAll()
 			}
 		})

@@ -7,6 +7,8 @@ import (
 	"image/jpeg"
 	"image/png"
 	"testing"
+
+	"github.com/lenet/lenet/dataset"
 )
 
 // FuzzDigit decodes arbitrary bytes as a picture and preprocesses it: never a panic, and
@@ -34,7 +36,7 @@ func FuzzDigit(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(px) != Side*Side {
+		if len(px) != dataset.Side*dataset.Side {
 			t.Fatalf("%d pixels", len(px))
 		}
 		for i, v := range px {

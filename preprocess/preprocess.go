@@ -19,13 +19,13 @@ import (
 	"io"
 	"math"
 
+	"github.com/lenet/lenet/dataset"
 	"golang.org/x/image/draw"
 )
 
 const (
-	// Side is the output's width and height; Box the longer side of the scaled digit.
-	Side = 28
-	Box  = 20
+	// Box is the longer side of the scaled digit in the dataset.Side square, as in MNIST.
+	Box = 20
 	// MaxFileBytes and MaxSide bound what Decode accepts, checked before any pixel is
 	// decoded.
 	MaxFileBytes = 32 << 20
@@ -74,7 +74,7 @@ func Digit(img image.Image) ([]float32, error) { return fit(img, Box, true) }
 // Picture turns img into a 28x28 image the way Fashion-MNIST's were made (Xiao et al.
 // 2017): the object, bright on dark, cropped to its extent, the longer side scaled to 28
 // pixels, centred. Either polarity works, as for Digit.
-func Picture(img image.Image) ([]float32, error) { return fit(img, Side, false) }
+func Picture(img image.Image) ([]float32, error) { return fit(img, dataset.Side, false) }
 
 // fit crops img to its ink, scales the longer side to box pixels and places it in the
 // 28x28 field: its centre of mass at the centre (byMass), or its bounding box.
@@ -111,16 +111,16 @@ func fit(img image.Image, box int, byMass bool) ([]float32, error) {
 	if m == 0 {
 		return nil, ErrBlank
 	}
-	const centre = float64(Side-1) / 2
+	const centre = float64(dataset.Side-1) / 2
 	ox, oy := int(math.Round(centre-mx/m)), int(math.Round(centre-my/m))
 	if !byMass {
-		ox, oy = (Side-sw)/2, (Side-sh)/2
+		ox, oy = (dataset.Side-sw)/2, (dataset.Side-sh)/2
 	}
-	out := make([]float32, Side*Side)
+	out := make([]float32, dataset.Side*dataset.Side)
 	for y := 0; y < sh; y++ {
 		for x := 0; x < sw; x++ {
-			if tx, ty := x+ox, y+oy; tx >= 0 && ty >= 0 && tx < Side && ty < Side {
-				out[ty*Side+tx] = float32(small.Gray16At(x, y).Y) / 0xffff
+			if tx, ty := x+ox, y+oy; tx >= 0 && ty >= 0 && tx < dataset.Side && ty < dataset.Side {
+				out[ty*dataset.Side+tx] = float32(small.Gray16At(x, y).Y) / 0xffff
 			}
 		}
 	}

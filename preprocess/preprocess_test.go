@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"math"
 	"testing"
+
+	"github.com/lenet/lenet/dataset"
 )
 
 // ring draws a thick ellipse, ink colour on background, in a w x h picture.
@@ -27,10 +29,10 @@ func ring(w, h int, cx, cy, rx, ry float64, ink, bg color.Color) *image.RGBA {
 }
 
 func stats(px []float32) (bw, bh int, cx, cy float64) {
-	x0, y0, x1, y1 := Side, Side, 0, 0
+	x0, y0, x1, y1 := dataset.Side, dataset.Side, 0, 0
 	var m float64
 	for i, v := range px {
-		x, y := i%Side, i/Side
+		x, y := i%dataset.Side, i/dataset.Side
 		cx, cy, m = cx+float64(v)*float64(x), cy+float64(v)*float64(y), m+float64(v)
 		if v > 0.1 {
 			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
@@ -42,7 +44,7 @@ func stats(px []float32) (bw, bh int, cx, cy float64) {
 // TestDigitLikeMNIST: an off-centre, oversized, dark-on-light digit comes out light on
 // dark, in a 20-pixel box, with its centre of mass within half a pixel of the centre.
 func TestDigitLikeMNIST(t *testing.T) {
-	const c = float64(Side-1) / 2
+	const c = float64(dataset.Side-1) / 2
 	for _, tc := range []struct {
 		name string
 		img  image.Image
@@ -68,8 +70,8 @@ func TestDigitLikeMNIST(t *testing.T) {
 			if math.Abs(cx-c) > 0.5 || math.Abs(cy-c) > 0.5 {
 				t.Errorf("centre of mass (%.2f,%.2f), want within 0.5 of (%.1f,%.1f)", cx, cy, c, c)
 			}
-			if px[0] != 0 || px[Side*Side-1] != 0 {
-				t.Errorf("background not 0: corners %g %g", px[0], px[Side*Side-1])
+			if px[0] != 0 || px[dataset.Side*dataset.Side-1] != 0 {
+				t.Errorf("background not 0: corners %g %g", px[0], px[dataset.Side*dataset.Side-1])
 			}
 		})
 	}
@@ -107,9 +109,9 @@ func TestPictureLikeFashionMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, y0, x1, y1 := Side, Side, 0, 0
+	x0, y0, x1, y1 := dataset.Side, dataset.Side, 0, 0
 	for i, v := range px {
-		if x, y := i%Side, i/Side; v > 0.1 {
+		if x, y := i%dataset.Side, i/dataset.Side; v > 0.1 {
 			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
 		}
 	}
@@ -119,7 +121,7 @@ func TestPictureLikeFashionMNIST(t *testing.T) {
 	if h := y1 - y0; h < 8 || h > 14 {
 		t.Errorf("ink %d pixels tall, want about 28·60/160 = 10.5", h)
 	}
-	if top, bottom := y0, Side-y1; top-bottom > 1 || bottom-top > 1 {
+	if top, bottom := y0, dataset.Side-y1; top-bottom > 1 || bottom-top > 1 {
 		t.Errorf("ink rows %d..%d: not centred vertically", y0, y1)
 	}
 	if _, err := Picture(image.NewGray(image.Rect(0, 0, 10, 10))); !errors.Is(err, ErrBlank) {

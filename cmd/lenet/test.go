@@ -137,15 +137,15 @@ func tally(pred []int, labels []byte, lo, hi int) score {
 
 // report is what test prints.
 type report struct {
-	Model     string                            `json:"model"`
-	Source    string                            `json:"source"`
-	Overall   score                             `json:"overall"`
-	Halves    []score                           `json:"halves,omitempty"`
-	Dataset   string                            `json:"dataset"`
-	Classes   [graph.Classes]string             `json:"classes"`
-	PerClass  []score                           `json:"per_class"`
-	Confusion [graph.Classes][graph.Classes]int `json:"confusion"` // [true label][guess]
-	Distorted *score                            `json:"distorted,omitempty"`
+	Model     string                                `json:"model"`
+	Source    string                                `json:"source"`
+	Overall   score                                 `json:"overall"`
+	Halves    []score                               `json:"halves,omitempty"`
+	Dataset   string                                `json:"dataset"`
+	Classes   [dataset.Classes]string               `json:"classes"`
+	PerClass  []score                               `json:"per_class"`
+	Confusion [dataset.Classes][dataset.Classes]int `json:"confusion"` // [true label][guess]
+	Distorted *score                                `json:"distorted,omitempty"`
 }
 
 func newReport(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) report {
@@ -160,7 +160,7 @@ func newReport(model, source string, ds dataset.Dataset, pred []int, labels []by
 	for i, p := range pred {
 		r.Confusion[labels[i]][p]++
 	}
-	for d := range graph.Classes {
+	for d := range dataset.Classes {
 		s := score{Name: ds.Classes[d], Correct: r.Confusion[d][d]}
 		for _, n := range r.Confusion[d] {
 			s.Total += n
@@ -192,7 +192,7 @@ func (r report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "confusion matrix (rows: true %s, columns: guess):\n", noun)
 	var head strings.Builder
-	for d := range graph.Classes {
+	for d := range dataset.Classes {
 		fmt.Fprintf(&head, "%6d", d)
 	}
 	fmt.Fprintf(w, "     %s\n", head.String())

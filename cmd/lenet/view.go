@@ -82,7 +82,7 @@ func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, names [10]string
 		if pred[i] == int(labels[i]) {
 			continue
 		}
-		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*graph.Classes:(i+1)*graph.Classes]
+		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*dataset.Classes:(i+1)*dataset.Classes]
 		digits = append(digits, px)
 		captions = append(captions, fmt.Sprintf("%s -> %s (%.2f)", names[labels[i]], names[pred[i]], p[pred[i]]))
 		if show {
