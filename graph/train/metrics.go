@@ -79,4 +79,3 @@ func ReadMetrics(path string, upTo int) ([]Row, error) {
 	}
 	return rows, nil
 }
-
