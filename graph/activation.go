@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/chewxy/hm"
+	"github.com/lenet/lenet/graph/kernels"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -19,7 +20,7 @@ var Activations = []string{"sigmoid", "tanh", "relu"}
 // gorgonia's Sigmoid runs through a generic map into a fresh tensor every step, computes
 // float32 through float64 math.Exp (about 12 ns an element, the largest item of a
 // training step's profile), and its gradient becomes three allocating ops that call exp
-// again. This op writes into buffers the machine reuses, computes float32 with exp32 (a
+// again. This op writes into buffers the machine reuses, computes float32 with kernels.Sigmoid32 (an exp in a
 // float32 polynomial, within 2 ulp of the exact value) and its gradient from the output
 // alone, as PyTorch does. Float64 keeps math.Exp, so gradient checks stay exact.
 // TestActivationsMatchGorgonia compares values and gradients with gorgonia's Sigmoid.
@@ -95,9 +96,9 @@ func (op actOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) 
 	case []float32:
 		y := prealloc.Data().([]float32)[:len(x)]
 		if op.kind == "sigmoid" {
-			sigmoidSlice32(x, y) // eight at a time where the CPU can
+			kernels.Sigmoid32s(x, y) // eight at a time where the CPU can
 		} else {
-			activate(op.kind, x, y, sigmoid32, tanh32)
+			activate(op.kind, x, y, kernels.Sigmoid32, tanh32)
 		}
 	case []float64:
 		activate(op.kind, x, prealloc.Data().([]float64)[:len(x)], sigmoid64, math.Tanh)
@@ -161,43 +162,7 @@ func activationGrad[T float32 | float64](kind string, y, dy, dx []T) {
 // tanh32 is tanh through float64: the tanh variant is not the one speed matters for.
 func tanh32(x float32) float32 { return float32(math.Tanh(float64(x))) }
 
-// sigmoid32 and sigmoid64 have gorgonia's cut-offs (_sigmoidf32, _sigmoidf64); sigmoid64
-// is gorgonia's to the bit.
-func sigmoid32(x float32) float32 {
-	if x < -88 {
-		return 0
-	}
-	if x > 15 {
-		return 1
-	}
-	return 1 / (1 + exp32(-x))
-}
-
-// exp32 is e^x for x in [-88, 88], in float32 throughout: x = n·ln2 + r with |r| <= ln2/2,
-// e^r from Cephes' expf polynomial (Moshier, relative error about 1e-7) and 2^n put
-// straight into the exponent bits. Written by hand because neither the standard library
-// nor gonum has a float32 exp; math.Exp through float64 costs four times as much.
-func exp32(x float32) float32 {
-	const (
-		log2e = 1.44269504088896341
-		ln2hi = 0.693359375
-		ln2lo = -2.12194440e-4
-		round = 12582912 // 1.5·2^23: adding and subtracting it rounds to an integer
-	)
-	n := x*log2e + round
-	n -= round
-	r := x - n*ln2hi
-	r -= n * ln2lo
-	p := float32(1.9875691500e-4)
-	p = p*r + 1.3981999507e-3
-	p = p*r + 8.3334519073e-3
-	p = p*r + 4.1665795894e-2
-	p = p*r + 1.6666665459e-1
-	p = p*r + 5.0000001201e-1
-	p = p*r*r + r + 1
-	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
-}
-
+// sigmoid64 is gorgonia's float64 sigmoid to the bit (_sigmoidf64's cut-offs).
 func sigmoid64(x float64) float64 {
 	if x < -709 {
 		return 0

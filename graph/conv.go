@@ -5,12 +5,9 @@ import (
 	"hash"
 
 	"github.com/chewxy/hm"
+	"github.com/lenet/lenet/graph/kernels"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Conv is a valid 5x5 convolution, stride 1, plus one bias per output map:
@@ -108,9 +105,9 @@ func (op convOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 	g := op.geom
 	switch x := in[0].Data().(type) {
 	case []float32:
-		convForward(g, x, in[1].Data().([]float32), in[2].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.colsLen()), gemm32)
+		convForward(g, x, in[1].Data().([]float32), in[2].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.colsLen()), kernels.Gemm32)
 	case []float64:
-		convForward(g, x, in[1].Data().([]float64), in[2].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.colsLen()), gemm64)
+		convForward(g, x, in[1].Data().([]float64), in[2].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.colsLen()), kernels.Gemm64)
 	default:
 		return nil, fmt.Errorf("conv: unsupported type %T", x)
 	}
@@ -146,10 +143,10 @@ func (op convKGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, err
 	switch x := in[0].Data().(type) {
 	case []float32:
 		cols, kept := kernelGradCols[float32](op)
-		convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), cols, kept, gemm32)
+		convKernelGrad(op.geom, x, in[1].Data().([]float32), prealloc.Data().([]float32), cols, kept, kernels.Gemm32)
 	case []float64:
 		cols, kept := kernelGradCols[float64](op)
-		convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), cols, kept, gemm64)
+		convKernelGrad(op.geom, x, in[1].Data().([]float64), prealloc.Data().([]float64), cols, kept, kernels.Gemm64)
 	default:
 		return nil, fmt.Errorf("conv kernel gradient: unsupported type %T", x)
 	}
@@ -211,9 +208,9 @@ func (op convXGrad) Do(in ...G.Value) (G.Value, error) {
 func (op convXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	switch k := in[0].Data().(type) {
 	case []float32:
-		convInputGrad(op.geom, k, in[1].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.geom.rows()*(op.geom.pixels()+op.geom.o)), gemm32)
+		convInputGrad(op.geom, k, in[1].Data().([]float32), prealloc.Data().([]float32), scratchOf[float32](op.buf, op.geom.rows()*(op.geom.pixels()+op.geom.o)), kernels.Gemm32)
 	case []float64:
-		convInputGrad(op.geom, k, in[1].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.geom.rows()*(op.geom.pixels()+op.geom.o)), gemm64)
+		convInputGrad(op.geom, k, in[1].Data().([]float64), prealloc.Data().([]float64), scratchOf[float64](op.buf, op.geom.rows()*(op.geom.pixels()+op.geom.o)), kernels.Gemm64)
 	default:
 		return nil, fmt.Errorf("conv input gradient: unsupported type %T", k)
 	}
@@ -223,46 +220,6 @@ func (op convXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, err
 // gemmFunc computes c = a·b (transposing a or b as told) for row-major matrices, adding
 // to c when accumulate is set: a is m×k (or k×m), b is k×n (or n×k), c is m×n.
 type gemmFunc[T float32 | float64] func(transA, transB bool, m, n, k int, a, b, c []T, accumulate bool)
-
-func gemm32(ta, tb bool, m, n, k int, a, b, c []float32, acc bool) {
-	A, B := general32(ta, m, k, a), general32(tb, k, n, b)
-	beta := float32(0)
-	if acc {
-		beta = 1
-	}
-	blas32.Gemm(trans(ta), trans(tb), 1, A, B, beta, blas32.General{Rows: m, Cols: n, Stride: n, Data: c})
-}
-
-func gemm64(ta, tb bool, m, n, k int, a, b, c []float64, acc bool) {
-	A, B := general64(ta, m, k, a), general64(tb, k, n, b)
-	beta := 0.0
-	if acc {
-		beta = 1
-	}
-	blas64.Gemm(trans(ta), trans(tb), 1, A, B, beta, blas64.General{Rows: m, Cols: n, Stride: n, Data: c})
-}
-
-// general32 describes the stored matrix whose (possibly transposed) view is r×c.
-func general32(t bool, r, c int, d []float32) blas32.General {
-	if t {
-		r, c = c, r
-	}
-	return blas32.General{Rows: r, Cols: c, Stride: c, Data: d[:r*c]}
-}
-
-func general64(t bool, r, c int, d []float64) blas64.General {
-	if t {
-		r, c = c, r
-	}
-	return blas64.General{Rows: r, Cols: c, Stride: c, Data: d[:r*c]}
-}
-
-func trans(t bool) blas.Transpose {
-	if t {
-		return blas.Trans
-	}
-	return blas.NoTrans
-}
 
 // tensorFn is the type of an op from tensors of the given ranks (the last is the
 // result's), all of one element type.

@@ -27,7 +27,6 @@ func build(p *Params, batch int, training bool) (*net, error) {
 	if err := p.Arch.Supported(); err != nil {
 		return nil, err
 	}
-	useKernels()
 	g := G.NewGraph()
 	n := &net{g: g, batch: batch}
 	n.x = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, 1, dataset.Side, dataset.Side))

@@ -1,7 +1,9 @@
 //go:build openblas
 
-package graph_test
+package graph
+
+import "github.com/lenet/lenet/graph/openblas"
 
 // With -tags openblas the graph tests and benchmarks run on OpenBLAS, as the lenet
 // command built with that tag does.
-import _ "github.com/lenet/lenet/graph/openblas"
+func init() { chooseKernels = openblas.Use }

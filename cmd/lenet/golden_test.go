@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/lenet/lenet/checkpoints"
-	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/graph/kernels"
 )
 
 // goldenRuns are short trainings that between them take every path of a run: each
@@ -33,7 +33,7 @@ var goldenRuns = []struct {
 // float32 results depend on the kernels' rounding, so they are recorded for the AVX2/FMA
 // kernels the default build runs on CI's CPUs.
 func TestTrainingUnchanged(t *testing.T) {
-	if gemm, sigmoid := graph.Kernels(); gemm != "AVX2/FMA" || sigmoid != "AVX2/FMA" {
+	if gemm, sigmoid := kernels.Describe(); gemm != "AVX2/FMA" || sigmoid != "AVX2/FMA" {
 		t.Skipf("golden weights are recorded for the AVX2/FMA kernels; this build runs %s products and a %s sigmoid", gemm, sigmoid)
 	}
 	var got bytes.Buffer

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/graph/kernels"
 )
 
 func runCmd(args ...string) (string, error) {
@@ -184,7 +184,7 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	out, err := exec.Command(bin, "version").CombinedOutput()
-	gemm, sigmoid := graph.Kernels()
+	gemm, sigmoid := kernels.Describe()
 	for _, want := range []string{"lenet v", "revision " + strings.TrimSpace(string(rev)), runtime.Version(), "kernels: matrix products " + gemm + ", sigmoid " + sigmoid} {
 		if err != nil || !strings.Contains(string(out), want) {
 			t.Fatalf("lenet version: %v\n%s\nwant %q", err, out, want)

@@ -2,5 +2,7 @@
 
 package main
 
+import "github.com/lenet/lenet/graph/openblas"
+
 // Built with -tags openblas, lenet's matrix products run on OpenBLAS.
-import _ "github.com/lenet/lenet/graph/openblas"
+func chooseKernels() { openblas.Use() }

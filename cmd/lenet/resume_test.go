@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("LENET_TEST_AS_COMMAND") == "1" {
 		os.Exit(mainCode())
 	}
+	chooseKernels()
 	code := m.Run()
 	if sharedRun != "" {
 		os.RemoveAll(filepath.Dir(sharedRun))

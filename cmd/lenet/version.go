@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/graph/kernels"
 	"github.com/spf13/pflag"
 )
 
@@ -36,7 +36,7 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 			}
 		}
 	}
-	gemm, sigmoid := graph.Kernels()
+	gemm, sigmoid := kernels.Describe()
 	fmt.Fprintf(stdout, "lenet %s\nrevision %s\n%s %s/%s, %d CPUs\nkernels: matrix products %s, sigmoid %s\n",
 		version, revision, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), gemm, sigmoid)
 	return nil

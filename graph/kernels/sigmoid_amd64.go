@@ -1,6 +1,6 @@
 //go:build amd64 && !purego
 
-package graph
+package kernels
 
 import "golang.org/x/sys/cpu"
 
@@ -13,8 +13,8 @@ var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //go:noescape
 func sigmoid32AVX2(x, y *float32, n int)
 
-// sigmoidSlice32 sets y[i] = sigmoid32(x[i]); y is at least as long as x.
-func sigmoidSlice32(x, y []float32) {
+// Sigmoid32s sets y[i] = Sigmoid32(x[i]); y is at least as long as x.
+func Sigmoid32s(x, y []float32) {
 	n := 0
 	if haveAVX2 {
 		n = len(x) &^ 7
@@ -24,6 +24,6 @@ func sigmoidSlice32(x, y []float32) {
 		}
 	}
 	for i := n; i < len(x); i++ {
-		y[i] = sigmoid32(x[i])
+		y[i] = Sigmoid32(x[i])
 	}
 }

@@ -1,15 +1,12 @@
 //go:build amd64 && !purego
 
-package graph
+package kernels
 
 import (
 	"sync"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
-	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // The float32 matrix products of the convolutions and of gorgonia's fully connected
@@ -22,9 +19,8 @@ import (
 // of rows, eight lanes at a time. The matrices here are small (at most a few hundred a
 // side), so neither packs nor blocks for the cache. They replace gonum's Sgemm only:
 // avx2BLAS is gonum's implementation with Sgemm overridden, registered with gonum's
-// blas32, gorgonia and its tensor package when the first graph is built, unless another
-// BLAS was (-tags openblas registers OpenBLAS, as fast). TestSgemmAVX2 compares them with gonum's
-// on shapes with every kind of edge.
+// blas32, gorgonia and its tensor package by UseBest. TestSgemmAVX2 compares them with
+// gonum's on shapes with every kind of edge.
 
 //go:noescape
 func sgemmKernel(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, rows int, mask *int32)
@@ -32,19 +28,14 @@ func sgemmKernel(k int, a *float32, lda int, b *float32, ldb int, c *float32, ld
 //go:noescape
 func sgemmDotKernel(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, rows int, cols int)
 
-// useKernels registers avx2BLAS, once, when the first graph is built (not at import:
-// a program that registered another BLAS before, as -tags openblas does, keeps it).
-var useKernels = sync.OnceFunc(func() {
+// best is the fastest BLAS this build has for this CPU: gonum's with the AVX2 Sgemm
+// where the CPU has AVX2 and FMA.
+func best() BLAS {
 	if !haveAVX2 {
-		return
+		return gonum.Implementation{}
 	}
-	if _, ok := G.WhichBLAS().(gonum.Implementation); !ok {
-		return // another BLAS is registered
-	}
-	blas32.Use(avx2BLAS{})
-	tensor.Use(avx2BLAS{})
-	G.Use(avx2BLAS{})
-})
+	return avx2BLAS{}
+}
 
 // avx2BLAS is gonum's BLAS with a faster Sgemm.
 type avx2BLAS struct{ gonum.Implementation }

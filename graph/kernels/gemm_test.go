@@ -1,13 +1,12 @@
 //go:build amd64 && !purego
 
-package graph
+package kernels
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
@@ -16,10 +15,10 @@ import (
 // with and without accumulation, including the shapes the model uses; inner dimensions
 // that are multiples of 8 take the dot-product kernel when b is transposed.
 func TestSgemmAVX2(t *testing.T) {
-	useKernels()
-	if _, ok := blas32.Implementation().(avx2BLAS); !ok {
-		t.Skip("the AVX2 kernels are not in use: no AVX2 on this CPU, or another BLAS")
+	if !haveAVX2 {
+		t.Skip("no AVX2 and FMA on this CPU")
 	}
+	UseBest()
 	rng := rand.New(rand.NewPCG(9, 9))
 	shapes := [][3]int{{1, 1, 1}, {4, 16, 1}, {5, 17, 3}, {3, 15, 7}, {6, 576, 25}, {16, 64, 150}, {6, 25, 576}, {16, 150, 64}, {150, 64, 16}, {7, 33, 40}, {5, 3, 8}, {1, 1, 16}, {9, 7, 24}}
 	for _, s := range shapes {
@@ -39,7 +38,7 @@ func TestSgemmAVX2(t *testing.T) {
 						c0[i] = float32(rng.NormFloat64())
 					}
 					ours, ref := append([]float32(nil), c0...), append([]float32(nil), c0...)
-					gemm32(ta, tb, m, n, k, a, b, ours[:m*n], acc) // through blas32, as the convolutions call it
+					Gemm32(ta, tb, m, n, k, a, b, ours[:m*n], acc) // through blas32, as the convolutions call it
 					beta := float32(0)
 					if acc {
 						beta = 1
