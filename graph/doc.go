@@ -1,5 +1,7 @@
-// Package graph is the seed LeNet-5 as a gorgonia expression graph: its parameters, the
-// training machine (symbolic gradients, Adam, tape machine) and batched evaluation.
+// Package graph is LeNet-5 as a gorgonia expression graph: its weights (Params, a
+// struct of named tensors), the model built on them (forward, in net.go, one line per
+// layer), the Trainer (symbolic gradients by gorgonia.Grad, tape machines, Adam) and the
+// Evaluator.
 //
 // Shapes, for a batch of B images:
 //
@@ -16,9 +18,14 @@
 // them to: the kernel is multiplied by a constant 0/1 mask, so masked weights have no
 // effect on the output and receive exactly zero gradient (and stay zero under Adam).
 //
+// What is gorgonia's and what is lenet's: the graph, its symbolic differentiation and
+// the tape machines are gorgonia's. The solver is lenet's own AdamSolver: gorgonia's
+// Solver interface and the same arithmetic as gorgonia's AdamSolver (tested bit for
+// bit), but with a state that checkpoints can save, so a run resumes exactly. The layers
+// are lenet's ops (package graph/ops) where gorgonia's are wrong (AveragePool2D) or
+// measurably slower; their products run on the BLAS that package graph/kernels (or
+// graph/openblas) registers.
+//
 // Variants (Arch): tanh or ReLU in place of every sigmoid, max in place of average
-// pooling. The hot paths are custom gorgonia ops (conv.go, activation.go, pool.go) whose
-// float32 arithmetic runs on AVX2/FMA assembly where the CPU has it (the sigmoid, and
-// gonum's BLAS with a faster Sgemm, gemm_amd64.go), else in pure Go; package
-// graph/openblas switches every product to OpenBLAS instead.
+// pooling. Package graph/train runs whole training runs on top of this package.
 package graph

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph/ops"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -63,18 +64,18 @@ func forward(a Arch, w Weights[*G.Node], x *G.Node) (logits *G.Node, err error) 
 			}
 		}
 	}()
-	act := func(h *G.Node) *G.Node { return G.Must(Activation(a.Activation, h)) }
-	pool := func(h *G.Node) *G.Node { return G.Must(Pool2(a.Pool, h)) }
+	act := func(h *G.Node) *G.Node { return G.Must(ops.Activation(a.Activation, h)) }
+	pool := func(h *G.Node) *G.Node { return G.Must(ops.Pool2(a.Pool, h)) }
 	c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
 
-	h := act(G.Must(Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
-	h = pool(h)                                               // S2 (B,6,12,12)
-	h = act(G.Must(Conv(h, c3, w.C3Biases, true)))            // C3 (B,16,8,8)
-	h = pool(h)                                               // S4 (B,16,4,4)
-	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256})) //    (B,256)
-	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))        // F5 (B,120)
-	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))        // F6 (B,84)
-	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil     // F7 (B,10)
+	h := act(G.Must(ops.Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
+	h = pool(h)                                                   // S2 (B,6,12,12)
+	h = act(G.Must(ops.Conv(h, c3, w.C3Biases, true)))            // C3 (B,16,8,8)
+	h = pool(h)                                                   // S4 (B,16,4,4)
+	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256}))     //    (B,256)
+	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))            // F5 (B,120)
+	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))            // F6 (B,84)
+	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil         // F7 (B,10)
 }
 
 // dense is x @ w + bias.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/lenet/lenet/graph/ops"
 	"gorgonia.org/tensor"
 )
 
@@ -197,11 +198,11 @@ type Arch struct {
 var SeedArch = Arch{Name: "lenet5", Activation: "sigmoid", Pool: "avg", C3Table: true}
 
 // Supported reports an error unless this version of the package can build a: LeNet-5
-// with C3's connection table, any of Activations and any of Pools.
+// with C3's connection table, any of ops.Activations and any of ops.Pools.
 func (a Arch) Supported() error {
-	if a.Name != SeedArch.Name || !a.C3Table || !slices.Contains(Activations, a.Activation) || !slices.Contains(Pools, a.Pool) {
+	if a.Name != SeedArch.Name || !a.C3Table || !slices.Contains(ops.Activations, a.Activation) || !slices.Contains(ops.Pools, a.Pool) {
 		return fmt.Errorf("architecture %+v: this lenet builds %s with the C3 table, activation %v, pool %v",
-			a, SeedArch.Name, Activations, Pools)
+			a, SeedArch.Name, ops.Activations, ops.Pools)
 	}
 	return nil
 }

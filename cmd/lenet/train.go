@@ -11,7 +11,7 @@ import (
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
-	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/graph/ops"
 	"github.com/lenet/lenet/graph/train"
 	"github.com/spf13/pflag"
 )
@@ -150,11 +150,11 @@ func (c *trainFlags) validate() error {
 			return err
 		}
 	}
-	if !slices.Contains(graph.Activations, r.Arch.Activation) {
-		return fmt.Errorf("invalid --activation %q (expected one of %s)", r.Arch.Activation, strings.Join(graph.Activations, ", "))
+	if !slices.Contains(ops.Activations, r.Arch.Activation) {
+		return fmt.Errorf("invalid --activation %q (expected one of %s)", r.Arch.Activation, strings.Join(ops.Activations, ", "))
 	}
-	if !slices.Contains(graph.Pools, r.Arch.Pool) {
-		return fmt.Errorf("invalid --pool %q (expected one of %s)", r.Arch.Pool, strings.Join(graph.Pools, ", "))
+	if !slices.Contains(ops.Pools, r.Arch.Pool) {
+		return fmt.Errorf("invalid --pool %q (expected one of %s)", r.Arch.Pool, strings.Join(ops.Pools, ", "))
 	}
 	if err := r.Schedule.Validate(); err != nil {
 		return fmt.Errorf("invalid --lr-schedule: %w", err)

@@ -1,4 +1,4 @@
-package graph
+package ops
 
 // im2col writes the 5x5 patches of one image x (C,H,W) as columns: col is (C*25, OH*OW),
 // row c*25 + i*5 + j holding x[c, oh+i, ow+j] for every output position (oh, ow).

@@ -1,11 +1,8 @@
-package graph
+package ops
 
 import (
 	"fmt"
-	"hash"
-	"hash/fnv"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -25,88 +22,68 @@ func pool2(x *G.Node, maximum bool) (*G.Node, error) {
 	if s.Dims() != 4 || s[2]%2 != 0 || s[3]%2 != 0 {
 		return nil, fmt.Errorf("pool2: input shape %v: expected (N,C,H,W) with even H and W", s)
 	}
-	return G.ApplyOp(&poolOp{in: s.Clone(), max: maximum, buf: new(buffers)}, x)
+	name := "AvgPool2"
+	if maximum {
+		name = "MaxPool2"
+	}
+	out := tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}
+	return G.ApplyOp(&poolOp{newOp(fmt.Sprintf("%s%v", name, s), out, 4, 4), s.Clone(), maximum}, x)
 }
 
 // poolOp is the forward 2x2 average or maximum. The average's gradient, unpoolOp,
 // spreads each output gradient, times 1/4, over the four inputs of its window; the
 // maximum's, maxUnpoolOp, routes it to the window's first maximum.
-type poolOp struct {
-	in  tensor.Shape
-	max bool
-	buf *buffers
-}
-type unpoolOp struct {
-	in  tensor.Shape
-	buf *buffers
-}
-
-func (op *poolOp) out() tensor.Shape {
-	return tensor.Shape{op.in[0], op.in[1], op.in[2] / 2, op.in[3] / 2}
-}
-
-func (op *poolOp) Arity() int                                     { return 1 }
-func (op *poolOp) Type() hm.Type                                  { return tensor4ToTensor4() }
-func (op *poolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.out(), nil }
-func (op *poolOp) ReturnsPtr() bool                               { return false }
-func (op *poolOp) CallsExtern() bool                              { return false }
-func (op *poolOp) OverwritesInput() int                           { return -1 }
-func (op *poolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "%s%v", op, op.in) }
-func (op *poolOp) Hashcode() uint32                               { return hashOf(op) }
-func (op *poolOp) DiffWRT(int) []bool                             { return []bool{true} }
-func (op *poolOp) String() string {
-	if op.max {
-		return fmt.Sprintf("MaxPool2%v", op.in)
+type (
+	poolOp struct {
+		op
+		in  tensor.Shape
+		max bool
 	}
-	return fmt.Sprintf("AvgPool2%v", op.in)
-}
+	unpoolOp struct {
+		op
+		in tensor.Shape
+	}
+	// maxUnpoolOp takes (x, y, dy) and routes each dy to the first input of its window
+	// that equals the window's maximum y.
+	maxUnpoolOp struct {
+		op
+		in tensor.Shape
+	}
+)
 
-func (op *poolOp) SymDiff(in G.Nodes, y, grad *G.Node) (G.Nodes, error) {
+func (p *poolOp) DiffWRT(int) []bool                     { return []bool{true} }
+func (p *poolOp) Do(in ...G.Value) (G.Value, error)      { return p.UsePreallocDo(p.result(in), in...) }
+func (p *unpoolOp) Do(in ...G.Value) (G.Value, error)    { return p.UsePreallocDo(p.result(in), in...) }
+func (p *maxUnpoolOp) Do(in ...G.Value) (G.Value, error) { return p.UsePreallocDo(p.result(in), in...) }
+
+func (p *poolOp) SymDiff(in G.Nodes, y, grad *G.Node) (G.Nodes, error) {
 	var dx *G.Node
 	var err error
-	if op.max {
-		dx, err = G.ApplyOp(&maxUnpoolOp{in: op.in, buf: new(buffers)}, in[0], y, grad)
+	if p.max {
+		dx, err = G.ApplyOp(&maxUnpoolOp{newOp(fmt.Sprintf("MaxUnpool2%v", p.in), p.in, 4, 4, 4, 4), p.in}, in[0], y, grad)
 	} else {
-		dx, err = G.ApplyOp(&unpoolOp{in: op.in, buf: new(buffers)}, grad)
+		dx, err = G.ApplyOp(&unpoolOp{newOp(fmt.Sprintf("AvgUnpool2%v", p.in), p.in, 4, 4), p.in}, grad)
 	}
 	return G.Nodes{dx}, err
 }
 
-func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
-	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.out()), in...)
-}
-
-func (op *poolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+func (p *poolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	x, y := in[0].(*tensor.Dense), prealloc.(*tensor.Dense)
-	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
+	planes, h, w := p.in[0]*p.in[1], p.in[2], p.in[3]
 	switch xs := x.Data().(type) {
 	case []float32:
-		poolWith(op.max, xs, y.Data().([]float32), planes, h, w)
+		poolWith(p.max, xs, y.Data().([]float32), planes, h, w)
 	case []float64:
-		poolWith(op.max, xs, y.Data().([]float64), planes, h, w)
+		poolWith(p.max, xs, y.Data().([]float64), planes, h, w)
 	default:
-		return nil, fmt.Errorf("%v: unsupported dtype %v", op, x.Dtype())
+		return nil, fmt.Errorf("%v: unsupported dtype %v", p, x.Dtype())
 	}
 	return y, nil
 }
 
-func (op *unpoolOp) Arity() int                                     { return 1 }
-func (op *unpoolOp) Type() hm.Type                                  { return tensor4ToTensor4() }
-func (op *unpoolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.in.Clone(), nil }
-func (op *unpoolOp) ReturnsPtr() bool                               { return false }
-func (op *unpoolOp) CallsExtern() bool                              { return false }
-func (op *unpoolOp) OverwritesInput() int                           { return -1 }
-func (op *unpoolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "avgunpool2%v", op.in) }
-func (op *unpoolOp) Hashcode() uint32                               { return hashOf(op) }
-func (op *unpoolOp) String() string                                 { return fmt.Sprintf("AvgUnpool2%v", op.in) }
-
-func (op *unpoolOp) Do(in ...G.Value) (G.Value, error) {
-	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.in), in...)
-}
-
-func (op *unpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+func (p *unpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	g, dx := in[0].(*tensor.Dense), prealloc.(*tensor.Dense)
-	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
+	planes, h, w := p.in[0]*p.in[1], p.in[2], p.in[3]
 	switch gs := g.Data().(type) {
 	case []float32:
 		unpool(gs, dx.Data().([]float32), planes, h, w)
@@ -147,18 +124,6 @@ func unpool[T float32 | float64](g, dx []T, planes, h, w int) {
 	}
 }
 
-// tensor4ToTensor4 is the type a -> a of an op from a 4-d tensor to a 4-d tensor.
-func tensor4ToTensor4() hm.Type {
-	t := &G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
-}
-
-func hashOf(op interface{ WriteHash(hash.Hash) }) uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
-
 // Pools lists the subsampling layers a model can use after each convolution.
 var Pools = []string{"avg", "max"}
 
@@ -180,32 +145,8 @@ func Pool2(kind string, x *G.Node) (*G.Node, error) {
 // this op keeps its buffers and its gradient op reads (x, y, dy), no indices.
 func MaxPool2(x *G.Node) (*G.Node, error) { return pool2(x, true) }
 
-// maxUnpoolOp takes (x, y, dy) and routes each dy to the first input of its window
-// that equals the window's maximum y.
-type maxUnpoolOp struct {
-	in  tensor.Shape
-	buf *buffers
-}
-
-func (op *maxUnpoolOp) Arity() int { return 3 }
-func (op *maxUnpoolOp) Type() hm.Type {
-	t := &G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t, t)
-}
-func (op *maxUnpoolOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.in.Clone(), nil }
-func (op *maxUnpoolOp) ReturnsPtr() bool                               { return false }
-func (op *maxUnpoolOp) CallsExtern() bool                              { return false }
-func (op *maxUnpoolOp) OverwritesInput() int                           { return -1 }
-func (op *maxUnpoolOp) WriteHash(h hash.Hash)                          { fmt.Fprintf(h, "maxunpool2%v", op.in) }
-func (op *maxUnpoolOp) Hashcode() uint32                               { return hashOf(op) }
-func (op *maxUnpoolOp) String() string                                 { return fmt.Sprintf("MaxUnpool2%v", op.in) }
-
-func (op *maxUnpoolOp) Do(in ...G.Value) (G.Value, error) {
-	return op.UsePreallocDo(op.buf.result(in[0].Dtype(), op.in), in...)
-}
-
-func (op *maxUnpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	planes, h, w := op.in[0]*op.in[1], op.in[2], op.in[3]
+func (p *maxUnpoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	planes, h, w := p.in[0]*p.in[1], p.in[2], p.in[3]
 	switch xs := in[0].Data().(type) {
 	case []float32:
 		maxUnpool(xs, in[1].Data().([]float32), in[2].Data().([]float32), prealloc.Data().([]float32), planes, h, w)
