@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lenet/lenet/preprocess"
 )
 
 var drawLoad = flag.Duration("draw-load", 2*time.Second, "how long TestDrawUnderLoad's clients post drawings (the README's figures: 10s)")
@@ -93,7 +95,7 @@ func TestDrawUnderLoad(t *testing.T) {
 		}
 	}
 	saved := append(first.saved, second.saved...)
-	files := savedFiles(t, saveDir) // whole PNGs only
+	files := wholePNGs(t, saveDir)
 	slices.Sort(saved)
 	if !slices.Equal(saved, files) {
 		t.Fatalf("%d saves answered, %d drawings on the disk", len(saved), len(files))
@@ -290,4 +292,26 @@ func residentMiB(pid int) float64 {
 func peak(samples []float64, from, to float64) float64 {
 	n := float64(len(samples))
 	return slices.Max(append([]float64{0}, samples[int(from*n):int(to*n)]...))
+}
+
+// wholePNGs lists the drawings in dir, each of which must decode as a whole PNG; any
+// other file there (a partial write) fails the test.
+func wholePNGs(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if _, ok := preprocess.LabelOf(e.Name()); !ok || err != nil {
+			t.Fatalf("%s left in the save folder (%v)", e.Name(), err)
+		}
+		if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s is not a whole PNG: %v", e.Name(), err)
+		}
+		names = append(names, e.Name())
+	}
+	return names
 }

@@ -3,15 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
-	"github.com/lenet/lenet/preprocess"
 	"github.com/spf13/pflag"
 )
 
@@ -84,65 +79,4 @@ func (m *modelFlags) loadModel() (model, error) {
 		return model{}, err
 	}
 	return model{params: p, man: man, name: fmt.Sprintf("built-in (%v, %.2f%% on the MNIST test set; made by %q)", p.Arch, 100*man.Metrics.TestAccuracy, man.Command)}, nil
-}
-
-// readImage decodes an image file and preprocesses it into 28x28 pixels in [0,1] the
-// way ds's images were made: digits centred by mass in a 20-pixel box (MNIST), other
-// pictures scaled to fill the field (Fashion-MNIST).
-func readImage(path string, ds dataset.Dataset) ([]float32, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	img, err := preprocess.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	fit := preprocess.Digit
-	if ds.Name != dataset.MNIST.Name {
-		fit = preprocess.Picture
-	}
-	px, err := fit(img)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return px, nil
-}
-
-// labelName matches an image file whose name starts with its label digit.
-var labelName = regexp.MustCompile(`(?i)^([0-9])(?:[^0-9][^/]*)?\.(png|jpe?g|gif)$`)
-
-// labelledImages reads every image file of dir whose name starts with its label digit
-// (7.png, 7-mine.png) and preprocesses it like MNIST; other image files are an error.
-func labelledImages(dir string, ds dataset.Dataset) (*dataset.Set, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("--images: %w", err)
-	}
-	s := &dataset.Set{Images: dataset.Images{Rows: dataset.Side, Cols: dataset.Side}}
-	for _, e := range entries {
-		ext := strings.ToLower(filepath.Ext(e.Name()))
-		if e.IsDir() || (ext != ".png" && ext != ".jpg" && ext != ".jpeg" && ext != ".gif") {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		m := labelName.FindStringSubmatch(e.Name())
-		if m == nil {
-			return nil, fmt.Errorf("%s: cannot tell its label: the name must start with the digit, then a non-digit (e.g. 7.png, 7-mine.png)", path)
-		}
-		px, err := readImage(path, ds)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range px {
-			s.Pixels = append(s.Pixels, byte(v*255+0.5))
-		}
-		s.Labels = append(s.Labels, m[1][0]-'0')
-		s.Count++
-	}
-	if s.Count == 0 {
-		return nil, fmt.Errorf("--images %s: %w (PNG, JPEG or GIF files named like 7-mine.png)", dir, errNoImages)
-	}
-	return s, nil
 }

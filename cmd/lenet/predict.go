@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/preprocess"
 	"github.com/spf13/pflag"
 )
 
@@ -43,7 +44,7 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	defer ev.Close()
 	for _, f := range files {
-		px, err := readImage(f, mod.data)
+		px, err := preprocess.ReadFile(f, preprocess.FitFor(mod.data))
 		if err != nil {
 			return err
 		}

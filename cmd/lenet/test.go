@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/preprocess"
 	"github.com/spf13/pflag"
 )
 
@@ -98,8 +98,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // inputs loads the images to score: a folder of labelled files, or an MNIST split.
 func (c *testConfig) inputs(ds dataset.Dataset) (*dataset.Set, string, error) {
 	if c.images != "" {
-		s, err := labelledImages(c.images, ds)
-		return s, "images in " + c.images, err
+		s, err := preprocess.ReadLabelled(c.images, preprocess.FitFor(ds))
+		if err != nil {
+			return nil, "", fmt.Errorf("--images: %w", err)
+		}
+		return s, "images in " + c.images, nil
 	}
 	dir, err := dataDirFor(ds, c.data)
 	if err != nil {
@@ -207,5 +210,3 @@ func (r report) print(w io.Writer) {
 		fmt.Fprintf(w, "%s: %s\n", r.Distorted.Name, r.Distorted)
 	}
 }
-
-var errNoImages = errors.New("no labelled images")

@@ -1,8 +1,14 @@
-package main
+package serve
 
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,16 +20,166 @@ import (
 	"testing"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
 )
+
+// testOptions are the defaults of lenet draw with saves into saveDir.
+func testOptions(saveDir string) Options {
+	return Options{Addr: "127.0.0.1:0", SaveDir: saveDir, MaxSaves: DefaultMaxSaves, MaxSaveBytes: DefaultMaxSaveMiB << 20}
+}
+
+// canvasPNG draws a thick vertical stroke ("1") as the page would send it.
+func canvasPNG(t testing.TB, blank bool) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 280, 280))
+	for y := 0; y < 280; y++ {
+		for x := 0; x < 280; x++ {
+			c := color.RGBA{255, 255, 255, 255}
+			if !blank && x >= 130 && x < 150 && y >= 40 && y < 240 {
+				c = color.RGBA{0, 0, 0, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func post(t *testing.T, url, ctype string, body []byte) (int, map[string]any) {
+	t.Helper()
+	res, err := http.Post(url, ctype, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	data, _ := io.ReadAll(res.Body)
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatalf("POST %s answered %d with non-JSON %q", url, res.StatusCode, data)
+	}
+	return res.StatusCode, out
+}
+
+// TestHandler serves the built-in model: the page, predictions of a drawn 1 (PNG) and
+// of test image 0 (a 7, as JSON), every kind of bad request, concurrent requests, and
+// saving.
+func TestHandler(t *testing.T) {
+	p, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveDir := filepath.Join(t.TempDir(), "drawings")
+	o := testOptions(saveDir)
+	o.Page = []byte(`<!doctype html><canvas id="pad"></canvas>`)
+	h, err := New(p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !bytes.Contains(page, []byte(`<canvas id="pad"`)) || bytes.Contains(page, []byte("http://")) || bytes.Contains(page, []byte("https://")) {
+		t.Fatalf("GET /: %d, page must hold the canvas and no external address", res.StatusCode)
+	}
+
+	status, out := post(t, srv.URL+"/api/predict", "image/png", canvasPNG(t, false))
+	probs, _ := out["probabilities"].([]any)
+	img, _ := out["image"].([]any)
+	sum := 0.0
+	for _, p := range probs {
+		sum += p.(float64)
+	}
+	if status != 200 || len(probs) != 10 || len(img) != 784 || math.Abs(sum-1) > 1e-6 || out["guess"] != 1.0 {
+		t.Fatalf("predict a drawn 1: %d %v", status, out)
+	}
+
+	dir, _ := dataset.DefaultDir()
+	set, _ := dataset.Load(dir, "test")
+	px := dataset.Floats(set.Limit(1))
+	js, _ := json.Marshal(map[string]any{"pixels": px})
+	if status, out := post(t, srv.URL+"/api/predict", "application/json", js); status != 200 || out["guess"] != 7.0 {
+		t.Fatalf("predict test image 0 (a 7) as JSON: %d %v", status, out)
+	}
+
+	huge := make([]byte, MaxBodyBytes+10)
+	for _, c := range []struct {
+		name, ctype string
+		body        []byte
+		want        int
+	}{
+		{"empty", "image/png", nil, 400},
+		{"not a png", "image/png", []byte("hello"), 400},
+		{"blank canvas", "image/png", canvasPNG(t, true), 422},
+		{"wrong type", "text/plain", []byte("1"), 415},
+		{"huge", "image/png", huge, 413},
+		{"bad json", "application/json", []byte("{"), 400},
+		{"short json", "application/json", []byte(`{"pixels":[0.5]}`), 400},
+		{"out of range", "application/json", []byte(`{"pixels":[` + strings.Repeat("2,", 783) + `2]}`), 400},
+		{"unknown field", "application/json", []byte(`{"pixel":[]}`), 400},
+	} {
+		if status, out := post(t, srv.URL+"/api/predict", c.ctype, c.body); status != c.want || out["error"] == "" {
+			t.Errorf("%s: got %d %v, want %d with an error", c.name, status, out, c.want)
+		}
+	}
+	if res, err := http.Get(srv.URL + "/api/predict"); err != nil || res.StatusCode != 405 || res.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("GET /api/predict: %v %v", res.StatusCode, err)
+	}
+
+	// Concurrent requests share one evaluator safely and agree.
+	var wg sync.WaitGroup
+	errs := make(chan string, 16)
+	for range 16 {
+		wg.Go(func() {
+			res, err := http.Post(srv.URL+"/api/predict", "application/json", bytes.NewReader(js))
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			var p Prediction
+			json.NewDecoder(res.Body).Decode(&p)
+			res.Body.Close()
+			if p.Guess != 7 {
+				errs <- fmt.Sprintf("concurrent request got %d", p.Guess)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+
+	if status, out := post(t, srv.URL+"/api/save?label=4", "image/png", canvasPNG(t, false)); status != 200 || !strings.HasPrefix(out["saved"].(string), "4-") {
+		t.Fatalf("save: %d %v", status, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(saveDir, "4-*.png"))
+	if len(files) != 1 {
+		t.Fatalf("saved files: %v", files)
+	}
+	if status, _ := post(t, srv.URL+"/api/save?label=11", "image/png", canvasPNG(t, false)); status != 400 {
+		t.Fatalf("save with label 11: %d", status)
+	}
+	if _, err := os.Stat(saveDir); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // FuzzPredictHandler sends arbitrary bodies with each content type to /api/predict: the
 // answer is 200 with a guess and 10 probabilities, or a 4xx with a JSON error; never a
 // crash or a 5xx.
 func FuzzPredictHandler(f *testing.F) {
 	p, _ := graph.NewParams(tensor.Float32, 1)
-	h, err := newDrawHandler(p, testDrawOptions(f.TempDir()))
+	h, err := New(p, testOptions(f.TempDir()))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -64,9 +220,9 @@ func FuzzPredictHandler(f *testing.F) {
 func FuzzDrawRequest(f *testing.F) {
 	p, _ := graph.NewParams(tensor.Float32, 1)
 	dir := f.TempDir()
-	o := testDrawOptions(dir)
-	o.maxSaves = 20
-	h, err := newDrawHandler(p, o)
+	o := testOptions(dir)
+	o.MaxSaves = 20
+	h, err := New(p, o)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -141,11 +297,11 @@ func loopbackOrigin(host string) bool {
 // every answer must equal the answer to the same request made alone.
 func TestPredictConcurrently(t *testing.T) {
 	p, _ := graph.NewParams(tensor.Float32, 2)
-	h, err := newDrawHandler(p, testDrawOptions(t.TempDir()))
+	h, err := New(p, testOptions(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.close()
+	defer h.Close()
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	body := canvasPNG(t, false)

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ import (
 //   - Cross-site requests: a foreign page posts to http://127.0.0.1:PORT/api/save.
 //     net/http's CrossOriginProtection refuses state-changing requests whose
 //     Sec-Fetch-Site or Origin header says they come from another origin.
-func guardDraw(h http.Handler, addr string, allowHosts []string) http.Handler {
+func guard(h http.Handler, addr string, allowHosts []string) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusForbidden, "cross-origin request refused: only the page served here may post to this API")

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"bytes"
@@ -19,11 +19,11 @@ import (
 func TestDrawRefusesOtherSites(t *testing.T) {
 	p, _ := graph.NewParams(tensor.Float32, 1)
 	saveDir := t.TempDir()
-	h, err := newDrawHandler(p, testDrawOptions(saveDir))
+	h, err := New(p, testOptions(saveDir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.close()
+	defer h.Close()
 	drawing := canvasPNG(t, false)
 	for _, c := range []struct {
 		name, method, target, host string
@@ -110,13 +110,13 @@ func TestDrawHostsOfAddr(t *testing.T) {
 // TestDrawAllowHostFlag: --allow-host reaches the server's guard, and refusals name it.
 func TestDrawAllowHostFlag(t *testing.T) {
 	p, _ := graph.NewParams(tensor.Float32, 1)
-	o := testDrawOptions(t.TempDir())
-	o.allowHosts = []string{"mybox.lan"}
-	h, err := newDrawHandler(p, o)
+	o := testOptions(t.TempDir())
+	o.AllowHosts = []string{"mybox.lan"}
+	h, err := New(p, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.close()
+	defer h.Close()
 	for host, want := range map[string]int{"mybox.lan:8080": 200, "other.lan:8080": 403} {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
 		req.Host = host

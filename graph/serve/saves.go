@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"errors"
@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/preprocess"
 )
 
 // Defaults of --max-saves and --max-save-mib: a drawn canvas is a few KiB, so the
 // count binds first for real drawings and the bytes for oversized ones.
 const (
-	defaultMaxSaves   = 10000
-	defaultMaxSaveMiB = 100
+	DefaultMaxSaves   = 10000
+	DefaultMaxSaveMiB = 100
 )
 
 // Errors of saveFolder.save that the handler turns into a status.
@@ -67,7 +68,7 @@ func (s *saveFolder) recount(removeTemp bool) error {
 			if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
 				return fmt.Errorf("--save-dir: remove an interrupted write: %w", err)
 			}
-		case e.Type().IsRegular() && labelName.MatchString(name):
+		case e.Type().IsRegular() && isLabelled(name):
 			info, err := e.Info()
 			if err != nil {
 				return fmt.Errorf("--save-dir: %w", err)
@@ -128,4 +129,11 @@ func (s *saveFolder) save(label int, png []byte) (string, error) {
 	s.count++
 	s.bytes += int64(len(png))
 	return name, nil
+}
+
+// isLabelled reports whether a file name gives its picture's label, as 'lenet test
+// --images' reads them.
+func isLabelled(name string) bool {
+	_, ok := preprocess.LabelOf(name)
+	return ok
 }

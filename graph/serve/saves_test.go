@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"bytes"
@@ -21,15 +21,15 @@ import (
 )
 
 // saveServer serves a draw handler with these options over loopback.
-func saveServer(t *testing.T, o drawOptions) *httptest.Server {
+func saveServer(t *testing.T, o Options) *httptest.Server {
 	t.Helper()
 	p, _ := graph.NewParams(tensor.Float32, 1)
-	h, err := newDrawHandler(p, o)
+	h, err := New(p, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); h.close() })
+	t.Cleanup(func() { srv.Close(); h.Close() })
 	return srv
 }
 
@@ -57,7 +57,7 @@ func savedFiles(t *testing.T, dir string) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if !labelName.MatchString(e.Name()) {
+		if !isLabelled(e.Name()) {
 			t.Fatalf("%s left in the save folder", e.Name())
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -85,8 +85,8 @@ func TestDrawSaveCaps(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a drawing"), 0o644)
 	os.WriteFile(filepath.Join(dir, checkpoints.TempPrefix+"12345"), drawing[:100], 0o644) // a killed write
-	o := testDrawOptions(dir)
-	o.maxSaves = 4
+	o := testOptions(dir)
+	o.MaxSaves = 4
 	srv := saveServer(t, o)
 	if _, err := os.Stat(filepath.Join(dir, checkpoints.TempPrefix+"12345")); !os.IsNotExist(err) {
 		t.Fatalf("the interrupted write's temporary file is still there: %v", err)
@@ -114,8 +114,8 @@ func TestDrawSaveCaps(t *testing.T) {
 	}
 
 	dir = t.TempDir()
-	o = testDrawOptions(dir)
-	o.maxSaveMiB = 1
+	o = testOptions(dir)
+	o.MaxSaveBytes = 1 << 20
 	srv = saveServer(t, o)
 	big := noisePNG(t, 400, 1) // about 160 KB
 	saved := 0
@@ -145,7 +145,7 @@ func TestDrawSaveCaps(t *testing.T) {
 // TestDrawSaveInterrupted: a client that sends half a drawing and hangs up saves nothing.
 func TestDrawSaveInterrupted(t *testing.T) {
 	dir := t.TempDir()
-	srv := saveServer(t, testDrawOptions(dir))
+	srv := saveServer(t, testOptions(dir))
 	drawing := canvasPNG(t, false)
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ func TestDrawSaveDiskFull(t *testing.T) {
 		t.Skipf("cannot mount a tmpfs (not root?): %v", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
-	srv := saveServer(t, testDrawOptions(dir))
+	srv := saveServer(t, testOptions(dir))
 	big := noisePNG(t, 200, 2) // about 40 KB: the sixth or seventh does not fit
 	var saved []string
 	for {

@@ -1,0 +1,243 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/preprocess"
+)
+
+// Limits of a request: it carries one small canvas.
+const (
+	MaxBodyBytes  = 2 << 20
+	MaxCanvasSide = 2048
+)
+
+// Options shape a Handler.
+type Options struct {
+	Addr         string   // the address the server listens on: its host is one it answers to
+	AllowHosts   []string // Host names it answers besides loopback and Addr's host
+	Page         []byte   // the HTML page served at /
+	SaveDir      string   // where drawings are saved
+	MaxSaves     int      // most drawings SaveDir may hold
+	MaxSaveBytes int64    // most bytes of drawings SaveDir may hold
+}
+
+// Handler serves the drawing page and its API to the page alone (guard): POST
+// /api/predict classifies a canvas, POST /api/save?label=7 stores it as a labelled
+// picture. One evaluator, used under a lock, serves concurrent requests.
+type Handler struct {
+	guarded http.Handler
+	mu      sync.Mutex
+	ev      *graph.Evaluator
+	saves   *saveFolder
+}
+
+func New(p *graph.Params, o Options) (*Handler, error) {
+	saves, err := openSaveFolder(o.SaveDir, o.MaxSaves, o.MaxSaveBytes)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := graph.NewEvaluator(p, 1)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{ev: ev, saves: saves}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(o.Page)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		jsonError(w, http.StatusNotFound, "no such page: the drawing page is at /")
+	})
+	mux.HandleFunc("/api/predict", postOnly(h.predict))
+	mux.HandleFunc("/api/save", postOnly(h.save))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		jsonError(w, http.StatusNotFound, "no such endpoint (POST /api/predict or /api/save)")
+	})
+	h.guarded = guard(mux, o.Addr, o.AllowHosts)
+	return h, nil
+}
+
+// Close releases the evaluator.
+func (h *Handler) Close() { h.ev.Close() }
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h.guarded.ServeHTTP(w, r)
+}
+
+// Prediction is /api/predict's answer.
+type Prediction struct {
+	Guess         int       `json:"guess"`
+	Probabilities []float64 `json:"probabilities"`
+	Image         []float32 `json:"image"` // the 28x28 the network saw, row-major, ink 1
+}
+
+// predict takes the canvas as a PNG (image/png) or as 784 values in [0,1]
+// (application/json, {"pixels": [...]}) and returns the guess.
+func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
+	px, status, err := readCanvas(w, r)
+	if err != nil {
+		jsonError(w, status, err.Error())
+		return
+	}
+	h.mu.Lock()
+	probs, err := h.ev.Probabilities(px)
+	h.mu.Unlock()
+	if err != nil {
+		jsonError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(Prediction{Guess: graph.Argmax(probs)[0], Probabilities: probs, Image: px})
+}
+
+// readCanvas reads and preprocesses a request body, or says what status to answer.
+func readCanvas(w http.ResponseWriter, r *http.Request) ([]float32, int, error) {
+	body, status, err := readBody(w, r)
+	if err != nil {
+		return nil, status, err
+	}
+	if len(body) == 0 {
+		return nil, http.StatusBadRequest, errors.New("empty body: send the canvas as image/png or JSON {\"pixels\": [784 values]}")
+	}
+	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ctype {
+	case "image/png":
+		img, err := preprocess.Decode(bytes.NewReader(body))
+		if err != nil {
+			return nil, http.StatusBadRequest, err
+		}
+		if b := img.Bounds(); b.Dx() > MaxCanvasSide || b.Dy() > MaxCanvasSide {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("canvas %dx%d, at most %d a side", b.Dx(), b.Dy(), MaxCanvasSide)
+		}
+		px, err := preprocess.Digit(img)
+		if errors.Is(err, preprocess.ErrBlank) {
+			return nil, http.StatusUnprocessableEntity, err
+		}
+		return px, http.StatusOK, err
+	case "application/json":
+		var in struct {
+			Pixels []float64 `json:"pixels"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			return nil, http.StatusBadRequest, fmt.Errorf("invalid JSON: %v", err)
+		}
+		if len(in.Pixels) != dataset.Pixels {
+			return nil, http.StatusBadRequest, fmt.Errorf("pixels: %d values, expected %d (28x28, row-major)", len(in.Pixels), dataset.Pixels)
+		}
+		px := make([]float32, dataset.Pixels)
+		for i, v := range in.Pixels {
+			if v < 0 || v > 1 || math.IsNaN(v) {
+				return nil, http.StatusBadRequest, fmt.Errorf("pixels[%d] = %g, expected a value in [0,1]", i, v)
+			}
+			px[i] = float32(v)
+		}
+		return px, http.StatusOK, nil
+	}
+	return nil, http.StatusUnsupportedMediaType, fmt.Errorf("Content-Type %q: expected image/png or application/json", r.Header.Get("Content-Type"))
+}
+
+// readBody reads a request's body up to MaxBodyBytes, or says what status to answer.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", MaxBodyBytes)
+	}
+	if err != nil {
+		return nil, http.StatusBadRequest, fmt.Errorf("read body: %v", err)
+	}
+	return body, http.StatusOK, nil
+}
+
+// save stores a PNG drawing with its true label (?label=7) in the save folder, named
+// for `lenet test --images`; 507 when the folder's cap or the disk is full.
+func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
+	label, err := strconv.Atoi(r.URL.Query().Get("label"))
+	if err != nil || label < 0 || label > 9 {
+		jsonError(w, http.StatusBadRequest, "label: expected ?label=0 to 9")
+		return
+	}
+	if ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ctype != "image/png" {
+		jsonError(w, http.StatusUnsupportedMediaType, "expected the drawing as image/png")
+		return
+	}
+	body, status, err := readBody(w, r)
+	if err != nil {
+		jsonError(w, status, err.Error())
+		return
+	}
+	if _, err := preprocess.Decode(bytes.NewReader(body)); err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	name, err := h.saves.save(label, body)
+	switch {
+	case errors.Is(err, errSaveQuota) || errors.Is(err, errDiskFull):
+		jsonError(w, http.StatusInsufficientStorage, err.Error())
+		return
+	case err != nil:
+		jsonError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"saved": name})
+}
+
+// postOnly answers other methods with a JSON 405.
+func postOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			jsonError(w, http.StatusMethodNotAllowed, r.Method+" not allowed: use POST")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func jsonError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+// Timeouts of the server Run starts.
+const (
+	requestTimeout  = 10 * time.Second
+	shutdownTimeout = 5 * time.Second
+)
+
+// Run serves h on ln until ctx is cancelled, then stops accepting requests, lets those
+// under way finish (for up to 5 s) and returns.
+func Run(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadTimeout: requestTimeout, WriteTimeout: requestTimeout, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		return srv.Shutdown(shutdown)
+	}
+}
