@@ -13,7 +13,6 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph/train"
 	"github.com/spf13/pflag"
-	"golang.org/x/image/draw"
 )
 
 const augmentSummary = `Usage: lenet augment --preview FILE.png [flags]
@@ -21,13 +20,6 @@ const augmentSummary = `Usage: lenet augment --preview FILE.png [flags]
 Writes a grid of training images: each row starts with an original and goes on with
 distortions of it as train would draw them (same flags, same defaults), so you can see
 what the network is trained on. Digits are drawn dark on light, enlarged 3 times.`
-
-// Preview layout: cells of 28x28 pixels enlarged 3 times, separated by 4-pixel gaps,
-// with a wider gap after each row's original.
-const (
-	previewScale = 3
-	previewGap   = 4
-)
 
 func runAugment(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var out, data string
@@ -62,43 +54,12 @@ func runAugment(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	img := previewGrid(s, p, seed, rows, cols)
+	img := augment.Preview(s, p, seed, rows, cols)
 	if err := writePNG(out, img); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d training images, each followed by %d distortions (%s)\n", out, rows, cols, describe(p))
 	return nil
-}
-
-// previewGrid draws rows images picked by seed, each followed by cols distortions.
-func previewGrid(s *dataset.Set, p augment.Params, seed uint64, rows, cols int) *image.Gray {
-	cell := dataset.Side*previewScale + previewGap
-	grid := image.NewGray(image.Rect(0, 0, (cols+1)*cell+previewGap, rows*cell))
-	for i := range grid.Pix {
-		grid.Pix[i] = 255
-	}
-	pick := dataset.Permutation(s.Count, seed, 0)[:rows]
-	d := augment.NewDistorter(p, dataset.Side)
-	clean, warped := make([]float32, dataset.Pixels), make([]float32, dataset.Pixels)
-	for r, i := range pick {
-		dataset.Fill(s, []int{i}, clean)
-		paste(grid, clean, 0, r*cell)
-		for c := 1; c <= cols; c++ {
-			d.Apply(warped, clean, augment.Rand(seed, c, i))
-			paste(grid, warped, c*cell+previewGap, r*cell)
-		}
-	}
-	return grid
-}
-
-// paste draws a 28x28 image, dark ink on light, enlarged, with its top left at (x, y).
-func paste(dst *image.Gray, px []float32, x, y int) {
-	small := image.NewGray(image.Rect(0, 0, dataset.Side, dataset.Side))
-	for i, v := range px {
-		small.Pix[i] = uint8(255 - 255*v + 0.5)
-	}
-	r := image.Rect(x, y, x+dataset.Side*previewScale, y+dataset.Side*previewScale)
-	draw.NearestNeighbor.Scale(dst, r, small, small.Bounds(), draw.Src, nil)
 }
 
 // writePNG writes img to path whole or not at all.

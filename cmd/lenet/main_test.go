@@ -199,6 +199,7 @@ func TestAugmentPreview(t *testing.T) {
 		t.Fatalf("augment: %v\n%s", err, out)
 	}
 	img := decodePNG(t, path)
+	const previewScale, previewGap = 3, 4 // augment.Preview's layout
 	cell := 28*previewScale + previewGap
 	if b := img.Bounds(); b.Dx() != 5*cell+previewGap || b.Dy() != 3*cell {
 		t.Fatalf("preview is %v, want %dx%d", b, 5*cell+previewGap, 3*cell)

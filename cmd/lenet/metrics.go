@@ -4,22 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/color"
 	"io"
 	"path/filepath"
 
-	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph/train"
 	"github.com/spf13/pflag"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
-
-// curvesFile is the run folder's picture of its metrics.
-const curvesFile = "curves.png"
 
 const plotSummary = `Usage: lenet plot --run DIR [--out FILE.png]
 
@@ -38,60 +28,11 @@ func runPlot(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return errors.New("plot: --run DIR is required")
 	}
 	if out == "" {
-		out = filepath.Join(dir, curvesFile)
+		out = filepath.Join(dir, train.CurvesFile)
 	}
-	if err := plotMetrics(filepath.Join(dir, train.MetricsFile), out); err != nil {
+	if err := train.Plot(filepath.Join(dir, train.MetricsFile), out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", out)
 	return nil
-}
-
-// plotRun draws the run folder's curves.png.
-func plotRun(dir string) error {
-	return plotMetrics(filepath.Join(dir, train.MetricsFile), filepath.Join(dir, curvesFile))
-}
-
-// plotMetrics draws cost (left) and accuracy (right) against epochs.
-func plotMetrics(csvPath, pngPath string) error {
-	rows, err := train.ReadMetrics(csvPath, -1)
-	if err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		return fmt.Errorf("plot %s: no epochs recorded yet", csvPath)
-	}
-	cost, trainAcc, testAcc := make(plotter.XYs, len(rows)), make(plotter.XYs, len(rows)), make(plotter.XYs, len(rows))
-	for i, r := range rows {
-		x := float64(r.Epoch)
-		cost[i], trainAcc[i], testAcc[i] = plotter.XY{X: x, Y: r.TrainCost}, plotter.XY{X: x, Y: 100 * r.TrainAccuracy}, plotter.XY{X: x, Y: 100 * r.TestAccuracy}
-	}
-	left, right := plot.New(), plot.New()
-	left.Title.Text, left.X.Label.Text, left.Y.Label.Text = "training cost", "epoch", "mean cross-entropy"
-	right.Title.Text, right.X.Label.Text, right.Y.Label.Text = "accuracy", "epoch", "%"
-	left.Legend.Top = true // above the falling cost; accuracy keeps its legend below the rising curves
-	for _, s := range []struct {
-		p    *plot.Plot
-		xy   plotter.XYs
-		name string
-		c    color.RGBA
-	}{{left, cost, "training", color.RGBA{B: 200, A: 255}}, {right, trainAcc, "training (distorted batches)", color.RGBA{B: 200, A: 255}}, {right, testAcc, "test", color.RGBA{R: 200, A: 255}}} {
-		l, pts, err := plotter.NewLinePoints(s.xy)
-		if err != nil {
-			return fmt.Errorf("plot %s: %w", csvPath, err)
-		}
-		l.Color, pts.Color = s.c, s.c
-		s.p.Add(l, pts)
-		s.p.Legend.Add(s.name, l)
-	}
-	img := vgimg.New(12*vg.Inch, 4.5*vg.Inch)
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 4, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
-	for i, c := range plot.Align([][]*plot.Plot{{left, right}}, tiles, dc)[0] {
-		[]*plot.Plot{left, right}[i].Draw(c)
-	}
-	return checkpoints.WriteFile(pngPath, func(w io.Writer) error {
-		_, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w)
-		return err
-	})
 }

@@ -120,7 +120,7 @@ func TestInterruptThenResumeIsExact(t *testing.T) {
 	if !slices.Equal(ra, rb) || !(ra[0].LR > ra[1].LR && ra[1].LR > ra[2].LR) {
 		t.Fatalf("metrics differ or the cosine rate does not fall:\n%+v\n%+v", ra, rb)
 	}
-	if _, err := os.Stat(filepath.Join(parts, curvesFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(parts, train.CurvesFile)); err != nil {
 		t.Fatalf("no curves.png after the run: %v", err)
 	}
 	if err := trainCommand(context.Background(), []string{"--resume", parts, "--lr", "0.1"}, &out, &out, nil); err == nil || !strings.Contains(err.Error(), "[--lr] cannot be changed") {
@@ -287,7 +287,7 @@ func TestPlot(t *testing.T) {
 	if out, err := runCmd("plot", "--run", dir); err != nil || !strings.Contains(out, "curves.png") {
 		t.Fatalf("plot: %v %s", err, out)
 	}
-	img := decodePNG(t, filepath.Join(dir, curvesFile))
+	img := decodePNG(t, filepath.Join(dir, train.CurvesFile))
 	red := 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {

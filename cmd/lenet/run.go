@@ -50,5 +50,5 @@ func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr
 	best, epoch := r.Best()
 	fmt.Fprintf(stdout, "best test accuracy %.2f%% (epoch %d); checkpoints %s and %s\n", 100*best, epoch,
 		filepath.Join(out, checkpoints.BestLink), filepath.Join(out, checkpoints.LatestLink))
-	return plotRun(out)
+	return nil
 }

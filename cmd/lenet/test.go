@@ -77,12 +77,12 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	r := newReport(m.name, source, m.data, pred, set.Labels, c.images == "")
+	r := graph.NewReport(m.name, source, m.data, pred, set.Labels, c.images == "")
 	if !dp.IsZero() {
 		if pred, err = ev.Predict(augment.DistortAll(set, dp, c.seed)); err != nil {
 			return err
 		}
-		d := tally(pred, set.Labels, 0, set.Count)
+		d := graph.Tally(pred, set.Labels, 0, set.Count)
 		d.Name = fmt.Sprintf("distorted copy (%s, seed %d)", describe(dp), c.seed)
 		r.Distorted = &d
 	}
@@ -91,7 +91,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	r.print(stdout)
+	printReport(stdout, r)
 	return nil
 }
 
@@ -112,71 +112,8 @@ func (c *testConfig) inputs(ds dataset.Dataset) (*dataset.Set, string, error) {
 	return s, ds.Title + " " + c.split, err
 }
 
-// score is a count of right answers.
-type score struct {
-	Name     string  `json:"name"`
-	Correct  int     `json:"correct"`
-	Total    int     `json:"total"`
-	Accuracy float64 `json:"accuracy"`
-}
-
-func (s score) String() string {
-	return fmt.Sprintf("%.2f%% (%d/%d)", 100*s.Accuracy, s.Correct, s.Total)
-}
-
-// tally scores pred against labels over records [lo, hi).
-func tally(pred []int, labels []byte, lo, hi int) score {
-	s := score{Total: hi - lo}
-	for i := lo; i < hi; i++ {
-		if pred[i] == int(labels[i]) {
-			s.Correct++
-		}
-	}
-	if s.Total > 0 {
-		s.Accuracy = float64(s.Correct) / float64(s.Total)
-	}
-	return s
-}
-
-// report is what test prints.
-type report struct {
-	Model     string                                `json:"model"`
-	Source    string                                `json:"source"`
-	Overall   score                                 `json:"overall"`
-	Halves    []score                               `json:"halves,omitempty"`
-	Dataset   string                                `json:"dataset"`
-	Classes   [dataset.Classes]string               `json:"classes"`
-	PerClass  []score                               `json:"per_class"`
-	Confusion [dataset.Classes][dataset.Classes]int `json:"confusion"` // [true label][guess]
-	Distorted *score                                `json:"distorted,omitempty"`
-}
-
-func newReport(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) report {
-	r := report{Model: model, Source: source, Dataset: ds.Name, Classes: ds.Classes, Overall: tally(pred, labels, 0, len(labels))}
-	r.Overall.Name = "all"
-	if halves {
-		h := len(labels) / 2
-		first, last := tally(pred, labels, 0, h), tally(pred, labels, h, len(labels))
-		first.Name, last.Name = fmt.Sprintf("first %d", h), fmt.Sprintf("last %d", len(labels)-h)
-		r.Halves = []score{first, last}
-	}
-	for i, p := range pred {
-		r.Confusion[labels[i]][p]++
-	}
-	for d := range dataset.Classes {
-		s := score{Name: ds.Classes[d], Correct: r.Confusion[d][d]}
-		for _, n := range r.Confusion[d] {
-			s.Total += n
-		}
-		if s.Total > 0 {
-			s.Accuracy = float64(s.Correct) / float64(s.Total)
-		}
-		r.PerClass = append(r.PerClass, s)
-	}
-	return r
-}
-
-func (r report) print(w io.Writer) {
+// printReport writes r as test prints it.
+func printReport(w io.Writer, r graph.Report) {
 	fmt.Fprintf(w, "model %s\n%s: accuracy %s\n", r.Model, r.Source, r.Overall)
 	for _, h := range r.Halves {
 		fmt.Fprintf(w, "  %-10s %s\n", h.Name+":", h)

@@ -190,7 +190,7 @@ func (r *Run) Batch() int { return r.batch }
 func (r *Run) Best() (float64, int) { return max(r.best, 0), r.bestEpoch }
 
 // Train runs the remaining epochs, evaluating the weights on the test images and saving
-// a checkpoint and metrics.csv after each. When ctx is cancelled it stops at the next
+// a checkpoint and metrics.csv after each, and draws curves.png at the end. When ctx is cancelled it stops at the next
 // batch, saves a checkpoint there and returns an *Interrupted.
 func (r *Run) Train(ctx context.Context) error {
 	for r.epoch < r.Recipe.Epochs {
@@ -220,7 +220,7 @@ func (r *Run) Train(ctx context.Context) error {
 			r.obs.Epoch(row)
 		}
 	}
-	return nil
+	return Plot(filepath.Join(r.opt.Out, MetricsFile), filepath.Join(r.opt.Out, CurvesFile))
 }
 
 // trainEpoch trains the batches of epoch from r.batch on, adding to r's sums.
@@ -302,11 +302,5 @@ func (r *Run) accuracy() (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	correct := 0
-	for i, g := range pred {
-		if g == int(r.TestSet.Labels[i]) {
-			correct++
-		}
-	}
-	return float64(correct) / float64(len(pred)), nil
+	return graph.Tally(pred, r.TestSet.Labels, 0, len(pred)).Accuracy, nil
 }

@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/lenet/lenet/dataset"
+)
+
+// Score is a count of right answers.
+type Score struct {
+	Name     string  `json:"name"`
+	Correct  int     `json:"correct"`
+	Total    int     `json:"total"`
+	Accuracy float64 `json:"accuracy"`
+}
+
+func (s Score) String() string {
+	return fmt.Sprintf("%.2f%% (%d/%d)", 100*s.Accuracy, s.Correct, s.Total)
+}
+
+// Tally scores pred against labels over records [lo, hi).
+func Tally(pred []int, labels []byte, lo, hi int) Score {
+	s := Score{Total: hi - lo}
+	for i := lo; i < hi; i++ {
+		if pred[i] == int(labels[i]) {
+			s.Correct++
+		}
+	}
+	if s.Total > 0 {
+		s.Accuracy = float64(s.Correct) / float64(s.Total)
+	}
+	return s
+}
+
+// Report is how a classifier did on a labelled set: overall, on each half (MNIST's
+// test set is two halves of different writers), per class, as a confusion matrix, and
+// on a distorted copy when one was scored. lenet test prints it, or writes it as JSON.
+type Report struct {
+	Model     string                                `json:"model"`
+	Source    string                                `json:"source"`
+	Overall   Score                                 `json:"overall"`
+	Halves    []Score                               `json:"halves,omitempty"`
+	Dataset   string                                `json:"dataset"`
+	Classes   [dataset.Classes]string               `json:"classes"`
+	PerClass  []Score                               `json:"per_class"`
+	Confusion [dataset.Classes][dataset.Classes]int `json:"confusion"` // [true label][guess]
+	Distorted *Score                                `json:"distorted,omitempty"`
+}
+
+// NewReport is the report of guesses pred for labels, named model and source.
+func NewReport(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) Report {
+	r := Report{Model: model, Source: source, Dataset: ds.Name, Classes: ds.Classes, Overall: Tally(pred, labels, 0, len(labels))}
+	r.Overall.Name = "all"
+	if halves {
+		h := len(labels) / 2
+		first, last := Tally(pred, labels, 0, h), Tally(pred, labels, h, len(labels))
+		first.Name, last.Name = fmt.Sprintf("first %d", h), fmt.Sprintf("last %d", len(labels)-h)
+		r.Halves = []Score{first, last}
+	}
+	for i, p := range pred {
+		r.Confusion[labels[i]][p]++
+	}
+	for d := range dataset.Classes {
+		s := Score{Name: ds.Classes[d], Correct: r.Confusion[d][d]}
+		for _, n := range r.Confusion[d] {
+			s.Total += n
+		}
+		if s.Total > 0 {
+			s.Accuracy = float64(s.Correct) / float64(s.Total)
+		}
+		r.PerClass = append(r.PerClass, s)
+	}
+	return r
+}
