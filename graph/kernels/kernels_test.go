@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestExp32 sweeps exp32 over the range sigmoid32 uses it in, [-15, 88], against
+// TestExp32 sweeps exp32 over the range Sigmoid32 uses it in, [-15, 88], against
 // math.Exp: within 2 ulp (relative 2.4e-7) everywhere.
 func TestExp32(t *testing.T) {
 	worst := 0.0
@@ -21,11 +21,11 @@ func TestExp32(t *testing.T) {
 	}
 }
 
-// TestSigmoidSlice32 compares Sigmoid32s (AVX2 assembly where the CPU has it) with
-// sigmoid32 on a sweep over [-100, 100], the cut-offs, infinities and NaN, in slices
+// TestSigmoid32s compares Sigmoid32s (AVX2 assembly where the CPU has it) with
+// Sigmoid32 on a sweep over [-100, 100], the cut-offs, infinities and NaN, in slices
 // whose lengths are not multiples of 8: within 4e-7 relative (fused multiply-adds round
 // differently), NaN for NaN.
-func TestSigmoidSlice32(t *testing.T) {
+func TestSigmoid32s(t *testing.T) {
 	var x []float32
 	for v := float32(-100); v <= 100; v += 0.0137 {
 		x = append(x, v)
@@ -45,7 +45,7 @@ func TestSigmoidSlice32(t *testing.T) {
 			continue
 		}
 		if d := math.Abs(float64(y[i] - want)); d > 4e-7*math.Abs(float64(want))+1e-38 {
-			t.Fatalf("Sigmoid32s(%g) = %.9g, sigmoid32 %.9g (AVX2 %v)", v, y[i], want, haveAVX2)
+			t.Fatalf("Sigmoid32s(%g) = %.9g, Sigmoid32 %.9g (AVX2 %v)", v, y[i], want, haveAVX2)
 		}
 	}
 	t.Logf("AVX2 path: %v", haveAVX2)

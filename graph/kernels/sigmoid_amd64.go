@@ -6,8 +6,8 @@ import "golang.org/x/sys/cpu"
 
 // The float32 sigmoid is the largest elementwise cost of a step. Go does not vectorise
 // loops, so on CPUs with AVX2 and FMA an assembly loop computes it eight values at a
-// time (sigmoid_amd64.s): the same arithmetic as sigmoid32, in fused multiply-adds.
-// TestSigmoidSlice32 compares it with sigmoid32 over the whole range and at the edges.
+// time (sigmoid_amd64.s): the same arithmetic as Sigmoid32, in fused multiply-adds.
+// TestSigmoid32s compares it with Sigmoid32 over the whole range and at the edges.
 var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
