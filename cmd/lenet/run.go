@@ -18,7 +18,7 @@ func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr
 	rec := r.Recipe
 	fmt.Fprintf(stdout, "training %v on %d %s images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
 		rec.Arch, r.TrainSet.Count, rec.Dataset.Title, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, describe(rec.Augment), out)
-	steps := r.TrainSet.Count / rec.Batch
+	steps := r.StepsPerEpoch()
 	bar := &progress{}
 	defer func() { bar.finish() }()
 	r.Observe(train.Observer{

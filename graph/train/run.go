@@ -186,6 +186,9 @@ func (r *Run) Observe(o Observer) { r.obs = o }
 func (r *Run) Epoch() int { return r.epoch }
 func (r *Run) Batch() int { return r.batch }
 
+// StepsPerEpoch is the number of batches an epoch trains.
+func (r *Run) StepsPerEpoch() int { return r.steps }
+
 // Best is the best test accuracy so far and its epoch (0 before the first).
 func (r *Run) Best() (float64, int) { return max(r.best, 0), r.bestEpoch }
 
