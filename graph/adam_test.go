@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -96,9 +97,11 @@ func TestSchedules(t *testing.T) {
 		{Schedule{Kind: "cosine", MinLR: 0.001}, 999 / 2, 0.001 + 0.009*(1+math.Cos(math.Pi*499/999))/2},
 	}
 	for _, c := range cases {
-		if got := c.s.LR(base, c.step, 100, 1000); math.Abs(got-c.want) > 1e-15 {
-			t.Errorf("%+v at step %d: %g, want %g", c.s, c.step, got, c.want)
-		}
+		t.Run(fmt.Sprintf("%s step %d", c.s.Kind, c.step), func(t *testing.T) {
+			if got := c.s.LR(base, c.step, 100, 1000); math.Abs(got-c.want) > 1e-15 {
+				t.Errorf("%+v: %g, want %g", c.s, got, c.want)
+			}
+		})
 	}
 	for _, bad := range []Schedule{{Kind: "linear"}, {Kind: "step", StepEpochs: 0, Gamma: 0.5}, {Kind: "step", StepEpochs: 1, Gamma: 2}} {
 		if bad.Validate() == nil {

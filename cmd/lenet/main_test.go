@@ -129,20 +129,22 @@ func TestExitStatus(t *testing.T) {
 	for _, c := range []struct {
 		args   []string
 		status int
-	}{{[]string{"train", "--epochs", "0"}, 1}, {[]string{"test", "--help"}, 0}} {
-		cmd := exec.Command(os.Args[0], c.args...)
-		cmd.Env = append(os.Environ(), "LENET_TEST_AS_COMMAND=1")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		status := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			status = ee.ExitCode()
-		}
-		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-		if status != c.status || (c.status != 0 && (len(lines) != 1 || !strings.HasPrefix(lines[0], "lenet: "))) {
-			t.Errorf("%v: exit %d, stderr %q (want exit %d, one 'lenet: ' line on failure)", c.args, status, stderr.String(), c.status)
-		}
+	}{{[]string{"train", "--epochs", "0"}, 1}, {[]string{"test", "--help"}, 0}, {[]string{"tarin"}, 1}} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], c.args...)
+			cmd.Env = append(os.Environ(), "LENET_TEST_AS_COMMAND=1")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			status := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				status = ee.ExitCode()
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			if status != c.status || (c.status != 0 && (len(lines) != 1 || !strings.HasPrefix(lines[0], "lenet: "))) {
+				t.Errorf("exit %d, stderr %q (want exit %d, one 'lenet: ' line on failure)", status, stderr.String(), c.status)
+			}
+		})
 	}
 }
 

@@ -127,9 +127,11 @@ func TestHandler(t *testing.T) {
 		{"out of range", "application/json", []byte(`{"pixels":[` + strings.Repeat("2,", 783) + `2]}`), 400},
 		{"unknown field", "application/json", []byte(`{"pixel":[]}`), 400},
 	} {
-		if status, out := post(t, srv.URL+"/api/predict", c.ctype, c.body); status != c.want || out["error"] == "" {
-			t.Errorf("%s: got %d %v, want %d with an error", c.name, status, out, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			if status, out := post(t, srv.URL+"/api/predict", c.ctype, c.body); status != c.want || out["error"] == "" {
+				t.Errorf("got %d %v, want %d with an error", status, out, c.want)
+			}
+		})
 	}
 	if res, err := http.Get(srv.URL + "/api/predict"); err != nil || res.StatusCode != 405 || res.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("GET /api/predict: %v %v", res.StatusCode, err)
