@@ -73,12 +73,15 @@ func (d *Distorter) Apply(dst, src []float32, rng *rand.Rand) {
 	}
 }
 
-// Transform is one affine distortion: scale and rotate about the image centre, then
-// shift. Positive degrees turn the picture clockwise as it is shown (rows go down).
+// Transform is one affine distortion: shear, scale and rotate about the image centre,
+// then shift. Positive degrees turn the picture clockwise as it is shown (rows go down);
+// a positive shear slants it like italics, each row moved right by Shear pixels per
+// row above the centre.
 type Transform struct {
 	DX, DY  float64 // shift in pixels, right and down
 	Scale   float64 // > 1 enlarges
 	Degrees float64
+	Shear   float64
 }
 
 // Warp writes t applied to the side x side image src into dst, bilinearly sampled.
@@ -86,14 +89,16 @@ func Warp(dst, src []float32, side int, t Transform) {
 	warp(dst, src, side, t.inverse(side), nil, nil)
 }
 
-// inverse is the map from output to input pixels: undo the shift, rotate back and
-// divide by the scale, about the centre c.
+// inverse is the map from output to input pixels: undo the shift, rotate back, divide
+// by the scale and undo the shear, about the centre c.
 func (t Transform) inverse(side int) affine {
 	c := float64(side-1) / 2
 	rad := t.Degrees * math.Pi / 180
 	cos, sin := math.Cos(rad)/t.Scale, math.Sin(rad)/t.Scale
+	// The unshearing (1, Shear; 0, 1) after the rotation back: x += Shear·(y-c).
+	a, b := cos-t.Shear*sin, sin+t.Shear*cos
 	return affine{
-		a: cos, b: sin, e: c - cos*(c+t.DX) - sin*(c+t.DY),
+		a: a, b: b, e: c - a*(c+t.DX) - b*(c+t.DY),
 		c: -sin, d: cos, f: c + sin*(c+t.DX) - cos*(c+t.DY),
 	}
 }
