@@ -24,9 +24,11 @@ type Corruption struct {
 var Corruptions = []Corruption{
 	{"translate", "pixels, in a random direction", []float64{1, 2, 3, 4}, translate},
 	{"rotate", "degrees, either way", []float64{10, 20, 30, 45}, rotate},
-	{"scale", "times the size", []float64{0.6, 0.75, 0.9, 1.15, 1.3}, scale},
+	{"smaller", "times the size", []float64{0.9, 0.75, 0.6}, scale},
+	{"larger", "times the size", []float64{1.15, 1.3}, scale},
 	{"shear", "horizontal shift per row, either way", []float64{0.2, 0.4, 0.6}, shear},
-	{"thickness", "pixels of stroke radius (< 0 thinner)", []float64{-1.5, -1, -0.5, 0.5, 1, 1.5}, Thicken},
+	{"thinner", "pixels less stroke radius", []float64{0.5, 1, 1.5}, thinner},
+	{"thicker", "pixels more stroke radius", []float64{0.5, 1, 1.5}, Thicken},
 	{"blur", "Gaussian sigma in pixels", []float64{0.5, 1, 1.5, 2}, blurImage},
 	{"noise", "Gaussian sigma", []float64{0.1, 0.2, 0.3, 0.5}, gaussianNoise},
 	{"salt-and-pepper", "fraction of pixels", []float64{0.02, 0.05, 0.1, 0.2}, saltAndPepper},
@@ -55,6 +57,10 @@ func scale(dst, src []float32, side int, s float64, _ *rand.Rand) {
 
 func shear(dst, src []float32, side int, s float64, rng *rand.Rand) {
 	Warp(dst, src, side, Transform{Scale: 1, Shear: s * sign(rng)})
+}
+
+func thinner(dst, src []float32, side int, r float64, rng *rand.Rand) {
+	Thicken(dst, src, side, -r, rng)
 }
 
 // Thicken makes strokes thicker by r pixels of radius, or thinner when r < 0: a grey

@@ -85,22 +85,24 @@ func TestTranslateMovesCentreOfMass(t *testing.T) {
 	}
 }
 
-// TestThicknessChangesInk: thicker strokes hold more ink, thinner less, in order of
-// strength, and the stroke stays where it was.
+// TestThicknessChangesInk: thicker strokes hold more ink, thinner less, the more so the
+// greater the strength, and the stroke stays where it was.
 func TestThicknessChangesInk(t *testing.T) {
 	src := stroke()
-	prev := -1.0
-	for _, s := range corruption("thickness").Strengths {
-		dst := make([]float32, len(src))
-		Thicken(dst, src, side, s, nil)
-		n := ink(dst)
-		if (s < 0 && n >= ink(src)) || (s > 0 && n <= ink(src)) || n <= prev {
-			t.Errorf("thickness %g: ink %.1f (the stroke has %.1f, the strength before %.1f)", s, n, ink(src), prev)
+	for _, c := range []Corruption{corruption("thinner"), corruption("thicker")} {
+		prev := ink(src)
+		for _, s := range c.Strengths {
+			dst := make([]float32, len(src))
+			c.Apply(dst, src, side, s, nil)
+			n := ink(dst)
+			if (c.Name == "thinner") != (n < prev) || n == prev {
+				t.Errorf("%s %g: ink %.1f (the milder strength %.1f)", c.Name, s, n, prev)
+			}
+			if x, _ := centreOfMass(dst); math.Abs(x-14) > 0.01 {
+				t.Errorf("%s %g moved the stroke to x = %.2f", c.Name, s, x)
+			}
+			prev = n
 		}
-		if x, _ := centreOfMass(dst); math.Abs(x-14) > 0.01 {
-			t.Errorf("thickness %g moved the stroke to x = %.2f", s, x)
-		}
-		prev = n
 	}
 }
 

@@ -4,6 +4,7 @@
 //
 //	lenet train [flags]              train LeNet-5 and save checkpoints
 //	lenet test [--checkpoint DIR]    accuracy of a model on the 10,000 test images
+//	lenet robustness                 accuracy on corrupted test images, family by family
 //	lenet view [--checkpoint DIR]    test images in the terminal with the network's guess
 //	lenet predict [--checkpoint DIR] FILE...  classify your own pictures of digits
 //	lenet draw [--checkpoint DIR]    draw digits in a local web page, watch the guesses
@@ -37,6 +38,7 @@ with --dataset fashion, on Fashion-MNIST clothes).
 Usage:
   lenet train [flags]           train LeNet-5, saving a checkpoint every epoch
   lenet test                    accuracy of a model on the 10,000 test images
+  lenet robustness              accuracy on shifted, rotated, thick, thin, blurred, noisy... digits
   lenet view                    test images in the terminal with the guess, or mistakes (--wrong, --png)
   lenet predict FILE...         classify your own PNG, JPEG or GIF pictures of digits
   lenet draw                    a local web page: draw a digit, watch the network guess
@@ -80,19 +82,20 @@ const memoryLimit = 300 << 20
 
 // commands are the subcommands by name.
 var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-	"train":   runTrain,
-	"test":    runTest,
-	"augment": runAugment,
-	"export":  runExport,
-	"view":    runView,
-	"predict": runPredict,
-	"plot":    runPlot,
-	"draw":    runDraw,
-	"version": runVersion,
+	"train":      runTrain,
+	"test":       runTest,
+	"augment":    runAugment,
+	"export":     runExport,
+	"view":       runView,
+	"predict":    runPredict,
+	"plot":       runPlot,
+	"draw":       runDraw,
+	"version":    runVersion,
+	"robustness": runRobust,
 }
 
 // commandList names the commands for error messages.
-const commandList = "train, test, view, predict, draw, plot, augment, export or version"
+const commandList = "train, test, robustness, view, predict, draw, plot, augment, export or version"
 
 // run executes one subcommand; stdout gets results, stderr progress and usage errors.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

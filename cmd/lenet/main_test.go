@@ -90,6 +90,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"draw", "--max-saves", "0"}, "invalid --max-saves 0 (expected 1 to 1000000)"},
 		{[]string{"draw", "--max-save-mib", "-1"}, "invalid --max-save-mib -1 (expected 1 to 1048576)"},
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},
+		{[]string{"robustness", "--count", "5"}, "invalid --count 5 (expected 100 to 10000)"},
+		{[]string{"robustness", "--checkpoint", "/nonexistent"}, "checkpoint /nonexistent"},
 		{[]string{"help", "nope"}, `unknown command "nope"`},
 		{[]string{"tarin"}, `unknown command "tarin": did you mean train?`},
 		{[]string{"Test"}, `unknown command "Test": did you mean test?`},

@@ -1,0 +1,88 @@
+package robust
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"testing"
+
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
+)
+
+func testSet(t *testing.T, n int) *dataset.Set {
+	t.Helper()
+	dir, err := dataset.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := dataset.Load(dir, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Limit(n)
+}
+
+// TestCorruptSameOnAnyNumberOfCores: every family's copies are identical whether one
+// core or eight make them.
+func TestCorruptSameOnAnyNumberOfCores(t *testing.T) {
+	set := testSet(t, 64)
+	x := dataset.Floats(set)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, f := range Families {
+		s := f.Strengths[len(f.Strengths)-1]
+		runtime.GOMAXPROCS(1)
+		one := Corrupt(x, set.Rows, f, s, 9, 2)
+		runtime.GOMAXPROCS(8)
+		eight := Corrupt(x, set.Rows, f, s, 9, 2)
+		if !slices.Equal(one, eight) || slices.Equal(one, x) {
+			t.Errorf("%s %g: differs between 1 and 8 cores, or changed nothing", f.Name, s)
+		}
+	}
+}
+
+// TestRun scores the built-in model on 300 images: one cell per family and strength,
+// the clean accuracy that of the plain images, and the mean the mean of the families'
+// means.
+func TestRun(t *testing.T) {
+	set := testSet(t, 300)
+	p, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	r, err := Run(ev, set, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred, _ := ev.Predict(dataset.Floats(set))
+	if want := graph.Tally(pred, set.Labels, 0, set.Count).Accuracy; r.Clean != want || r.Clean < 0.95 {
+		t.Fatalf("clean accuracy %g, want %g (and over 95%%)", r.Clean, want)
+	}
+	var mean float64
+	i := 0
+	for _, f := range Families {
+		var sum float64
+		for _, s := range f.Strengths {
+			c := r.Cells[i]
+			if c.Family != f.Name || c.Strength != s || c.Accuracy < 0 || c.Accuracy > 1 {
+				t.Fatalf("cell %d is %+v, want %s %g", i, c, f.Name, s)
+			}
+			sum += c.Accuracy
+			i++
+		}
+		mean += sum / float64(len(f.Strengths))
+	}
+	if i != len(r.Cells) || math.Abs(mean/float64(len(Families))-r.Mean) > 1e-12 || r.Mean >= r.Clean {
+		t.Fatalf("%d cells (want %d), mean %g (families' mean %g, clean %g)", len(r.Cells), i, r.Mean, mean/float64(len(Families)), r.Clean)
+	}
+	again, _ := Run(ev, set, 1)
+	if !slices.Equal(again.Cells, r.Cells) {
+		t.Fatal("a second run with the same seed differs")
+	}
+}
