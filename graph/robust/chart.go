@@ -58,4 +58,3 @@ func Chart(results []Result, path string) error {
 		return err
 	})
 }
-
