@@ -15,6 +15,9 @@ import (
 // defaultish is the distortion the train command applies by default, plus noise.
 var defaultish = Params{Shift: 2, Zoom: 0.1, Rotate: 10, Noise: 0.1}
 
+// withPens adds a shear and changes of stroke thickness to defaultish.
+var withPens = Params{Shift: 2, Zoom: 0.1, Rotate: 10, Noise: 0.1, Shear: 0.3, Thickness: 1}
+
 // BenchmarkWarp is the hand-written float32 bilinear warp of one 28x28 image.
 func BenchmarkWarp(b *testing.B) {
 	src, dst := blob(12, 14, 4), make([]float32, side*side)
@@ -45,7 +48,7 @@ func BenchmarkDistort(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		p    Params
-	}{{"affine+noise", defaultish}, {"elastic", Params{Elastic: Elastic{Alpha: 8, Sigma: 4}}}} {
+	}{{"affine+noise", defaultish}, {"affine+noise+shear+thickness", withPens}, {"elastic", Params{Elastic: Elastic{Alpha: 8, Sigma: 4}}}} {
 		b.Run(c.name, func(b *testing.B) {
 			src, dst := blob(12, 14, 4), make([]float32, side*side)
 			d := NewDistorter(c.p, side)
@@ -64,11 +67,16 @@ func BenchmarkDistort(b *testing.B) {
 // nothing). Training consumes about 100 such batches per second (BenchmarkTrainStep).
 func BenchmarkStream(b *testing.B) {
 	s := testSet(32 * 400)
-	for _, w := range []int{1, 2} {
-		b.Run(map[int]string{1: "workers=1", 2: "workers=2"}[w], func(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		workers int
+		p       *Params
+	}{{"workers=1", 1, &defaultish}, {"workers=2", 2, &defaultish}, {"shear+thickness/workers=2", 2, &withPens}} {
+		w := c.workers
+		b.Run(c.name, func(b *testing.B) {
 			batches := 0
 			for b.Loop() {
-				st, err := NewStream(context.Background(), s, Config{Batch: 32, Seed: 1, Epoch: 1, Workers: w, Distort: &defaultish})
+				st, err := NewStream(context.Background(), s, Config{Batch: 32, Seed: 1, Epoch: 1, Workers: w, Distort: c.p})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -68,46 +68,65 @@ func thinner(dst, src []float32, side int, r float64, rng *rand.Rand) {
 // fractional radius blending the two nearest whole ones. A pen's width is what it
 // changes; the path of the stroke stays.
 func Thicken(dst, src []float32, side int, r float64, _ *rand.Rand) {
+	new(morpher).thicken(dst, src, side, r)
+}
+
+// morpher keeps the scratch of thickening: a second radius and a padded image.
+type morpher struct{ second, pad []float32 }
+
+// thicken is Thicken; dst and src must differ.
+func (m *morpher) thicken(dst, src []float32, side int, r float64) {
 	lo := math.Floor(math.Abs(r))
 	frac := math.Abs(r) - lo
-	a := morph(src, side, int(lo), r > 0)
+	m.morph(dst, src, side, int(lo), r > 0)
 	if frac == 0 {
-		copy(dst, a)
 		return
 	}
-	b := morph(src, side, int(lo)+1, r > 0)
+	if len(m.second) < len(src) {
+		m.second = make([]float32, len(src))
+	}
+	m.morph(m.second, src, side, int(lo)+1, r > 0)
 	for i := range dst {
-		dst[i] = float32((1-frac)*float64(a[i]) + frac*float64(b[i]))
+		dst[i] = float32((1-frac)*float64(dst[i]) + frac*float64(m.second[i]))
 	}
 }
 
-// morph is the grey dilation (or erosion) of img by the disc of radius r; outside the
-// image is background.
-func morph(img []float32, side, r int, dilate bool) []float32 {
-	out := make([]float32, len(img))
+// morph writes the grey dilation (or erosion) of img by the disc of radius r into out;
+// outside the image is background. The image is padded with background, then every
+// offset of the disc is one pass over it: no bounds to check per neighbour.
+func (m *morpher) morph(out, img []float32, side, r int, dilate bool) {
+	copy(out, img)
+	if r == 0 {
+		return
+	}
+	w := side + 2*r
+	if len(m.pad) < w*w {
+		m.pad = make([]float32, w*w)
+	}
+	pad := m.pad[:w*w]
+	clear(pad)
 	for y := 0; y < side; y++ {
-		for x := 0; x < side; x++ {
-			v := img[y*side+x]
-			for dy := -r; dy <= r; dy++ {
-				for dx := -r; dx <= r; dx++ {
-					if dx*dx+dy*dy > r*r {
-						continue
+		copy(pad[(y+r)*w+r:], img[y*side:(y+1)*side])
+	}
+	for dy := -r; dy <= r; dy++ {
+		for dx := -r; dx <= r; dx++ {
+			if dx*dx+dy*dy > r*r || (dx == 0 && dy == 0) {
+				continue
+			}
+			for y := 0; y < side; y++ {
+				row, from := out[y*side:(y+1)*side], pad[(y+r+dy)*w+r+dx:][:side]
+				if dilate {
+					for x, u := range from {
+						row[x] = max(row[x], u)
 					}
-					var u float32 // background beyond the edge
-					if xx, yy := x+dx, y+dy; xx >= 0 && yy >= 0 && xx < side && yy < side {
-						u = img[yy*side+xx]
-					}
-					if dilate {
-						v = max(v, u)
-					} else {
-						v = min(v, u)
+				} else {
+					for x, u := range from {
+						row[x] = min(row[x], u)
 					}
 				}
 			}
-			out[y*side+x] = v
 		}
 	}
-	return out
 }
 
 func blurImage(dst, src []float32, side int, sigma float64, _ *rand.Rand) {

@@ -14,6 +14,11 @@ type Params struct {
 	Rotate  float64 `json:"rotate"`  // rotation, uniform in ±Rotate degrees
 	Noise   float64 `json:"noise"`   // standard deviation of additive Gaussian pixel noise
 	Elastic Elastic `json:"elastic"` // elastic distortion
+	// Shear slants the digit by a horizontal shear uniform in ±Shear (pixels per row).
+	Shear float64 `json:"shear,omitempty"`
+	// Thickness changes the strokes' radius by a uniform ±Thickness pixels: a grey
+	// dilation or erosion (Thicken), as thicker or thinner pens write.
+	Thickness float64 `json:"thickness,omitempty"`
 }
 
 // Elastic is Simard et al.'s (2003) elastic distortion: a random displacement field,
@@ -41,6 +46,8 @@ type Distorter struct {
 	dx, dy []float64 // displacement field, (side, side)
 	tmp    []float64 // scratch for the separable blur
 	kernel []float64 // Gaussian taps for the elastic field
+	warped []float32 // scratch: the image before its strokes change
+	pens   morpher
 }
 
 // NewDistorter returns a Distorter for side x side images.
@@ -62,10 +69,21 @@ func (d *Distorter) Apply(dst, src []float32, rng *rand.Rand) {
 		DX:      (2*rng.Float64() - 1) * d.p.Shift,
 		DY:      (2*rng.Float64() - 1) * d.p.Shift,
 	}
+	if d.p.Shear != 0 { // drawn after the others, so that runs without it are unchanged
+		t.Shear = (2*rng.Float64() - 1) * d.p.Shear
+	}
 	if d.kernel != nil {
 		d.field(rng)
 	}
-	warp(dst, src, d.side, t.inverse(d.side), d.dx, d.dy)
+	if d.p.Thickness == 0 {
+		warp(dst, src, d.side, t.inverse(d.side), d.dx, d.dy)
+	} else {
+		if d.warped == nil {
+			d.warped = make([]float32, len(dst))
+		}
+		warp(d.warped, src, d.side, t.inverse(d.side), d.dx, d.dy)
+		d.pens.thicken(dst, d.warped, d.side, (2*rng.Float64()-1)*d.p.Thickness)
+	}
 	if d.p.Noise > 0 {
 		for i, v := range dst {
 			dst[i] = float32(min(1, max(0, float64(v)+rng.NormFloat64()*d.p.Noise)))

@@ -79,7 +79,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return err
 	}
 	distortFlagSet := false
-	for _, name := range []string{"shift", "zoom", "rotate", "noise", "elastic"} {
+	for _, name := range []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness"} {
 		distortFlagSet = distortFlagSet || fs.Changed(name)
 	}
 	if r.Dataset.Name == dataset.Fashion.Name && !distortFlagSet {
@@ -183,6 +183,10 @@ func describe(p augment.Params) string {
 	if p.IsZero() {
 		return "no distortions"
 	}
-	return fmt.Sprintf("distortions shift %g px, zoom %g, rotate %g deg, noise %g, elastic %g,%g",
+	d := fmt.Sprintf("distortions shift %g px, zoom %g, rotate %g deg, noise %g, elastic %g,%g",
 		p.Shift, p.Zoom, p.Rotate, p.Noise, p.Elastic.Alpha, p.Elastic.Sigma)
+	if p.Shear != 0 || p.Thickness != 0 {
+		d += fmt.Sprintf(", shear %g, thickness %g px", p.Shear, p.Thickness)
+	}
+	return d
 }
