@@ -128,3 +128,54 @@ func TestPictureLikeFashionMNIST(t *testing.T) {
 		t.Errorf("blank picture: %v, want ErrBlank", err)
 	}
 }
+
+// TestFaintInkReadsLikeBlack: a digit in 30% grey comes out as the same digit in black.
+func TestFaintInkReadsLikeBlack(t *testing.T) {
+	black, err := Digit(ring(120, 160, 60, 80, 30, 50, color.Black, color.White))
+	if err != nil {
+		t.Fatal(err)
+	}
+	faint, err := Digit(ring(120, 160, 60, 80, 30, 50, color.Gray{Y: 178}, color.White))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range black {
+		if math.Abs(float64(black[i]-faint[i])) > 0.02 {
+			t.Fatalf("pixel %d: %g in black ink, %g in faint ink", i, black[i], faint[i])
+		}
+	}
+}
+
+// TestDeskewStandsSlantUpright: a bar slanted like italics comes out upright (its ink's
+// x and y uncorrelated), and DigitKeepSlant keeps it slanted.
+func TestDeskewStandsSlantUpright(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 100, 140))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := 20; y < 120; y++ {
+		x := 50 - (y-70)*4/10 // top to the right
+		for dx := -6; dx <= 6; dx++ {
+			img.SetGray(x+dx, y, color.Gray{})
+		}
+	}
+	slope := func(px []float32) float64 {
+		var m, mx, my, mxy, myy float64
+		for i, v := range px {
+			x, y := float64(i%dataset.Side), float64(i/dataset.Side)
+			m, mx, my, mxy, myy = m+float64(v), mx+float64(v)*x, my+float64(v)*y, mxy+float64(v)*x*y, myy+float64(v)*y*y
+		}
+		return (mxy/m - mx/m*my/m) / (myy/m - my/m*my/m)
+	}
+	up, err := Digit(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := DigitKeepSlant(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, k := slope(up), slope(kept); math.Abs(s) > 0.03 || k > -0.3 {
+		t.Fatalf("x against y: %.3f deskewed (want 0), %.3f kept (want about -0.4)", s, k)
+	}
+}

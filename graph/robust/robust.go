@@ -25,13 +25,18 @@ var Families = append(append([]augment.Corruption(nil), augment.Corruptions...),
 	augment.Corruption{Name: "picture", Unit: "times the size, in a frame twice as large", Strengths: []float64{1, 2, 4, 10}, Apply: picture})
 
 // picture draws the digit dark on light at k times its size, at a random place in a
-// frame of twice that size, and reads it back as predict does. A digit preprocessing
-// finds no ink in stays blank.
+// frame of twice that size, and reads it back as predict does.
 func picture(dst, src []float32, side int, k float64, rng *rand.Rand) {
+	drawPicture(dst, src, side, k, 1, rng, preprocess.Digit)
+}
+
+// drawPicture is picture with ink of the given strength (1 black) read back by fit. A
+// digit fit finds no ink in stays blank.
+func drawPicture(dst, src []float32, side int, k, ink float64, rng *rand.Rand, fit func(image.Image) ([]float32, error)) {
 	n := max(1, int(k)) * side
 	small := image.NewGray(image.Rect(0, 0, side, side))
 	for i, v := range src {
-		small.Pix[i] = uint8(255 - 255*v + 0.5)
+		small.Pix[i] = uint8(255 - ink*255*float64(v) + 0.5)
 	}
 	frame := image.NewGray(image.Rect(0, 0, 2*n, 2*n))
 	for i := range frame.Pix {
@@ -39,7 +44,7 @@ func picture(dst, src []float32, side int, k float64, rng *rand.Rand) {
 	}
 	x, y := rng.IntN(n+1), rng.IntN(n+1)
 	draw.BiLinear.Scale(frame, image.Rect(x, y, x+n, y+n), small, small.Bounds(), draw.Src, nil)
-	px, err := preprocess.Digit(frame)
+	px, err := fit(frame)
 	if err != nil {
 		clear(dst)
 		return

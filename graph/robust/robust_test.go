@@ -1,14 +1,18 @@
 package robust
 
 import (
+	"image"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"testing"
 
+	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/preprocess"
 )
 
 func testSet(t *testing.T, n int) *dataset.Set {
@@ -84,5 +88,43 @@ func TestRun(t *testing.T) {
 	again, _ := Run(ev, set, 1)
 	if !slices.Equal(again.Cells, r.Cells) {
 		t.Fatal("a second run with the same seed differs")
+	}
+}
+
+// TestPicturePreprocessing measures what Digit does beyond MNIST's recipe, on 1,000 test
+// digits drawn as pictures (4 times their size) and read back by the built-in model:
+// deskewing reads slanted writing (shear 0.6) better by over a point and costs upright
+// digits nothing, and faint ink (a 30% grey) reads as well as black.
+func TestPicturePreprocessing(t *testing.T) {
+	set := testSet(t, 1000)
+	p, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	x := dataset.Floats(set)
+	slanted := Corrupt(x, set.Rows, augment.Corruption{Apply: func(dst, src []float32, side int, _ float64, rng *rand.Rand) {
+		augment.Warp(dst, src, side, augment.Transform{Scale: 1, Shear: 0.6 * float64(2*rng.IntN(2)-1)})
+	}}, 0, 3, 1)
+	score := func(x []float32, fit func(image.Image) ([]float32, error), ink float64) float64 {
+		read := augment.Corruption{Apply: func(dst, src []float32, side int, _ float64, rng *rand.Rand) {
+			drawPicture(dst, src, side, 4, ink, rng, fit)
+		}}
+		acc, err := accuracy(ev, Corrupt(x, set.Rows, read, 0, 4, 1), set.Labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return acc
+	}
+	upright, uprightKept := score(x, preprocess.Digit, 1), score(x, preprocess.DigitKeepSlant, 1)
+	slant, slantKept := score(slanted, preprocess.Digit, 1), score(slanted, preprocess.DigitKeepSlant, 1)
+	faint := score(x, preprocess.Digit, 0.3)
+	t.Logf("upright %.2f%% (keeping the slant %.2f%%), slanted %.2f%% (%.2f%%), faint %.2f%%", 100*upright, 100*uprightKept, 100*slant, 100*slantKept, 100*faint)
+	if slant < slantKept+0.01 || upright < uprightKept-0.005 || faint < upright-0.005 {
+		t.Fatal("deskewing or stretching faint ink does not pay")
 	}
 }
