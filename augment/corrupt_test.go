@@ -165,3 +165,12 @@ func TestBlurAndLowResolutionSoften(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainingBlurSoftens: the blur distortion lowers the peak and keeps the ink.
+func TestTrainingBlurSoftens(t *testing.T) {
+	src, dst := stroke(), make([]float32, side*side)
+	NewDistorter(Params{Blur: 2}, side).Apply(dst, src, Rand(1, 1, 3))
+	if slices.Max(dst) > 0.95 || math.Abs(ink(dst)-ink(src)) > 0.1*ink(src) {
+		t.Fatalf("blurred: peak %.3f, ink %.1f (was 1 and %.1f)", slices.Max(dst), ink(dst), ink(src))
+	}
+}

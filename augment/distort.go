@@ -19,6 +19,9 @@ type Params struct {
 	// Thickness changes the strokes' radius by a uniform ±Thickness pixels: a grey
 	// dilation or erosion (Thicken), as thicker or thinner pens write.
 	Thickness float64 `json:"thickness,omitempty"`
+	// Blur softens the image by a Gaussian of standard deviation uniform in [0, Blur]
+	// pixels, as a blurred photo or a low-resolution scan does.
+	Blur float64 `json:"blur,omitempty"`
 }
 
 // Elastic is Simard et al.'s (2003) elastic distortion: a random displacement field,
@@ -41,13 +44,14 @@ func Rand(seed uint64, epoch, index int) *rand.Rand {
 // Distorter applies Params to side x side images; it keeps scratch buffers, so each
 // goroutine needs its own.
 type Distorter struct {
-	p      Params
-	side   int
-	dx, dy []float64 // displacement field, (side, side)
-	tmp    []float64 // scratch for the separable blur
-	kernel []float64 // Gaussian taps for the elastic field
-	warped []float32 // scratch: the image before its strokes change
-	pens   morpher
+	p              Params
+	side           int
+	dx, dy         []float64 // displacement field, (side, side)
+	tmp            []float64 // scratch for the separable blur
+	kernel         []float64 // Gaussian taps for the elastic field
+	warped         []float32 // scratch: the image before its strokes change
+	pens           morpher
+	blurF, blurTmp []float64 // scratch of soften
 }
 
 // NewDistorter returns a Distorter for side x side images.
@@ -83,6 +87,9 @@ func (d *Distorter) Apply(dst, src []float32, rng *rand.Rand) {
 		}
 		warp(d.warped, src, d.side, t.inverse(d.side), d.dx, d.dy)
 		d.pens.thicken(dst, d.warped, d.side, (2*rng.Float64()-1)*d.p.Thickness)
+	}
+	if d.p.Blur > 0 {
+		d.soften(dst, rng.Float64()*d.p.Blur)
 	}
 	if d.p.Noise > 0 {
 		for i, v := range dst {
@@ -151,6 +158,24 @@ func warp(dst, src []float32, side int, inv affine, dx, dy []float64) {
 			v := (1-fy)*((1-fx)*at(ix, iy)+fx*at(ix+1, iy)) + fy*((1-fx)*at(ix, iy+1)+fx*at(ix+1, iy+1))
 			dst[y*side+x] = float32(min(1, max(0, v)))
 		}
+	}
+}
+
+// soften blurs img in place by a Gaussian of standard deviation sigma.
+func (d *Distorter) soften(img []float32, sigma float64) {
+	if sigma < 0.05 { // narrower than a tenth of a pixel: no change worth the work
+		return
+	}
+	if len(d.blurF) < len(img) {
+		d.blurF, d.blurTmp = make([]float64, len(img)), make([]float64, len(img))
+	}
+	f := d.blurF[:len(img)]
+	for i, v := range img {
+		f[i] = float64(v)
+	}
+	blur(f, d.blurTmp, d.side, gaussian(sigma))
+	for i, v := range f {
+		img[i] = float32(min(1, max(0, v)))
 	}
 }
 

@@ -79,7 +79,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return err
 	}
 	distortFlagSet := false
-	for _, name := range []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness"} {
+	for _, name := range []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness", "blur"} {
 		distortFlagSet = distortFlagSet || fs.Changed(name)
 	}
 	if r.Dataset.Name == dataset.Fashion.Name && !distortFlagSet {
@@ -185,8 +185,8 @@ func describe(p augment.Params) string {
 	}
 	d := fmt.Sprintf("distortions shift %g px, zoom %g, rotate %g deg, noise %g, elastic %g,%g",
 		p.Shift, p.Zoom, p.Rotate, p.Noise, p.Elastic.Alpha, p.Elastic.Sigma)
-	if p.Shear != 0 || p.Thickness != 0 {
-		d += fmt.Sprintf(", shear %g, thickness %g px", p.Shear, p.Thickness)
+	if p.Shear != 0 || p.Thickness != 0 || p.Blur != 0 {
+		d += fmt.Sprintf(", shear %g, thickness %g px, blur %g px", p.Shear, p.Thickness, p.Blur)
 	}
 	return d
 }
