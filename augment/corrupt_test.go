@@ -166,11 +166,20 @@ func TestBlurAndLowResolutionSoften(t *testing.T) {
 	}
 }
 
-// TestTrainingBlurSoftens: the blur distortion lowers the peak and keeps the ink.
+// TestTrainingBlurSoftens: the blur distortion (sigma uniform in [0, 2]) lowers the
+// peak, on average over 20 draws, and keeps the ink.
 func TestTrainingBlurSoftens(t *testing.T) {
 	src, dst := stroke(), make([]float32, side*side)
-	NewDistorter(Params{Blur: 2}, side).Apply(dst, src, Rand(1, 1, 3))
-	if slices.Max(dst) > 0.95 || math.Abs(ink(dst)-ink(src)) > 0.1*ink(src) {
-		t.Fatalf("blurred: peak %.3f, ink %.1f (was 1 and %.1f)", slices.Max(dst), ink(dst), ink(src))
+	d := NewDistorter(Params{Blur: 2}, side)
+	var peaks float64
+	for i := range 20 {
+		d.Apply(dst, src, Rand(1, 1, i))
+		peaks += float64(slices.Max(dst)) / 20
+		if math.Abs(ink(dst)-ink(src)) > 0.1*ink(src) {
+			t.Fatalf("draw %d: ink %.1f (was %.1f)", i, ink(dst), ink(src))
+		}
+	}
+	if peaks > 0.9 {
+		t.Fatalf("mean peak %.3f after blurring (was 1)", peaks)
 	}
 }
