@@ -3,7 +3,7 @@
 // several strengths, after MNIST-C (Mu and Gilmer 2019), which summarises its 15
 // corruptions by their mean accuracy. The families are augment's Corruptions and
 // "picture": each digit drawn dark on light as a picture of k times its size in a
-// larger frame, then read back through preprocess.Digit, the path of lenet predict,
+// frame half as large again, then read back through preprocess.Digit, the path of lenet predict,
 // draw and test --images.
 package robust
 
@@ -22,10 +22,10 @@ import (
 
 // Families are the suite: augment's Corruptions, then picture.
 var Families = append(append([]augment.Corruption(nil), augment.Corruptions...),
-	augment.Corruption{Name: "picture", Unit: "times the size, in a frame twice as large", Strengths: []float64{1, 2, 4, 10}, Apply: picture})
+	augment.Corruption{Name: "picture", Unit: "times the size, in a frame 1.5 times as large", Strengths: []float64{1, 2, 4, 8}, Apply: picture})
 
 // picture draws the digit dark on light at k times its size, at a random place in a
-// frame of twice that size, and reads it back as predict does.
+// frame half as large again, and reads it back as predict does.
 func picture(dst, src []float32, side int, k float64, rng *rand.Rand) {
 	drawPicture(dst, src, side, k, 1, rng, preprocess.Digit)
 }
@@ -38,11 +38,11 @@ func drawPicture(dst, src []float32, side int, k, ink float64, rng *rand.Rand, f
 	for i, v := range src {
 		small.Pix[i] = uint8(255 - ink*255*float64(v) + 0.5)
 	}
-	frame := image.NewGray(image.Rect(0, 0, 2*n, 2*n))
+	frame := image.NewGray(image.Rect(0, 0, n+n/2, n+n/2))
 	for i := range frame.Pix {
 		frame.Pix[i] = 255
 	}
-	x, y := rng.IntN(n+1), rng.IntN(n+1)
+	x, y := rng.IntN(n/2+1), rng.IntN(n/2+1)
 	draw.BiLinear.Scale(frame, image.Rect(x, y, x+n, y+n), small, small.Bounds(), draw.Src, nil)
 	px, err := fit(frame)
 	if err != nil {
