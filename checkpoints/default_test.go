@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 )
@@ -48,20 +49,34 @@ func TestDefaultModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	correct := 0
-	for i, g := range pred {
-		if g == int(set.Labels[i]) {
-			correct++
-		}
-	}
-	acc := float64(correct) / float64(set.Count)
-	if acc < 0.991 {
-		t.Fatalf("built-in model: %.2f%% on the test set, want at least 99.1%%", 100*acc)
+	acc := tally(pred, set.Labels)
+	if acc < minClean {
+		t.Fatalf("built-in model: %.2f%% on the test set, want at least %.2f%%", 100*acc, 100*minClean)
 	}
 	if m.Hyper.DataSHA256 == nil || m.Hyper.DataSHA256.Test != set.Checksum() {
 		t.Fatalf("the built-in manifest's test-set checksum %+v is not MNIST's %s", m.Hyper.DataSHA256, set.Checksum())
 	}
+	// Digits placed and sized unlike MNIST's, as people write them (issue: at least 97%
+	// on held-out sets like this one): shifted up to 4 pixels, rotated up to 15 degrees,
+	// scaled 0.8 to 1.2, given to the network as they are.
+	distorted, err := ev.Predict(augment.DistortAll(set, augment.Params{Shift: 4, Rotate: 15, Zoom: 0.2}, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := tally(distorted, set.Labels); d < minDistorted {
+		t.Fatalf("built-in model: %.2f%% on the distorted copy, want at least %.0f%%", 100*d, 100*minDistorted)
+	}
 	if math.Abs(acc-m.Metrics.TestAccuracy) > 2e-4 { // the BLAS may round a borderline image differently
 		t.Fatalf("built-in model scores %.4f; its manifest says %.4f", acc, m.Metrics.TestAccuracy)
 	}
+}
+
+// The built-in model's floors: on the clean test set, and on its distorted copy.
+const (
+	minClean     = 0.992
+	minDistorted = 0.97
+)
+
+func tally(pred []int, labels []byte) float64 {
+	return graph.Tally(pred, labels, 0, len(labels)).Accuracy
 }
