@@ -120,6 +120,10 @@ func printRobust(w io.Writer, results []robust.Result) {
 	for i, c := range results[0].Cells {
 		row(fmt.Sprintf("%s %g", c.Family, c.Strength), func(r robust.Result) float64 { return r.Cells[i].Accuracy })
 	}
+	fmt.Fprintln(w, "each family, mean over its strengths:")
+	for _, f := range robust.Families {
+		row("  "+f.Name, func(r robust.Result) float64 { return r.FamilyMean(f.Name) })
+	}
 	row("mean over the suite", func(r robust.Result) float64 { return r.Mean })
 	fmt.Fprintln(w, strings.Repeat("-", 26), "units:", robustUnits())
 }

@@ -39,7 +39,7 @@ func TestRobustness(t *testing.T) {
 	png := filepath.Join(t.TempDir(), "robust.png")
 	out, err = runCmd("robustness", "--count", "100", "--checkpoint", "builtin", "--checkpoint", ckpt, "--png", png)
 	lines := strings.Split(out, "\n")
-	if err != nil || !strings.Contains(lines[1], "builtin") || !strings.Contains(lines[1], ckpt) || !strings.HasPrefix(lines[len(lines)-4], "mean over the suite") {
+	if err != nil || !strings.Contains(lines[1], "builtin") || !strings.Contains(lines[1], ckpt) || !strings.HasPrefix(lines[len(lines)-4], "mean over the suite") || !strings.Contains(out, "  thinner ") {
 		t.Fatalf("table: %v\n%s", err, out)
 	}
 	if b := decodePNG(t, png).Bounds(); b.Dx() < 2*b.Dy() {

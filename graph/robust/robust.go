@@ -71,6 +71,22 @@ type Result struct {
 	Cells  []Cell  `json:"cells"`
 }
 
+// FamilyMean is the mean accuracy over the strengths of the family named name.
+func (r Result) FamilyMean(name string) float64 {
+	var sum float64
+	n := 0
+	for _, c := range r.Cells {
+		if c.Family == name {
+			sum += c.Accuracy
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
 // Run scores ev's model on set and on its corrupted copies. Image i of the copy at
 // strength j of family f draws what is random from augment.Rand(seed+f, j+1, i), so a
 // seed gives the same copies whatever the number of cores.
@@ -83,16 +99,14 @@ func Run(ev *graph.Evaluator, set *dataset.Set, seed uint64) (Result, error) {
 	}
 	r.Clean = acc
 	for f, fam := range Families {
-		var sum float64
 		for j, s := range fam.Strengths {
 			acc, err := accuracy(ev, Corrupt(clean, set.Rows, fam, s, seed+uint64(f), j+1), set.Labels)
 			if err != nil {
 				return r, err
 			}
 			r.Cells = append(r.Cells, Cell{Family: fam.Name, Strength: s, Accuracy: acc})
-			sum += acc
 		}
-		r.Mean += sum / float64(len(fam.Strengths)) / float64(len(Families))
+		r.Mean += r.FamilyMean(fam.Name) / float64(len(Families))
 	}
 	return r, nil
 }
