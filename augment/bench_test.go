@@ -15,8 +15,9 @@ import (
 // defaultish is the distortion the train command applies by default, plus noise.
 var defaultish = Params{Shift: 2, Zoom: 0.1, Rotate: 10, Noise: 0.1}
 
-// withPens adds a shear and changes of stroke thickness to defaultish.
-var withPens = Params{Shift: 2, Zoom: 0.1, Rotate: 10, Noise: 0.1, Shear: 0.3, Thickness: 1}
+// withPens is train's default distortion: a shear, thicker and thinner strokes and blur
+// besides the affine warp.
+var withPens = Params{Shift: 3, Zoom: 0.2, Rotate: 15, Shear: 0.3, Thickness: 1, Blur: 0.75}
 
 // BenchmarkWarp is the hand-written float32 bilinear warp of one 28x28 image.
 func BenchmarkWarp(b *testing.B) {
@@ -48,7 +49,7 @@ func BenchmarkDistort(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		p    Params
-	}{{"affine+noise", defaultish}, {"affine+noise+shear+thickness", withPens}, {"elastic", Params{Elastic: Elastic{Alpha: 8, Sigma: 4}}}} {
+	}{{"affine+noise", defaultish}, {"default (shear, thickness, blur)", withPens}, {"elastic", Params{Elastic: Elastic{Alpha: 8, Sigma: 4}}}} {
 		b.Run(c.name, func(b *testing.B) {
 			src, dst := blob(12, 14, 4), make([]float32, side*side)
 			d := NewDistorter(c.p, side)
@@ -71,7 +72,7 @@ func BenchmarkStream(b *testing.B) {
 		name    string
 		workers int
 		p       *Params
-	}{{"workers=1", 1, &defaultish}, {"workers=2", 2, &defaultish}, {"shear+thickness/workers=2", 2, &withPens}} {
+	}{{"workers=1", 1, &defaultish}, {"workers=2", 2, &defaultish}, {"default/workers=2", 2, &withPens}} {
 		w := c.workers
 		b.Run(c.name, func(b *testing.B) {
 			batches := 0

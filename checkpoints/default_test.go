@@ -12,8 +12,9 @@ import (
 )
 
 // TestDefaultModel loads the built-in model and scores it on the 10,000 MNIST test
-// images: it must be the seed architecture, reach 99.1% (issue: beat LeCun's 99.05% with
-// the seed model), score what its manifest says, and name the command that made it.
+// images: it must be the seed architecture, reach 99.2% (it scores 99.29%), score what its
+// manifest says, name the command that made it, and read 97% of a copy of the test
+// digits shifted, rotated and scaled as people write them.
 func TestDefaultModel(t *testing.T) {
 	p, m, err := LoadDefault()
 	if err != nil {

@@ -57,7 +57,8 @@ func trainedModel(t *testing.T) (string, string) {
 		}
 		sharedRun = filepath.Join(dir, "run")
 		var out bytes.Buffer
-		sharedErr = trainCommand(context.Background(), []string{"--epochs", "2", "--limit", "6000", "--batch", "32", "--lr", "0.003", "--lr-schedule", "constant", "--out", sharedRun}, &out, &out, nil)
+		sharedErr = trainCommand(context.Background(), []string{"--epochs", "2", "--limit", "6000", "--batch", "32", "--lr", "0.003", "--lr-schedule", "constant",
+			"--shift", "2", "--zoom", "0.1", "--rotate", "10", "--shear", "0", "--thickness", "0", "--blur", "0", "--out", sharedRun}, &out, &out, nil)
 		sharedOut = out.String()
 	})
 	if sharedErr != nil {

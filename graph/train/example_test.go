@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/graph/kernels"
 	"github.com/lenet/lenet/graph/train"
 )
@@ -15,9 +16,10 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "lenet-run-")
 	defer os.RemoveAll(dir)
 
-	recipe := train.DefaultRecipe() // the seed LeNet-5, Adam 5e-3 with cosine decay, mild distortions
+	recipe := train.DefaultRecipe() // the seed LeNet-5, Adam 5e-3 with cosine decay, distortions
 	recipe.Epochs, recipe.Limit = 2, 12000
-	run, err := train.New(recipe, train.Options{Out: dir}) // checkpoints go to dir
+	recipe.Augment = augment.Params{Shift: 2, Zoom: 0.1, Rotate: 10} // milder, for so short a run
+	run, err := train.New(recipe, train.Options{Out: dir})           // checkpoints go to dir
 	if err != nil {
 		fmt.Println(err)
 		return
