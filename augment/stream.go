@@ -103,6 +103,9 @@ func (st *Stream) Steps() int { return st.steps }
 // Next returns the next batch, io.EOF after the last, or the context's error once it is
 // cancelled.
 func (st *Stream) Next() (Batch, error) {
+	if err := st.ctx.Err(); err != nil { // select picks at random among ready cases
+		return Batch{}, err
+	}
 	select {
 	case f, ok := <-st.futures:
 		if !ok {
