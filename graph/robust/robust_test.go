@@ -46,11 +46,9 @@ func TestCorruptSameOnAnyNumberOfCores(t *testing.T) {
 	}
 }
 
-// TestRun scores the built-in model on 300 images: one cell per family and strength,
-// the clean accuracy that of the plain images, and the mean the mean of the families'
-// means.
-func TestRun(t *testing.T) {
-	set := testSet(t, 300)
+// builtin is an evaluator of the built-in model, closed when the test ends.
+func builtin(t *testing.T) *graph.Evaluator {
+	t.Helper()
 	p, _, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +57,16 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ev.Close()
+	t.Cleanup(func() { ev.Close() })
+	return ev
+}
+
+// TestRun scores the built-in model on 300 images: one cell per family and strength,
+// the clean accuracy that of the plain images, and the mean the mean of the families'
+// means.
+func TestRun(t *testing.T) {
+	set := testSet(t, 300)
+	ev := builtin(t)
 	r, err := Run(ev, set, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -97,15 +104,7 @@ func TestRun(t *testing.T) {
 // digits nothing, and faint ink (a 30% grey) reads as well as black.
 func TestPicturePreprocessing(t *testing.T) {
 	set := testSet(t, 1000)
-	p, _, err := checkpoints.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ev.Close()
+	ev := builtin(t)
 	x := dataset.Floats(set)
 	slanted := Corrupt(x, set.Rows, augment.Corruption{Apply: func(dst, src []float32, side int, _ float64, rng *rand.Rand) {
 		augment.Warp(dst, src, side, augment.Transform{Scale: 1, Shear: 0.6 * float64(2*rng.IntN(2)-1)})
