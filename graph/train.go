@@ -34,6 +34,11 @@ type Optimizer struct {
 	Steps         int // in the whole run
 }
 
+// LR is the learning rate of step (from 0).
+func (o Optimizer) LR(step int) float64 {
+	return o.Schedule.LR(o.Adam.LR, step, o.StepsPerEpoch, o.Steps)
+}
+
 // Trainer runs training steps of a fixed batch size on Params.
 //
 // gorgonia's tape machine runs one op at a time, so a step uses about one core. An even
@@ -118,7 +123,7 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 		return 0, 0, err
 	}
 	if t.Adam != nil {
-		t.Adam.SetLR(t.opt.Schedule.LR(t.opt.Adam.LR, t.Adam.Steps(), t.opt.StepsPerEpoch, t.opt.Steps))
+		t.Adam.SetLR(t.opt.LR(t.Adam.Steps()))
 	}
 	if err := t.solver.Step(t.replicas[0].grads); err != nil {
 		return 0, 0, fmt.Errorf("adam step: %w", err)

@@ -92,6 +92,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},
 		{[]string{"robustness", "--count", "5"}, "invalid --count 5 (expected 100 to 10000)"},
 		{[]string{"robustness", "--checkpoint", "/nonexistent"}, "checkpoint /nonexistent"},
+		{[]string{"robustness", "--png", "/nonexistent/r.png"}, "invalid --png /nonexistent/r.png: no folder /nonexistent"},
 		{[]string{"help", "nope"}, `unknown command "nope"`},
 		{[]string{"tarin"}, `unknown command "tarin": did you mean train?`},
 		{[]string{"Test"}, `unknown command "Test": did you mean test?`},

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/lenet/lenet/dataset"
@@ -42,6 +44,11 @@ func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	if err := intIn("count", count, 100, 10000); err != nil {
 		return err
+	}
+	if dir := filepath.Dir(png); png != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return fmt.Errorf("invalid --png %s: no folder %s to write it in", png, dir) // before the suite's minute
+		}
 	}
 	dir, err := dataDir(data)
 	if err != nil {

@@ -12,21 +12,18 @@ import (
 // Activations lists the nonlinearities a model can use after each hidden layer.
 var Activations = []string{"sigmoid", "tanh", "relu"}
 
-// Sigmoid is the logistic function as one op whose gradient, y(1-y)·dy, is one op too.
+// Activation applies the named nonlinearity (one of Activations) elementwise, as one op
+// with a one-op gradient computed from the output: sigmoid y(1-y)·dy, tanh (1-y²)·dy,
+// relu dy where y > 0, each compared with gorgonia's Sigmoid, Tanh and Rectify by
+// TestActivationsMatchGorgonia.
 //
 // gorgonia's Sigmoid runs through a generic map into a fresh tensor every step, computes
 // float32 through float64 math.Exp (about 12 ns an element, the largest item of a
 // training step's profile), and its gradient becomes three allocating ops that call exp
-// again. This op writes into buffers the machine reuses, computes float32 with kernels.Sigmoid32 (an exp in a
-// float32 polynomial, within 2 ulp of the exact value) and its gradient from the output
-// alone, as PyTorch does. Float64 keeps math.Exp, so gradient checks stay exact.
-// TestActivationsMatchGorgonia compares values and gradients with gorgonia's Sigmoid.
-func Sigmoid(x *G.Node) (*G.Node, error) { return Activation("sigmoid", x) }
-
-// Activation applies the named nonlinearity (one of Activations) elementwise, as one op
-// with a one-op gradient computed from the output: sigmoid y(1-y)·dy, tanh (1-y²)·dy,
-// relu dy where y > 0. Tanh and ReLU are gorgonia's Tanh and Rectify without their
-// per-step allocations (TestActivationsMatchGorgonia compares them).
+// again. This op writes into buffers the machine reuses, computes float32 with
+// kernels.Sigmoid32s (a float32 polynomial exp, within 2 ulp, eight values at a time) and
+// its gradient from the output alone, as PyTorch does; float64 keeps math.Exp, so
+// gradient checks stay exact. Tanh and ReLU are gorgonia's without its allocations.
 func Activation(kind string, x *G.Node) (*G.Node, error) {
 	if !slices.Contains(Activations, kind) {
 		return nil, fmt.Errorf("activation %q: expected one of %v", kind, Activations)

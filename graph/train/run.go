@@ -51,6 +51,7 @@ func (e *Interrupted) Error() string {
 type Run struct {
 	Recipe            Recipe
 	opt               Options
+	optim             graph.Optimizer // Adam, its schedule and the run's length
 	obs               Observer
 	TrainSet, TestSet *dataset.Set
 	testX             []float32
@@ -153,8 +154,8 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 			return nil, err
 		}
 	}
-	opt := graph.Optimizer{Adam: rec.Adam, Schedule: rec.Schedule, StepsPerEpoch: r.steps, Steps: r.steps * rec.Epochs}
-	if r.tr, err = graph.NewTrainer(p, rec.Batch, opt); err != nil {
+	r.optim = graph.Optimizer{Adam: rec.Adam, Schedule: rec.Schedule, StepsPerEpoch: r.steps, Steps: r.steps * rec.Epochs}
+	if r.tr, err = graph.NewTrainer(p, rec.Batch, r.optim); err != nil {
 		return nil, err
 	}
 	if from != nil && from.adam != nil {
@@ -204,7 +205,7 @@ func (r *Run) Train(ctx context.Context) error {
 			return r.stopped(epoch, err)
 		}
 		row := Row{Epoch: epoch, TrainCost: r.costSum / float64(r.steps), TrainAccuracy: float64(r.correct) / float64(r.steps*r.Recipe.Batch),
-			LR: r.Recipe.Schedule.LR(r.Recipe.Adam.LR, epoch*r.steps-1, r.steps, r.steps*r.Recipe.Epochs)}
+			LR: r.optim.LR(epoch*r.steps - 1)}
 		var err error
 		if row.TestAccuracy, err = r.accuracy(); err != nil {
 			return err
