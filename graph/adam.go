@@ -33,38 +33,68 @@ func (s *AdamSolver) Steps() int { return s.step }
 //	v = β2 v + (1-β2) g²                its running uncentred variance
 //	w -= lr (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)   bias-corrected update
 func (s *AdamSolver) Step(model []G.ValueGrad) error {
+	step, err := s.begin(model)
+	if err != nil {
+		return err
+	}
+	for i, n := range model {
+		g, err := n.Grad()
+		if err != nil {
+			return fmt.Errorf("adam: tensor %d has no gradient: %w", i, err)
+		}
+		switch wd := n.Value().(*tensor.Dense).Data().(type) {
+		case []float32:
+			adamUpdate(step, i, wd, g.Data().([]float32), 0)
+		case []float64:
+			adamUpdate(step, i, wd, g.Data().([]float64), 0)
+		default:
+			return fmt.Errorf("adam: unsupported dtype %T", wd)
+		}
+	}
+	return nil
+}
+
+// adamStep is one update's settings: Step's work is begin, then adamUpdate on every
+// tensor, whole or in parts (the Trainer splits it among its goroutines).
+type adamStep struct {
+	s            *AdamSolver
+	corr1, corr2 float64 // 1/(1-β^t), the bias corrections
+}
+
+// begin counts a step and readies the state for model's tensors.
+func (s *AdamSolver) begin(model []G.ValueGrad) (adamStep, error) {
 	if s.m == nil {
 		for _, n := range model {
 			w, ok := n.Value().(*tensor.Dense)
 			if !ok {
-				return fmt.Errorf("adam: weight of type %T, expected a dense tensor", n.Value())
+				return adamStep{}, fmt.Errorf("adam: weight of type %T, expected a dense tensor", n.Value())
 			}
 			s.m = append(s.m, tensor.New(tensor.Of(w.Dtype()), tensor.WithShape(w.Shape().Clone()...)))
 			s.v = append(s.v, tensor.New(tensor.Of(w.Dtype()), tensor.WithShape(w.Shape().Clone()...)))
 		}
 	}
 	if len(model) != len(s.m) {
-		return fmt.Errorf("adam: %d tensors, the state holds %d", len(model), len(s.m))
+		return adamStep{}, fmt.Errorf("adam: %d tensors, the state holds %d", len(model), len(s.m))
+	}
+	for i, n := range model {
+		if w, ok := n.Value().(*tensor.Dense); !ok || w.Dtype() != s.m[i].Dtype() || w.Len() != s.m[i].Len() {
+			return adamStep{}, fmt.Errorf("adam: tensor %d is not the %v %v the state holds", i, s.m[i].Dtype(), s.m[i].Shape())
+		}
 	}
 	s.step++
-	c1 := 1 - math.Pow(s.opt.Beta1, float64(s.step))
-	c2 := 1 - math.Pow(s.opt.Beta2, float64(s.step))
-	for i, n := range model {
-		g, err := n.Grad()
-		if err != nil {
-			return fmt.Errorf("adam: tensor %d has no gradient: %w", i, err)
-		}
-		w, gd := n.Value().(*tensor.Dense), g.(*tensor.Dense)
-		switch wd := w.Data().(type) {
-		case []float32:
-			adam32(wd, gd.Data().([]float32), s.m[i].Data().([]float32), s.v[i].Data().([]float32), s.opt, float32(1)/float32(c1), float32(1)/float32(c2))
-		case []float64:
-			adam64(wd, gd.Data().([]float64), s.m[i].Data().([]float64), s.v[i].Data().([]float64), s.opt, 1/c1, 1/c2)
-		default:
-			return fmt.Errorf("adam: unsupported dtype %v", w.Dtype())
-		}
+	return adamStep{s: s, corr1: 1 - math.Pow(s.opt.Beta1, float64(s.step)), corr2: 1 - math.Pow(s.opt.Beta2, float64(s.step))}, nil
+}
+
+// adamUpdate updates the elements of tensor k from off on: w and g are those elements
+// of the weights and the gradient, which it zeroes.
+func adamUpdate[T float32 | float64](st adamStep, k int, w, g []T, off int) {
+	s := st.s
+	switch w := any(w).(type) {
+	case []float32:
+		adam32(w, any(g).([]float32), s.m[k].Data().([]float32)[off:off+len(w)], s.v[k].Data().([]float32)[off:off+len(w)], s.opt, float32(1)/float32(st.corr1), float32(1)/float32(st.corr2))
+	case []float64:
+		adam64(w, any(g).([]float64), s.m[k].Data().([]float64)[off:off+len(w)], s.v[k].Data().([]float64)[off:off+len(w)], s.opt, 1/st.corr1, 1/st.corr2)
 	}
-	return nil
 }
 
 // adam32 and adam64 update w, m and v in place and zero g; explicit conversions keep

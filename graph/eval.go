@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/lenet/lenet/dataset"
-	G "gorgonia.org/gorgonia"
 )
 
 // DefaultEvalBatch is the evaluation batch size of each of the two machines: large
@@ -24,7 +23,7 @@ type Evaluator struct {
 
 type evalReplica struct {
 	n  *net
-	vm G.VM
+	vm *tape
 	p  *Params
 }
 
@@ -41,7 +40,11 @@ func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.replicas = append(e.replicas, &evalReplica{n: n, vm: G.NewTapeMachine(n.g), p: rp})
+		vm, err := newTape(n.g)
+		if err != nil {
+			return nil, err
+		}
+		e.replicas = append(e.replicas, &evalReplica{n: n, vm: vm, p: rp})
 	}
 	return e, nil
 }
@@ -81,7 +84,7 @@ func (r *evalReplica) run(x []float32, out []float64) error {
 		return err
 	}
 	defer r.vm.Reset()
-	if err := r.vm.RunAll(); err != nil {
+	if err := r.vm.run(); err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	copy(out, appendSoftmax(nil, r.n.logits.Value().Data(), len(x)/dataset.Pixels))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 // Adam holds the solver's hyper-parameters (Kingma & Ba 2015, whose defaults are
@@ -58,7 +59,7 @@ type Trainer struct {
 // replica is one machine training on a share of each batch.
 type replica struct {
 	n     *net
-	vm    G.VM
+	vm    *tape
 	p     *Params
 	grads []G.ValueGrad
 }
@@ -95,7 +96,11 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 		if err != nil {
 			return nil, err
 		}
-		t.replicas = append(t.replicas, &replica{n: n, vm: G.NewTapeMachine(n.g, G.BindDualValues(n.w.Learnables()...)), p: rp, grads: G.NodesToValueGrads(n.w.Learnables())})
+		vm, err := newTape(n.g, G.BindDualValues(n.w.Learnables()...))
+		if err != nil {
+			return nil, err
+		}
+		t.replicas = append(t.replicas, &replica{n: n, vm: vm, p: rp, grads: G.NodesToValueGrads(n.w.Learnables())})
 	}
 	return t, nil
 }
@@ -111,7 +116,7 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 	if len(labels) != t.batch || len(x) != t.batch*dataset.Pixels {
 		return 0, 0, fmt.Errorf("training step: %d images and %d labels (expected %d)", len(x)/dataset.Pixels, len(labels), t.batch)
 	}
-	defer t.reset()
+	defer func() { t.reset(err != nil) }()
 	if err := t.forwardBackward(x, labels); err != nil {
 		return 0, 0, fmt.Errorf("training step: %w", err)
 	}
@@ -119,19 +124,90 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 	if math.IsNaN(cost) || math.IsInf(cost, 0) {
 		return cost, 0, fmt.Errorf("%w: cost %g", ErrDiverged, cost)
 	}
-	if err := t.averageGrads(); err != nil {
+	if t.Adam == nil { // another solver (tests): average, step, copy, one after the other
+		if err := t.averageGrads(); err != nil {
+			return 0, 0, err
+		}
+		if err := t.solver.Step(t.replicas[0].grads); err != nil {
+			return 0, 0, fmt.Errorf("solver step: %w", err)
+		}
+		for _, r := range t.replicas[1:] {
+			r.p.CopyFrom(t.replicas[0].p)
+		}
+		return cost, correct, nil
+	}
+	if err := t.update(); err != nil {
 		return 0, 0, err
 	}
-	if t.Adam != nil {
-		t.Adam.SetLR(t.opt.LR(t.Adam.Steps()))
-	}
-	if err := t.solver.Step(t.replicas[0].grads); err != nil {
-		return 0, 0, fmt.Errorf("adam step: %w", err)
-	}
-	for _, r := range t.replicas[1:] {
-		r.p.CopyFrom(t.replicas[0].p)
-	}
 	return cost, correct, nil
+}
+
+// update averages the replicas' gradients into the first, takes the Adam step and copies
+// the new weights to the other replicas. All of it is element-wise, so it is split into
+// one contiguous range of every tensor per replica's goroutine: the same arithmetic, and
+// the same bits, however many goroutines share it.
+func (t *Trainer) update() error {
+	t.Adam.SetLR(t.opt.LR(t.Adam.Steps()))
+	step, err := t.Adam.begin(t.replicas[0].grads)
+	if err != nil {
+		return err
+	}
+	grads := make([][]*tensor.Dense, len(t.replicas)) // [replica][tensor]
+	for i, r := range t.replicas {
+		for k, vg := range r.grads {
+			g, err := vg.Grad()
+			if err != nil {
+				return fmt.Errorf("adam: tensor %d has no gradient: %w", k, err)
+			}
+			grads[i] = append(grads[i], g.(*tensor.Dense))
+		}
+	}
+	parts := len(t.replicas)
+	parallel(parts, func(part int) {
+		for k := range grads[0] {
+			switch grads[0][k].Dtype() {
+			case tensor.Float32:
+				updatePart[float32](t, step, grads, k, parts, part)
+			case tensor.Float64:
+				updatePart[float64](t, step, grads, k, parts, part)
+			}
+		}
+	})
+	return nil
+}
+
+// updatePart is update's work on one part of tensor k.
+func updatePart[T float32 | float64](t *Trainer, step adamStep, grads [][]*tensor.Dense, k, parts, part int) {
+	n := grads[0][k].Len()
+	lo, hi := part*n/parts, (part+1)*n/parts
+	g := grads[0][k].Data().([]T)[lo:hi]
+	if len(t.replicas) > 1 { // the mean over replicas, summed in replica order
+		for _, o := range grads[1:] {
+			for i, v := range o[k].Data().([]T)[lo:hi] {
+				g[i] += v
+			}
+			clear(o[k].Data().([]T)[lo:hi])
+		}
+		scale := T(len(t.replicas))
+		for i := range g {
+			g[i] /= scale
+		}
+	}
+	w := t.replicas[0].p.Learnables()[k].Data().([]T)
+	adamUpdate(step, k, w[lo:hi], g, lo)
+	for _, r := range t.replicas[1:] {
+		copy(r.p.Learnables()[k].Data().([]T)[lo:hi], w[lo:hi])
+	}
+}
+
+// parallel runs f(0), ..., f(n-1) at once, f(0) on the calling goroutine.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for i := 1; i < n; i++ {
+		wg.Go(func() { f(i) })
+	}
+	f(0)
+	wg.Wait()
 }
 
 // forwardBackward binds each replica's share of the batch and runs its machine, the
@@ -139,15 +215,12 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 func (t *Trainer) forwardBackward(x []float32, labels []byte) error {
 	share := t.batch / len(t.replicas)
 	errs := make([]error, len(t.replicas))
-	var wg sync.WaitGroup
-	for i, r := range t.replicas {
-		wg.Go(func() {
-			if errs[i] = r.n.load(x[i*share*dataset.Pixels:(i+1)*share*dataset.Pixels], labels[i*share:(i+1)*share]); errs[i] == nil {
-				errs[i] = r.vm.RunAll()
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(t.replicas), func(i int) {
+		r := t.replicas[i]
+		if errs[i] = r.n.load(x[i*share*dataset.Pixels:(i+1)*share*dataset.Pixels], labels[i*share:(i+1)*share]); errs[i] == nil {
+			errs[i] = r.vm.run()
+		}
+	})
 	return errors.Join(errs...)
 }
 
@@ -161,12 +234,15 @@ func (t *Trainer) costAndCorrect(labels []byte) (cost float64, correct int) {
 	return cost, correct
 }
 
-// reset readies the machines for the next step: without Reset the next RunAll
-// silently does nothing, and a failed step leaves gradients behind.
-func (t *Trainer) reset() {
+// reset readies the machines for the next step: without Reset the next run silently
+// does nothing, and a failed step leaves gradients behind (a step that succeeds has
+// zeroed them).
+func (t *Trainer) reset(failed bool) {
 	for _, r := range t.replicas {
 		r.vm.Reset()
-		zeroGrads(r.grads)
+		if failed || t.Adam == nil {
+			zeroGrads(r.grads)
+		}
 	}
 }
 
