@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
 // IDX magic numbers: two zero bytes, the element type (0x08 = unsigned byte) and the
@@ -133,17 +134,32 @@ func decompressed(f io.Reader) (io.Reader, bool, error) {
 // only as data actually arrives, so a header that claims a huge count cannot make it
 // allocate more than the file holds.
 func readExactly(r io.Reader, n int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, n+1))
-	if err != nil {
+	// Allocate what the header claims up to 64 MiB (MNIST's largest file holds 47 MB),
+	// beyond that twice what arrived: a lying header costs at most that much memory, and
+	// the set is read into its one buffer, not grown through copies.
+	data := make([]byte, min(n, 64<<20))
+	for read := 0; ; {
+		got, err := io.ReadFull(r, data[read:])
+		read += got
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, fmt.Errorf("data: %w: %d of %d bytes", ErrTruncated, read, n)
+			}
+			return nil, fmt.Errorf("data: %w", err)
+		}
+		if int64(read) == n {
+			break
+		}
+		data = slices.Grow(data, int(min(n-int64(read), int64(read))))
+		data = data[:read+int(min(n-int64(read), int64(read)))]
+	}
+	var extra [1]byte
+	if got, err := io.ReadFull(r, extra[:]); got > 0 {
+		return nil, fmt.Errorf("data: %w", ErrTrailing)
+	} else if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("data: %w", truncation(err))
 	}
-	if int64(len(data)) < n {
-		return nil, fmt.Errorf("data: %w: %d of %d bytes", ErrTruncated, len(data), n)
-	}
-	if int64(len(data)) > n {
-		return nil, fmt.Errorf("data: %w", ErrTrailing)
-	}
-	return data[:n], nil
+	return data, nil
 }
 
 // truncation maps the ways a short stream ends onto ErrTruncated.

@@ -4,8 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/lenet/lenet/dataset"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -172,5 +176,39 @@ func TestEvaluatorMachinesAgree(t *testing.T) {
 		if _, _, err := tr.Step(x, y); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestPredictSet evaluates a set of byte images as Probabilities evaluates the same
+// images scaled to [0,1] all at once, bit for bit, with a last partial batch.
+func TestPredictSet(t *testing.T) {
+	p, _ := NewParams(tensor.Float32, 3)
+	ev, err := NewEvaluator(p, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := &dataset.Set{Images: dataset.Images{Count: 11, Rows: dataset.Side, Cols: dataset.Side, Pixels: make([]byte, 11*dataset.Pixels)}, Labels: make([]byte, 11)}
+	for i := range s.Pixels {
+		s.Pixels[i] = byte(rng.IntN(256))
+	}
+	want, err := ev.Probabilities(dataset.Floats(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ev.probabilities(s.Count, setImages(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bitsEqual(got, want) {
+		t.Errorf("probabilities of the set %v, of its floats %v", got[:10], want[:10])
+	}
+	if pred, err := ev.PredictSet(s); err != nil || !slices.Equal(pred, Argmax(want)) {
+		t.Errorf("PredictSet %v (%v), want %v", pred, err, Argmax(want))
+	}
+	s.Cols = 27
+	if _, err := ev.PredictSet(s); err == nil || !strings.Contains(err.Error(), "28x28") {
+		t.Errorf("27-column images: %v", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/lenet/lenet/dataset"
 )
@@ -22,9 +21,10 @@ type Evaluator struct {
 }
 
 type evalReplica struct {
-	n  *net
-	vm *tape
-	p  *Params
+	n   *net
+	vm  *tape
+	p   *Params
+	buf []float32 // a batch of images made by PredictSet
 }
 
 // NewEvaluator builds two forward-only graphs of the given batch size on p (one when
@@ -56,22 +56,55 @@ func (e *Evaluator) Probabilities(x []float32) ([]float64, error) {
 	if len(x)%dataset.Pixels != 0 {
 		return nil, fmt.Errorf("evaluate: %d pixels is not a whole number of %d-pixel images", len(x), dataset.Pixels)
 	}
+	return e.probabilities(len(x)/dataset.Pixels, func(start, end int, _ []float32) []float32 {
+		return x[start*dataset.Pixels : end*dataset.Pixels]
+	})
+}
+
+// PredictSet returns the most probable class of each image of s, scaling its pixels to
+// [0,1] a batch at a time (as dataset.Fill does) rather than the whole set at once.
+func (e *Evaluator) PredictSet(s *dataset.Set) ([]int, error) {
+	if s.Rows*s.Cols != dataset.Pixels {
+		return nil, fmt.Errorf("evaluate: %dx%d images (expected %dx%d)", s.Rows, s.Cols, dataset.Side, dataset.Side)
+	}
+	probs, err := e.probabilities(s.Count, setImages(s))
+	if err != nil {
+		return nil, err
+	}
+	return Argmax(probs), nil
+}
+
+// setImages makes images of s for probabilities.
+func setImages(s *dataset.Set) func(start, end int, buf []float32) []float32 {
+	return func(start, end int, buf []float32) []float32 {
+		x := buf[:(end-start)*dataset.Pixels]
+		for i, p := range s.Pixels[start*dataset.Pixels : end*dataset.Pixels] {
+			x[i] = float32(p) / 255
+		}
+		return x
+	}
+}
+
+// probabilities evaluates count images in batches, replica k taking batches k, k+n, ...;
+// images(start, end, buf) returns images start to end, in buf (room for a batch) if it
+// has to make them.
+func (e *Evaluator) probabilities(count int, images func(start, end int, buf []float32) []float32) ([]float64, error) {
 	for _, r := range e.replicas[1:] {
 		r.p.CopyFrom(e.src)
 	}
-	count, batch := len(x)/dataset.Pixels, e.replicas[0].n.batch
+	batch := e.replicas[0].n.batch
 	out := make([]float64, count*dataset.Classes)
 	errs := make([]error, len(e.replicas))
-	var wg sync.WaitGroup
-	for k, r := range e.replicas {
-		wg.Go(func() { // replica k takes batches k, k+2, ...
-			for start := k * batch; start < count && errs[k] == nil; start += len(e.replicas) * batch {
-				end := min(start+batch, count)
-				errs[k] = r.run(x[start*dataset.Pixels:end*dataset.Pixels], out[start*dataset.Classes:end*dataset.Classes])
+	parallel(len(e.replicas), func(k int) {
+		r := e.replicas[k]
+		for start := k * batch; start < count && errs[k] == nil; start += len(e.replicas) * batch {
+			end := min(start+batch, count)
+			if r.buf == nil {
+				r.buf = make([]float32, batch*dataset.Pixels)
 			}
-		})
-	}
-	wg.Wait()
+			errs[k] = r.run(images(start, end, r.buf), out[start*dataset.Classes:end*dataset.Classes])
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

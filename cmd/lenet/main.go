@@ -63,6 +63,9 @@ func mainCode() int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	chooseKernels()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -73,12 +76,17 @@ func mainCode() int {
 	return 0
 }
 
-// memoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one. gorgonia allocates
-// most buffers afresh at every step, so with the default GC pacing a training run's
-// memory grows to about twice its live data (peak RSS 493 MiB measured); near the limit
-// the collector runs sooner instead: 327 MiB at the same speed. (200 MiB is too close to
-// the ~200 MiB of live data, datasets and evaluation graphs: epochs took twice as long.)
+// memoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one: near it the
+// collector runs sooner. gorgonia allocates most buffers afresh at every step, so a
+// command's memory otherwise follows its garbage, not its live data.
 const memoryLimit = 300 << 20
+
+// gcPercent is the Go collector's GOGC unless GOGC sets one. A training run's live data
+// is mostly byte images and float tensors, which hold no pointers and cost the collector
+// next to nothing to mark, so collecting 4 times as often (25 against Go's 100) costs no
+// measurable time and lowers the default run's peak resident memory from 197 MiB to
+// 135 (2 epochs, alternated 2 times each).
+const gcPercent = 25
 
 // commands are the subcommands by name.
 var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{

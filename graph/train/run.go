@@ -54,7 +54,6 @@ type Run struct {
 	optim             graph.Optimizer // Adam, its schedule and the run's length
 	obs               Observer
 	TrainSet, TestSet *dataset.Set
-	testX             []float32
 	Params            *graph.Params
 	tr                *graph.Trainer
 	ev                *graph.Evaluator
@@ -139,7 +138,6 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 		return nil, fmt.Errorf("batch %d: larger than the %d training images", rec.Batch, r.TrainSet.Count)
 	}
 	r.steps = r.TrainSet.Count / rec.Batch
-	r.testX = dataset.Floats(r.TestSet)
 	sums := &checkpoints.DataSums{Train: r.TrainSet.Checksum(), Test: r.TestSet.Checksum()}
 	if from != nil && from.m.Hyper.DataSHA256 != nil && *from.m.Hyper.DataSHA256 != *sums {
 		return nil, fmt.Errorf("resume %s: the %s data in %s are not the data the run was trained on (their checksums differ)", o.Out, rec.Dataset.Title, dir)
@@ -302,7 +300,7 @@ func (r *Run) save(row Row, isBest bool) error {
 
 // accuracy is the fraction of the test images the network classifies right.
 func (r *Run) accuracy() (float64, error) {
-	pred, err := r.ev.Predict(r.testX)
+	pred, err := r.ev.PredictSet(r.TestSet)
 	if err != nil {
 		return 0, err
 	}
