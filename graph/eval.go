@@ -18,6 +18,7 @@ const DefaultEvalBatch = 250
 type Evaluator struct {
 	src      *Params
 	replicas []*evalReplica
+	team     *team
 }
 
 type evalReplica struct {
@@ -46,6 +47,7 @@ func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 		}
 		e.replicas = append(e.replicas, &evalReplica{n: n, vm: vm, p: rp})
 	}
+	e.team = newTeam(len(e.replicas))
 	return e, nil
 }
 
@@ -95,7 +97,7 @@ func (e *Evaluator) probabilities(count int, images func(start, end int, buf []f
 	batch := e.replicas[0].n.batch
 	out := make([]float64, count*dataset.Classes)
 	errs := make([]error, len(e.replicas))
-	parallel(len(e.replicas), func(k int) {
+	e.team.run(func(k int) {
 		r := e.replicas[k]
 		for start := k * batch; start < count && errs[k] == nil; start += len(e.replicas) * batch {
 			end := min(start+batch, count)
@@ -135,6 +137,7 @@ func (e *Evaluator) Predict(x []float32) ([]int, error) {
 
 // Close releases the machines.
 func (e *Evaluator) Close() error {
+	e.team.close()
 	var errs []error
 	for _, r := range e.replicas {
 		errs = append(errs, r.vm.Close())

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
@@ -50,6 +49,7 @@ func (o Optimizer) LR(step int) float64 {
 // machine, so a seed gives the same results everywhere.
 type Trainer struct {
 	replicas []*replica
+	team     *team // a goroutine per replica
 	batch    int
 	opt      Optimizer
 	solver   G.Solver
@@ -86,7 +86,7 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 	if batch < 1 || shares < 1 || batch%shares != 0 {
 		return nil, fmt.Errorf("batch %d in %d shares: expected a positive batch that the shares divide", batch, shares)
 	}
-	t := &Trainer{batch: batch, solver: solver}
+	t := &Trainer{batch: batch, solver: solver, team: newTeam(shares)}
 	for i := 0; i < shares; i++ {
 		rp := p
 		if i > 0 {
@@ -163,7 +163,7 @@ func (t *Trainer) update() error {
 		}
 	}
 	parts := len(t.replicas)
-	parallel(parts, func(part int) {
+	t.team.run(func(part int) {
 		for k := range grads[0] {
 			switch grads[0][k].Dtype() {
 			case tensor.Float32:
@@ -200,22 +200,12 @@ func updatePart[T float32 | float64](t *Trainer, step adamStep, grads [][]*tenso
 	}
 }
 
-// parallel runs f(0), ..., f(n-1) at once, f(0) on the calling goroutine.
-func parallel(n int, f func(i int)) {
-	var wg sync.WaitGroup
-	for i := 1; i < n; i++ {
-		wg.Go(func() { f(i) })
-	}
-	f(0)
-	wg.Wait()
-}
-
 // forwardBackward binds each replica's share of the batch and runs its machine, the
 // replicas in parallel: the cost, the logits and the gradients.
 func (t *Trainer) forwardBackward(x []float32, labels []byte) error {
 	share := t.batch / len(t.replicas)
 	errs := make([]error, len(t.replicas))
-	parallel(len(t.replicas), func(i int) {
+	t.team.run(func(i int) {
 		r := t.replicas[i]
 		if errs[i] = r.n.load(x[i*share*dataset.Pixels:(i+1)*share*dataset.Pixels], labels[i*share:(i+1)*share]); errs[i] == nil {
 			errs[i] = r.vm.run()
@@ -289,6 +279,7 @@ func zeroGrads(grads []G.ValueGrad) {
 
 // Close releases the machines.
 func (t *Trainer) Close() error {
+	t.team.close()
 	var errs []error
 	for _, r := range t.replicas {
 		errs = append(errs, r.vm.Close())
