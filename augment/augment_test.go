@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -168,17 +170,64 @@ func collect(t *testing.T, s *dataset.Set, c Config) []Batch {
 	}
 }
 
+// collectHelped reads a stream without workers of its own while 3 goroutines help it
+// until the last batch is read.
+func collectHelped(t *testing.T, s *dataset.Set, c Config) []Batch {
+	t.Helper()
+	st, err := NewStream(context.Background(), s, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	helps := make([]int, 3)
+	for h := range helps {
+		wg.Go(func() {
+			for !stop.Load() {
+				if st.Help() {
+					helps[h]++
+				} else {
+					runtime.Gosched()
+				}
+			}
+		})
+	}
+	var out []Batch
+	for {
+		b, err := st.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	stop.Store(true)
+	wg.Wait()
+	st.Close()
+	if st.Help() {
+		t.Error("Help after Close found work")
+	}
+	t.Logf("pieces made by helpers: %v", helps)
+	return out
+}
+
 func TestStreamDeterministicAcrossWorkers(t *testing.T) {
 	s := testSet(103)
 	p := &Params{Shift: 2, Zoom: 0.1, Rotate: 10, Noise: 0.1, Elastic: Elastic{Alpha: 3, Sigma: 4}, Shear: 0.3, Thickness: 1, Blur: 1}
 	one := collect(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: 1, Distort: p})
 	four := collect(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: 4, Prefetch: 3, Distort: p})
-	if len(one) != 10 || len(four) != 10 {
-		t.Fatalf("got %d and %d batches, want 10 (103 images, batch 10)", len(one), len(four))
+	helped := collectHelped(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: Helped, Distort: p})
+	if len(one) != 10 || len(four) != 10 || len(helped) != 10 {
+		t.Fatalf("got %d, %d and %d batches, want 10 (103 images, batch 10)", len(one), len(four), len(helped))
 	}
 	for i := range one {
 		if one[i].Index != i || !slices.Equal(one[i].X, four[i].X) || !slices.Equal(one[i].Labels, four[i].Labels) {
 			t.Fatalf("batch %d differs between 1 and 4 workers", i)
+		}
+		if helped[i].Index != i || !slices.Equal(one[i].X, helped[i].X) || !slices.Equal(one[i].Labels, helped[i].Labels) {
+			t.Fatalf("batch %d differs between 1 worker and none (helpers)", i)
 		}
 	}
 	other := collect(t, s, Config{Batch: 10, Seed: 5, Epoch: 3, Workers: 2, Distort: p})

@@ -16,7 +16,11 @@ import (
 // the second (BenchmarkTrainStep: ~10% of a step on the 2-core machine). A worker here
 // spins for the next job, yielding to other goroutines, for up to spinFor after its last
 // one, so that within a run of steps it starts at once; between runs of steps (an
-// evaluation, a checkpoint) it sleeps.
+// evaluation, a checkpoint) it sleeps. While it waits, and while the caller waits for
+// the workers, each does pieces of the team's idle work if it has some (making the
+// next training batches): Go's scheduler gives no priorities, and goroutines of their
+// own for that work took the core from one of the replicas at random, leaving the
+// other replica's goroutine waiting.
 type team struct {
 	n       int
 	job     func(i int)
@@ -26,6 +30,7 @@ type team struct {
 	posted  *sync.Cond // signalled with every job, for sleeping workers
 	closed  bool
 	done    sync.WaitGroup
+	idle    atomic.Pointer[func() bool] // work for a waiting goroutine; reports whether it did some
 }
 
 const spinFor = 500 * time.Microsecond
@@ -55,7 +60,9 @@ func (t *team) run(f func(i int)) {
 	t.mu.Unlock()
 	f(0)
 	for t.pending.Load() > 0 {
-		runtime.Gosched()
+		if !t.help() {
+			runtime.Gosched()
+		}
 	}
 	t.job = nil
 }
@@ -76,6 +83,10 @@ func (t *team) work(i int) {
 // wait returns when a job after the seen-th is posted (true) or the team is closed.
 func (t *team) wait(seen uint64) bool {
 	for start, spins := time.Now(), 0; t.gen.Load() == seen; spins++ {
+		if t.help() {
+			start = time.Now()
+			continue
+		}
 		if spins%64 == 63 && time.Since(start) > spinFor {
 			t.mu.Lock()
 			for t.gen.Load() == seen && !t.closed {
@@ -88,6 +99,21 @@ func (t *team) wait(seen uint64) bool {
 		runtime.Gosched()
 	}
 	return true
+}
+
+// help does a piece of the idle work, if there is any, and reports whether it did.
+func (t *team) help() bool {
+	f := t.idle.Load()
+	return f != nil && (*f)()
+}
+
+// setIdle sets the team's idle work (nil: none).
+func (t *team) setIdle(f func() bool) {
+	if f == nil {
+		t.idle.Store(nil)
+	} else {
+		t.idle.Store(&f)
+	}
 }
 
 // close ends the workers.

@@ -105,6 +105,14 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 	return t, nil
 }
 
+// Idle gives the trainer's goroutines work to do while they wait for each other, in
+// small pieces: f does one piece if there is one and reports whether it did
+// (augment.Stream.Help is such work); nil takes it away.
+func (t *Trainer) Idle(f func() bool) { t.team.setIdle(f) }
+
+// Goroutines is the number of goroutines the trainer computes on.
+func (t *Trainer) Goroutines() int { return t.team.n }
+
 // Batch is the trainer's batch size.
 func (t *Trainer) Batch() int { return t.batch }
 

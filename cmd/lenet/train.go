@@ -67,7 +67,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, 0 for all (0 to 60000)")
 	fs.BoolVar(&c.noAugment, "no-augment", false, "train on the images as they are, without distortions")
 	c.distort.register(fs, r.Augment)
-	fs.IntVar(&c.opt.Workers, "workers", 0, "goroutines preparing batches, 0 for one per core (0 to 256)")
+	fs.IntVar(&c.opt.Workers, "workers", 0, "goroutines distorting batches besides the training's own, which make them while they would wait; 0 for one per core the training leaves (none on 2 cores) (0 to 256)")
 	fs.StringVar(&c.resume, "resume", "", "continue the run in this folder from its latest checkpoint")
 	if err := parse(fs, args, stdout, trainSummary); err != nil {
 		return err

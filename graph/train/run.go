@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/lenet/lenet/augment"
@@ -17,7 +18,8 @@ import (
 type Options struct {
 	Out     string // the run folder; a new run needs one that holds no run yet
 	Data    string // a folder holding the data set's files; "" finds them (dataset.Dataset.Dir)
-	Workers int    // goroutines distorting batches; 0 is one per core
+	Workers int    // goroutines distorting batches besides the trainer's own; 0 is one per core the trainer leaves
+
 	Command string // the command line that started the run, for the manifests
 }
 
@@ -228,12 +230,21 @@ func (r *Run) Train(ctx context.Context) error {
 // trainEpoch trains the batches of epoch from r.batch on, adding to r's sums.
 func (r *Run) trainEpoch(ctx context.Context, epoch int) error {
 	rec := r.Recipe
+	workers := r.opt.Workers
+	if workers == 0 { // the cores the trainer leaves; on 2 cores, none
+		if workers = runtime.NumCPU() - r.tr.Goroutines(); workers <= 0 {
+			workers = augment.Helped
+		}
+	}
 	st, err := augment.NewStream(ctx, r.TrainSet, augment.Config{
-		Batch: rec.Batch, Seed: rec.Seed, Epoch: epoch, Start: r.batch, Workers: r.opt.Workers, Distort: &rec.Augment})
+		Batch: rec.Batch, Seed: rec.Seed, Epoch: epoch, Start: r.batch, Workers: workers, Distort: &rec.Augment})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// The trainer's goroutines make batches while they wait for each other.
+	r.tr.Idle(st.Help)
+	defer r.tr.Idle(nil)
 	if r.obs.EpochStart != nil {
 		r.obs.EpochStart(epoch, r.batch)
 	}
