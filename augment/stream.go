@@ -17,7 +17,7 @@ type Config struct {
 	Seed     uint64  // with Epoch, fixes the shuffle and every distortion
 	Epoch    int     // epoch number, from 1
 	Start    int     // first batch to deliver: batches before it are skipped (to resume)
-	Workers  int     // goroutines distorting images; 0 means one per core, Helped none
+	Workers  int     // goroutines distorting images; 0 means one per core (GOMAXPROCS), Helped none
 	Prefetch int     // batches kept ready ahead of the consumer; 0 means 2 per worker (4 if Helped)
 	Distort  *Params // nil or zero: the images as they are
 }
@@ -77,7 +77,7 @@ func NewStream(ctx context.Context, s *dataset.Set, c Config) (*Stream, error) {
 	case workers == Helped:
 		workers = 0
 	case workers <= 0:
-		workers = runtime.NumCPU()
+		workers = runtime.GOMAXPROCS(0)
 	}
 	prefetch := c.Prefetch
 	if prefetch <= 0 {

@@ -212,3 +212,15 @@ func TestPredictSet(t *testing.T) {
 		t.Errorf("27-column images: %v", err)
 	}
 }
+
+// TestShares: shares of at least MinShare images, at least 2 for an even batch.
+func TestShares(t *testing.T) {
+	for batch, want := range map[int]int{1: 1, 2: 2, 6: 2, 17: 1, 31: 1, 32: 2, 40: 2, 48: 3, 64: 4, 96: 6, 100: 5, 128: 8, 33: 1} {
+		if got := Shares(batch); got != want {
+			t.Errorf("Shares(%d) = %d, want %d", batch, got, want)
+		}
+		if got := Shares(batch); batch%got != 0 {
+			t.Errorf("Shares(%d) = %d does not divide the batch", batch, got)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
@@ -41,15 +42,16 @@ func (o Optimizer) LR(step int) float64 {
 
 // Trainer runs training steps of a fixed batch size on Params.
 //
-// gorgonia's tape machine runs one op at a time, so a step uses about one core. An even
-// batch is therefore split in two halves, each run by its own machine on its own copy of
-// the weights (gorgonia's matmul transposes its operands in place, so two machines must
-// not share weight tensors); the halves' gradients are averaged into the first copy,
-// Adam updates it, and the second copy is synchronised. The split does not depend on the
-// machine, so a seed gives the same results everywhere.
+// gorgonia's tape machine runs one op at a time, so a step uses about one core. A batch
+// is therefore split into shares (Shares), each run by its own machine on its own copy
+// of the weights (gorgonia's matmul transposes its operands in place, so two machines
+// must not share weight tensors); the shares' gradients are averaged into the first
+// copy, summed in share order, Adam updates it, and the other copies are synchronised.
+// The shares depend on the batch size only, and a goroutine runs one share or several
+// in turn, so a seed gives the same results, bit for bit, on any number of cores.
 type Trainer struct {
-	replicas []*replica
-	team     *team // a goroutine per replica
+	replicas []*replica // one per share
+	team     *team      // a goroutine per share, or per core if there are fewer
 	batch    int
 	opt      Optimizer
 	solver   G.Solver
@@ -78,7 +80,24 @@ func NewTrainer(p *Params, batch int, opt Optimizer) (*Trainer, error) {
 }
 
 func newTrainer(p *Params, batch int, solver G.Solver) (*Trainer, error) {
-	return newTrainerShares(p, batch, solver, 2-batch%2)
+	return newTrainerShares(p, batch, solver, Shares(batch))
+}
+
+// MinShare is the fewest images a share of a batch of more than 32 holds: below that
+// gorgonia's cost per op, paid once per share, outweighs a second core's work.
+const MinShare = 16
+
+// Shares is the number of equal parts a training batch is split into, one machine
+// each: the most that hold MinShare images or more, and at least 2 for an even batch
+// (one for an odd). Batch 32, the default, has 2 shares; 64, 4; 128, 8.
+func Shares(batch int) int {
+	shares := 2 - batch%2
+	for s := batch / MinShare; s > shares; s-- {
+		if batch%s == 0 {
+			return s
+		}
+	}
+	return shares
 }
 
 // newTrainerShares splits each batch into shares equal parts (shares divides batch).
@@ -86,7 +105,7 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 	if batch < 1 || shares < 1 || batch%shares != 0 {
 		return nil, fmt.Errorf("batch %d in %d shares: expected a positive batch that the shares divide", batch, shares)
 	}
-	t := &Trainer{batch: batch, solver: solver, team: newTeam(shares)}
+	t := &Trainer{batch: batch, solver: solver, team: newTeam(min(shares, runtime.GOMAXPROCS(0)))}
 	for i := 0; i < shares; i++ {
 		rp := p
 		if i > 0 {
@@ -170,7 +189,7 @@ func (t *Trainer) update() error {
 			grads[i] = append(grads[i], g.(*tensor.Dense))
 		}
 	}
-	parts := len(t.replicas)
+	parts := t.team.n
 	t.team.run(func(part int) {
 		for k := range grads[0] {
 			switch grads[0][k].Dtype() {
@@ -188,19 +207,12 @@ func (t *Trainer) update() error {
 func updatePart[T float32 | float64](t *Trainer, step adamStep, grads [][]*tensor.Dense, k, parts, part int) {
 	n := grads[0][k].Len()
 	lo, hi := part*n/parts, (part+1)*n/parts
-	g := grads[0][k].Data().([]T)[lo:hi]
-	if len(t.replicas) > 1 { // the mean over replicas, summed in replica order
-		for _, o := range grads[1:] {
-			for i, v := range o[k].Data().([]T)[lo:hi] {
-				g[i] += v
-			}
-			clear(o[k].Data().([]T)[lo:hi])
-		}
-		scale := T(len(t.replicas))
-		for i := range g {
-			g[i] /= scale
-		}
+	ks := make([]*tensor.Dense, len(grads))
+	for i := range grads {
+		ks[i] = grads[i][k]
 	}
+	meanInto[T](ks, lo, hi)
+	g := grads[0][k].Data().([]T)[lo:hi]
 	w := t.replicas[0].p.Learnables()[k].Data().([]T)
 	adamUpdate(step, k, w[lo:hi], g, lo)
 	for _, r := range t.replicas[1:] {
@@ -213,10 +225,12 @@ func updatePart[T float32 | float64](t *Trainer, step adamStep, grads [][]*tenso
 func (t *Trainer) forwardBackward(x []float32, labels []byte) error {
 	share := t.batch / len(t.replicas)
 	errs := make([]error, len(t.replicas))
-	t.team.run(func(i int) {
-		r := t.replicas[i]
-		if errs[i] = r.n.load(x[i*share*dataset.Pixels:(i+1)*share*dataset.Pixels], labels[i*share:(i+1)*share]); errs[i] == nil {
-			errs[i] = r.vm.run()
+	t.team.run(func(g int) {
+		for i := g; i < len(t.replicas); i += t.team.n {
+			r := t.replicas[i]
+			if errs[i] = r.n.load(x[i*share*dataset.Pixels:(i+1)*share*dataset.Pixels], labels[i*share:(i+1)*share]); errs[i] == nil {
+				errs[i] = r.vm.run()
+			}
 		}
 	})
 	return errors.Join(errs...)
@@ -251,26 +265,41 @@ func (t *Trainer) averageGrads() error {
 		return nil
 	}
 	for k := range t.replicas[0].grads {
-		g0, err := t.replicas[0].grads[k].Grad()
-		if err != nil {
-			return err
-		}
-		g1, err := t.replicas[1].grads[k].Grad()
-		if err != nil {
-			return err
-		}
-		switch a := g0.Data().(type) {
-		case []float32:
-			for i, b := range g1.Data().([]float32) {
-				a[i] = (a[i] + b) * 0.5
+		var gs []*tensor.Dense
+		for _, r := range t.replicas {
+			g, err := r.grads[k].Grad()
+			if err != nil {
+				return err
 			}
-		case []float64:
-			for i, b := range g1.Data().([]float64) {
-				a[i] = (a[i] + b) * 0.5
-			}
+			gs = append(gs, g.(*tensor.Dense))
+		}
+		switch gs[0].Dtype() {
+		case tensor.Float32:
+			meanInto[float32](gs, 0, gs[0].Len())
+		case tensor.Float64:
+			meanInto[float64](gs, 0, gs[0].Len())
 		}
 	}
 	return nil
+}
+
+// meanInto replaces elements lo to hi of gs[0] by their mean over gs, summed in order,
+// and zeroes them in the others.
+func meanInto[T float32 | float64](gs []*tensor.Dense, lo, hi int) {
+	g := gs[0].Data().([]T)[lo:hi]
+	if len(gs) == 1 {
+		return
+	}
+	for _, o := range gs[1:] {
+		for i, v := range o.Data().([]T)[lo:hi] {
+			g[i] += v
+		}
+		clear(o.Data().([]T)[lo:hi])
+	}
+	n := T(len(gs))
+	for i := range g {
+		g[i] /= n
+	}
 }
 
 // zeroGrads clears gradients a failed or finished step leaves behind (the solver clears

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type trainFlags struct {
 	opt                    train.Options
 	dtype, dataset, resume string
 	noAugment              bool
+	threads                int
 	distort                distortFlags
 }
 
@@ -67,10 +69,17 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, 0 for all (0 to 60000)")
 	fs.BoolVar(&c.noAugment, "no-augment", false, "train on the images as they are, without distortions")
 	c.distort.register(fs, r.Augment)
+	fs.IntVar(&c.threads, "threads", 0, "cores to compute on (sets GOMAXPROCS), 0 for all; the results are the same on any number (0 to 1024)")
 	fs.IntVar(&c.opt.Workers, "workers", 0, "goroutines distorting batches besides the training's own, which make them while they would wait; 0 for one per core the training leaves (none on 2 cores) (0 to 256)")
 	fs.StringVar(&c.resume, "resume", "", "continue the run in this folder from its latest checkpoint")
 	if err := parse(fs, args, stdout, trainSummary); err != nil {
 		return err
+	}
+	if err := intIn("threads", c.threads, 0, 1024); err != nil {
+		return err
+	}
+	if c.threads > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.threads))
 	}
 	if c.resume != "" {
 		return c.resumeRun(ctx, fs, stdout, stderr, onBatch)
@@ -110,12 +119,12 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 func (c *trainFlags) resumeRun(ctx context.Context, fs *pflag.FlagSet, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
 	var fixed []string
 	fs.Visit(func(f *pflag.Flag) {
-		if f.Name != "resume" && f.Name != "workers" && f.Name != "data" {
+		if f.Name != "resume" && f.Name != "workers" && f.Name != "data" && f.Name != "threads" {
 			fixed = append(fixed, "--"+f.Name)
 		}
 	})
 	if len(fixed) > 0 {
-		return fmt.Errorf("--resume continues a run with its own settings; %v cannot be changed (only --workers and --data)", fixed)
+		return fmt.Errorf("--resume continues a run with its own settings; %v cannot be changed (only --threads, --workers and --data)", fixed)
 	}
 	if err := intIn("workers", c.opt.Workers, 0, 256); err != nil {
 		return err

@@ -232,7 +232,7 @@ func (r *Run) trainEpoch(ctx context.Context, epoch int) error {
 	rec := r.Recipe
 	workers := r.opt.Workers
 	if workers == 0 { // the cores the trainer leaves; on 2 cores, none
-		if workers = runtime.NumCPU() - r.tr.Goroutines(); workers <= 0 {
+		if workers = runtime.GOMAXPROCS(0) - r.tr.Goroutines(); workers <= 0 {
 			workers = augment.Helped
 		}
 	}
