@@ -4,17 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/lenet/lenet/dataset"
 )
 
-// DefaultEvalBatch is the evaluation batch size of each of the two machines: large
+// DefaultEvalBatch is the evaluation batch size of each machine: large
 // batches amortise the per-op overhead, very large ones only grow memory.
 const DefaultEvalBatch = 250
 
 // Evaluator computes the network's outputs for any number of images, in batches shared
-// by two machines, one per core; the second runs on a copy of the weights, refreshed at
-// every call (machines must not share weight tensors: see Trainer).
+// by machines, one per core (GOMAXPROCS when it is made); all but the first run on
+// copies of the weights, refreshed at every call (machines must not share weight
+// tensors: see Trainer). The images are cut into batches the same way whatever the
+// number of machines, and each batch's arithmetic does not depend on which machine runs
+// it, so the outputs are the same on any number of cores.
 type Evaluator struct {
 	src      *Params
 	replicas []*evalReplica
@@ -28,11 +32,15 @@ type evalReplica struct {
 	buf []float32 // a batch of images made by PredictSet
 }
 
-// NewEvaluator builds two forward-only graphs of the given batch size on p (one when
-// the batch is 1: a single image gains nothing from a second machine).
+// NewEvaluator builds a forward-only graph of the given batch size on p for each core
+// (one when the batch is 1: a single image gains nothing from a second machine).
 func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 	e := &Evaluator{src: p}
-	for i := 0; i < min(2, batch); i++ {
+	machines := runtime.GOMAXPROCS(0)
+	if batch == 1 {
+		machines = 1
+	}
+	for i := 0; i < machines; i++ {
 		rp := p
 		if i > 0 {
 			rp = p.Clone()
