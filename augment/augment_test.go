@@ -292,3 +292,23 @@ func TestBlurIsSeparableGaussian(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanShare leaves about the given share of images as they are, the others
+// distorted, drawing the choice per image.
+func TestCleanShare(t *testing.T) {
+	src := blob(12, 15, 3)
+	for _, share := range []float64{0, 0.25, 1} {
+		d := NewDistorter(Params{Shift: 3, Rotate: 15, Blur: 0.75, Clean: share}, side)
+		same := 0
+		for i := range 2000 {
+			dst := make([]float32, len(src))
+			d.Apply(dst, src, Rand(1, 1, i))
+			if slices.Equal(dst, src) {
+				same++
+			}
+		}
+		if got := float64(same) / 2000; math.Abs(got-share) > 0.03 {
+			t.Errorf("clean %g: %.3f of the images unchanged", share, got)
+		}
+	}
+}

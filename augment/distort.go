@@ -22,6 +22,8 @@ type Params struct {
 	// Blur softens the image by a Gaussian of standard deviation uniform in [0, Blur]
 	// pixels, as a blurred photo or a low-resolution scan does.
 	Blur float64 `json:"blur,omitempty"`
+	// Clean is the share of images, drawn per image, left as they are.
+	Clean float64 `json:"clean,omitempty"`
 }
 
 // Elastic is Simard et al.'s (2003) elastic distortion: a random displacement field,
@@ -67,6 +69,10 @@ func NewDistorter(p Params, side int) *Distorter {
 
 // Apply writes the distortion of src into dst (both side*side, values in [0,1]).
 func (d *Distorter) Apply(dst, src []float32, rng *rand.Rand) {
+	if d.p.Clean > 0 && rng.Float64() < d.p.Clean { // drawn only when set: runs without it are unchanged
+		copy(dst, src)
+		return
+	}
 	t := Transform{
 		Degrees: (2*rng.Float64() - 1) * d.p.Rotate,
 		Scale:   1 + (2*rng.Float64()-1)*d.p.Zoom,

@@ -57,6 +57,7 @@ func (d *distortFlags) register(fs *pflag.FlagSet, def augment.Params) {
 	fs.Float64Var(&d.p.Shear, "shear", def.Shear, "distortion: slant by a horizontal shear up to ± this many pixels per row (0 to 1)")
 	fs.Float64Var(&d.p.Thickness, "thickness", def.Thickness, "distortion: thicker or thinner strokes, by up to ± this many pixels of radius (0 to 2)")
 	fs.Float64Var(&d.p.Blur, "blur", def.Blur, "distortion: Gaussian blur of a standard deviation up to this many pixels (0 to 3)")
+	fs.Float64Var(&d.p.Clean, "clean", def.Clean, "distortion: leave this share of the images, drawn per image, as they are (0 to 1)")
 	d.p.Elastic = def.Elastic
 	fs.Var((*elasticValue)(&d.p.Elastic), "elastic", "distortion: elastic displacement ALPHA,SIGMA in pixels (Simard et al. 2003); 0,0 disables")
 }
@@ -88,6 +89,7 @@ func (d *distortFlags) params() (augment.Params, error) {
 		floatIn("shear", p.Shear, 0, 1, false),
 		floatIn("thickness", p.Thickness, 0, 2, false),
 		floatIn("blur", p.Blur, 0, 3, false),
+		floatIn("clean", p.Clean, 0, 1, false),
 		floatIn("elastic alpha", p.Elastic.Alpha, 0, 100, false),
 		floatIn("elastic sigma", p.Elastic.Sigma, 0, 14, false),
 	} {

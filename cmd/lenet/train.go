@@ -88,7 +88,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return err
 	}
 	distortFlagSet := false
-	for _, name := range []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness", "blur"} {
+	for _, name := range []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness", "blur", "clean"} {
 		distortFlagSet = distortFlagSet || fs.Changed(name)
 	}
 	if r.Dataset.Name == dataset.Fashion.Name && !distortFlagSet {
@@ -196,6 +196,9 @@ func describe(p augment.Params) string {
 		p.Shift, p.Zoom, p.Rotate, p.Noise, p.Elastic.Alpha, p.Elastic.Sigma)
 	if p.Shear != 0 || p.Thickness != 0 || p.Blur != 0 {
 		d += fmt.Sprintf(", shear %g, thickness %g px, blur %g px", p.Shear, p.Thickness, p.Blur)
+	}
+	if p.Clean != 0 {
+		d += fmt.Sprintf("; %g of the images as they are", p.Clean)
 	}
 	return d
 }
