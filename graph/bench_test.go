@@ -41,3 +41,52 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 	b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 }
+
+// BenchmarkShare is the unit of a training step's parallel work: one share's forward and
+// backward pass (16 images, batch 32's share), on one goroutine. With BenchmarkUpdate
+// and the distortion and evaluation benchmarks it projects epoch times on more cores
+// (README, Performance).
+func BenchmarkShare(b *testing.B) {
+	p, _ := NewParams(tensor.Float32, 1)
+	tr, err := NewTrainer(p, 32, Optimizer{Adam: DefaultAdam})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tr.Close()
+	x, y := randomImages(16, 1)
+	r := tr.replicas[0]
+	for b.Loop() {
+		if err := r.n.load(x, y); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.vm.run(); err != nil {
+			b.Fatal(err)
+		}
+		r.vm.Reset()
+		zeroGrads(r.grads)
+	}
+}
+
+// BenchmarkUpdate is a step's serial-free remainder at batch 32: averaging the 2 shares'
+// gradients, the Adam update and the weight copy, all on one goroutine (a step splits
+// it among its goroutines).
+func BenchmarkUpdate(b *testing.B) {
+	p, _ := NewParams(tensor.Float32, 1)
+	tr, err := newTrainerShares(p, 32, NewAdamSolver(DefaultAdam), 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr.Adam, tr.opt = tr.solver.(*AdamSolver), Optimizer{Adam: DefaultAdam}
+	defer tr.Close()
+	tr.team.close()
+	tr.team = newTeam(1)
+	x, y := randomImages(32, 1)
+	if err := tr.forwardBackward(x, y); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := tr.update(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
