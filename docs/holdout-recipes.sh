@@ -26,9 +26,10 @@ printf "%-20s %8s %10s %11s\n" candidate clean distorted suite-mean
 for name in "${names[@]}"; do
   run=$out/$name
   [ -e "$run/latest" ] || $lenet train --limit 50000 --out "$run" ${candidates[$name]} > /dev/null
-  clean=$($lenet test --data "$holdout" --checkpoint "$run/latest" | sed -n 's/.*accuracy \([0-9.]*\)%.*/\1/p' | head -n 1)
-  distorted=$($lenet test --data "$holdout" --checkpoint "$run/latest" --shift 4 --rotate 15 --zoom 0.2 | sed -n 's/.*accuracy \([0-9.]*\)%.*/\1/p' | head -n 1)
-  $lenet robustness --data "$holdout" --checkpoint "$run/latest" > "$run/robustness.txt"
-  mean=$(sed -n 's/^suite mean *\([0-9.]*\)%.*/\1/p' "$run/robustness.txt")
+  $lenet test --data "$holdout" --checkpoint "$run/latest" --shift 4 --rotate 15 --zoom 0.2 > "$run/test.txt"
+  clean=$(sed -n 's/^MNIST test: accuracy \([0-9.]*\)%.*/\1/p' "$run/test.txt")
+  distorted=$(sed -n 's/^distorted copy .*: \([0-9.]*\)% .*/\1/p' "$run/test.txt")
+  [ -s "$run/robustness.txt" ] || $lenet robustness --data "$holdout" --checkpoint "$run/latest" > "$run/robustness.txt"
+  mean=$(sed -n 's/^mean over the suite *\([0-9.]*\)%.*/\1/p' "$run/robustness.txt")
   printf "%-20s %7s%% %9s%% %10s%%\n" "$name" "$clean" "$distorted" "$mean"
 done

@@ -24,7 +24,13 @@
 // bit), but with a state that checkpoints can save, so a run resumes exactly. The layers
 // are lenet's ops (package graph/ops) where gorgonia's are wrong (AveragePool2D) or
 // measurably slower; their products run on the BLAS that package graph/kernels (or
-// graph/openblas) registers.
+// graph/openblas) registers. The tape machines are run on the calling goroutine
+// (tape.go: gorgonia's RunAll hands each run between two OS threads), by a team of
+// goroutines that lives with the Trainer or Evaluator (team.go).
+//
+// Parallelism: a training batch is split into shares (Shares), a machine each; the
+// shares' gradients are summed in share order and the update is element-wise, so a
+// seed gives the same weights on any number of cores.
 //
 // Variants (Arch): tanh or ReLU in place of every sigmoid, max in place of average
 // pooling. Package graph/train runs whole training runs on top of this package.
