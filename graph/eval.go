@@ -32,11 +32,16 @@ type evalReplica struct {
 	buf []float32 // a batch of images made by PredictSet
 }
 
-// NewEvaluator builds a forward-only graph of the given batch size on p for each core
-// (one when the batch is 1: a single image gains nothing from a second machine).
+// maxEvalMachines bounds an Evaluator's machines (about 14 MiB each at DefaultEvalBatch):
+// evaluation is a few percent of a training epoch.
+const maxEvalMachines = 16
+
+// NewEvaluator builds a forward-only graph of the given batch size on p for each core, up
+// to maxEvalMachines (one when the batch is 1: a single image gains nothing from a second
+// machine).
 func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 	e := &Evaluator{src: p}
-	machines := runtime.GOMAXPROCS(0)
+	machines := min(runtime.GOMAXPROCS(0), maxEvalMachines)
 	if batch == 1 {
 		machines = 1
 	}
