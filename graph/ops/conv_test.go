@@ -93,3 +93,32 @@ func asF64(v any) []float64 {
 	}
 	return nil
 }
+
+// TestIm2colShapes checks im2col against its definition on LeNet's own shapes (C3's rows
+// of 8 take the array-copy path) and on an odd one.
+func TestIm2colShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, s := range [][3]int{{1, 28, 28}, {6, 12, 12}, {2, 10, 9}} {
+		c, h, w := s[0], s[1], s[2]
+		oh, ow := h-4, w-4
+		x := make([]float32, c*h*w)
+		for i := range x {
+			x[i] = rng.Float32()
+		}
+		col := make([]float32, c*25*oh*ow)
+		im2col(x, c, h, w, col)
+		for ci := 0; ci < c; ci++ {
+			for i := 0; i < 5; i++ {
+				for j := 0; j < 5; j++ {
+					for y := 0; y < oh; y++ {
+						for q := 0; q < ow; q++ {
+							if got, want := col[((ci*5+i)*5+j)*oh*ow+y*ow+q], x[ci*h*w+(y+i)*w+q+j]; got != want {
+								t.Fatalf("%v: col[%d,%d,%d][%d,%d] = %g, want %g", s, ci, i, j, y, q, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
