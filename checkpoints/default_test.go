@@ -12,7 +12,7 @@ import (
 )
 
 // TestDefaultModel loads the built-in model and scores it on the 10,000 MNIST test
-// images: it must be the seed architecture, reach 99.2% (it scores 99.29%), score what its
+// images: it must be the seed architecture, reach 99.3% (it scores 99.40%), score what its
 // manifest says, name the command that made it, and read 97% of a copy of the test
 // digits shifted, rotated and scaled as people write them.
 func TestDefaultModel(t *testing.T) {
@@ -74,7 +74,7 @@ func TestDefaultModel(t *testing.T) {
 
 // The built-in model's floors: on the clean test set, and on its distorted copy.
 const (
-	minClean     = 0.992
+	minClean     = 0.993
 	minDistorted = 0.97
 )
 

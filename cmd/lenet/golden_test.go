@@ -22,8 +22,8 @@ var goldenRuns = []struct {
 	name string
 	args []string
 }{
-	{"seed float32", []string{"--limit", "640", "--epochs", "2", "--shift", "2", "--zoom", "0.1", "--rotate", "10", "--shear", "0", "--thickness", "0", "--blur", "0", "--elastic", "34,4", "--noise", "0.1", "--workers", "3"}},
-	{"relu max float64 odd batch", []string{"--limit", "340", "--epochs", "2", "--batch", "17", "--activation", "relu", "--pool", "max", "--dtype", "float64", "--lr-schedule", "step", "--lr-step-epochs", "1", "--shift", "2", "--zoom", "0.1", "--rotate", "10", "--shear", "0", "--thickness", "0", "--blur", "0", "--workers", "1"}},
+	{"seed float32", []string{"--limit", "640", "--epochs", "2", "--shift", "2", "--zoom", "0.1", "--rotate", "10", "--shear", "0", "--thickness", "0", "--blur", "0", "--clean", "0", "--elastic", "34,4", "--noise", "0.1", "--workers", "3"}},
+	{"relu max float64 odd batch", []string{"--limit", "340", "--epochs", "2", "--batch", "17", "--activation", "relu", "--pool", "max", "--dtype", "float64", "--lr-schedule", "step", "--lr-step-epochs", "1", "--shift", "2", "--zoom", "0.1", "--rotate", "10", "--shear", "0", "--thickness", "0", "--blur", "0", "--clean", "0", "--workers", "1"}},
 	{"tanh constant", []string{"--limit", "320", "--epochs", "1", "--activation", "tanh", "--lr-schedule", "constant", "--lr", "0.003", "--no-augment"}},
 	{"default distortions", []string{"--limit", "320", "--epochs", "2", "--workers", "2"}},
 }
