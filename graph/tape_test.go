@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -79,35 +80,21 @@ func clone(v any) any {
 }
 
 func bitsEqual(a, b any) bool {
+	same32 := func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) }
+	same64 := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
 	switch a := a.(type) {
 	case []float32:
 		b, ok := b.([]float32)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-				return false
-			}
-		}
-		return true
+		return ok && slices.EqualFunc(a, b, same32)
 	case []float64:
 		b, ok := b.([]float64)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
-				return false
-			}
-		}
-		return true
+		return ok && slices.EqualFunc(a, b, same64)
 	case float32:
 		b, ok := b.(float32)
-		return ok && math.Float32bits(a) == math.Float32bits(b)
+		return ok && same32(a, b)
 	case float64:
 		b, ok := b.(float64)
-		return ok && math.Float64bits(a) == math.Float64bits(b)
+		return ok && same64(a, b)
 	}
 	return false
 }
