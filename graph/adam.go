@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lenet/lenet/graph/kernels"
+
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -99,16 +101,12 @@ func adamUpdate[T float32 | float64](st adamStep, k int, w, g []T, off int) {
 
 // adam32 and adam64 update w, m and v in place and zero g; explicit conversions keep
 // the compiler from fusing multiply-adds, so results match gorgonia's solver exactly.
+// adam32 is kernels.Adam32 (eight elements at a time where the CPU has AVX2).
 func adam32(w, g, m, v []float32, o Adam, corr1, corr2 float32) {
-	b1, b2, omb1, omb2 := float32(o.Beta1), float32(o.Beta2), float32(1)-float32(o.Beta1), float32(1)-float32(o.Beta2)
-	eps, negLR := float32(o.Eps), -float32(o.LR)
-	for i, gi := range g {
-		m[i] = float32(m[i]*b1) + float32(gi*omb1)
-		v[i] = float32(v[i]*b2) + float32(float32(gi*gi)*omb2)
-		vh := float32(math.Sqrt(float64(float32(v[i]*corr2)))) + eps
-		w[i] += float32(float32(m[i]*corr1)*negLR) / vh
-		g[i] = 0
-	}
+	kernels.Adam32(w, g, m, v, kernels.AdamStep32{
+		Beta1: float32(o.Beta1), OneMinusBeta1: float32(1) - float32(o.Beta1),
+		Beta2: float32(o.Beta2), OneMinusBeta2: float32(1) - float32(o.Beta2),
+		Corr1: corr1, Corr2: corr2, NegLR: -float32(o.LR), Eps: float32(o.Eps)})
 }
 
 func adam64(w, g, m, v []float64, o Adam, corr1, corr2 float64) {
