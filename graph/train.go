@@ -297,6 +297,13 @@ func meanInto[T float32 | float64](gs []*tensor.Dense, lo, hi int) {
 		clear(o.Data().([]T)[lo:hi])
 	}
 	n := T(len(gs))
+	if len(gs)&(len(gs)-1) == 0 { // x/2^k and x*(1/2^k) are the same number, rounded alike
+		inv := 1 / n
+		for i := range g {
+			g[i] *= inv
+		}
+		return
+	}
 	for i := range g {
 		g[i] /= n
 	}
