@@ -17,10 +17,14 @@ type AdamStep32 struct {
 // the explicit conversions keep the compiler from fusing multiply-adds. On CPUs with AVX2
 // an assembly loop does eight elements at a time with the same operations (a float32
 // square root is correctly rounded either way), so the results are the same bits;
-// TestAdam32 holds it to the loop below. The update is ~5% of a training step's work.
+// TestAdam32 holds it to adam32Scalar. The update is ~5% of a training step's work.
 func Adam32(w, g, m, v []float32, h AdamStep32) {
 	n := adam32Vector(w, g, m, v, &h)
-	w, g, m, v = w[n:], g[n:len(w)], m[n:len(w)], v[n:len(w)]
+	adam32Scalar(w[n:], g[n:len(w)], m[n:len(w)], v[n:len(w)], h)
+}
+
+// adam32Scalar is Adam32 one element at a time.
+func adam32Scalar(w, g, m, v []float32, h AdamStep32) {
 	for i, gi := range g {
 		m[i] = float32(m[i]*h.Beta1) + float32(gi*h.OneMinusBeta1)
 		v[i] = float32(v[i]*h.Beta2) + float32(float32(gi*gi)*h.OneMinusBeta2)
