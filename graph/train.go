@@ -105,7 +105,7 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 	if batch < 1 || shares < 1 || batch%shares != 0 {
 		return nil, fmt.Errorf("batch %d in %d shares: expected a positive batch that the shares divide", batch, shares)
 	}
-	t := &Trainer{batch: batch, solver: solver, team: newTeam(min(shares, runtime.GOMAXPROCS(0)))}
+	t := &Trainer{batch: batch, solver: solver}
 	for i := 0; i < shares; i++ {
 		rp := p
 		if i > 0 {
@@ -121,6 +121,7 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 		}
 		t.replicas = append(t.replicas, &replica{n: n, vm: vm, p: rp, grads: G.NodesToValueGrads(n.w.Learnables())})
 	}
+	t.team = newTeam(min(shares, runtime.GOMAXPROCS(0)))
 	return t, nil
 }
 
