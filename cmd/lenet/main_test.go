@@ -66,6 +66,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "--dtype", "int8"}, `invalid --dtype "int8" (expected float32 or float64)`},
 		{[]string{"train", "--limit", "10", "--batch", "64"}, "invalid --limit 10: smaller than --batch 64"},
 		{[]string{"train", "--epochs", "x"}, `invalid argument "x" for "--epochs"`},
+		{[]string{"train", "--threads", "-1"}, "invalid --threads -1 (expected 0 to 1024)"},
+		{[]string{"train", "--clean", "1.5"}, "invalid --clean 1.5 (expected a value in [0, 1])"},
 		{[]string{"train", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"train", "--limit", "64", "--out", filepath.Join(notDir, "run")}, "create run folder"},
 		{[]string{"train", "--data", t.TempDir(), "--out", t.TempDir()}, "data files not found"},
