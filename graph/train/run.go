@@ -19,7 +19,6 @@ type Options struct {
 	Out     string // the run folder; a new run needs one that holds no run yet
 	Data    string // a folder holding the data set's files; "" finds them (dataset.Dataset.Dir)
 	Workers int    // goroutines distorting batches besides the trainer's own; 0 is one per core the trainer leaves
-
 	Command string // the command line that started the run, for the manifests
 }
 
