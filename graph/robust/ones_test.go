@@ -18,8 +18,7 @@ import (
 // digit most misread in the handwriting that issue 13 reports (61%, as 4, 8 or 7). The
 // built-in model must read at least 105 of these 108 as a 1. It reads 105: flagged 1s
 // leaning right are the ones it misses, two thin ones 24 and 40 px high read as 7s (a
-// long flag on a thin stroke), a bold one 16 px high as a 9. With a marker a quarter of
-// the digit's height, flagged 1s leaning right read as 8s or 2s (README).
+// long flag on a thin stroke), a bold one 16 px high as a 9.
 func TestUprightOnes(t *testing.T) {
 	ev := builtin(t)
 	wrong := 0
