@@ -13,7 +13,7 @@ import (
 // A training step has two parallel phases (the replicas' forward and backward passes,
 // then the update) about a millisecond apart. Starting goroutines for each, as a
 // sync.WaitGroup does, leaves a core idle while the runtime wakes a sleeping thread for
-// the second (BenchmarkTrainStep: ~10% of a step on the 2-core machine). A worker here
+// the second (a training step took 20% longer so, BenchmarkTrainStep on the 2-core machine). A worker here
 // spins for the next job, yielding to other goroutines, for up to spinFor after its last
 // one, so that within a run of steps it starts at once; between runs of steps (an
 // evaluation, a checkpoint) it sleeps. While it waits, and while the caller waits for

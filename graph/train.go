@@ -180,45 +180,54 @@ func (t *Trainer) update() error {
 	if err != nil {
 		return err
 	}
-	grads := make([][]*tensor.Dense, len(t.replicas)) // [replica][tensor]
+	grads, err := t.gradsByTensor()
+	if err != nil {
+		return fmt.Errorf("adam: %w", err)
+	}
+	weights := make([][]*tensor.Dense, len(t.replicas)) // [replica][tensor]
 	for i, r := range t.replicas {
-		for k, vg := range r.grads {
-			g, err := vg.Grad()
-			if err != nil {
-				return fmt.Errorf("adam: tensor %d has no gradient: %w", k, err)
-			}
-			grads[i] = append(grads[i], g.(*tensor.Dense))
-		}
+		weights[i] = r.p.Learnables()
 	}
 	parts := t.team.n
 	t.team.run(func(part int) {
-		for k := range grads[0] {
-			switch grads[0][k].Dtype() {
+		for k, gs := range grads {
+			switch gs[0].Dtype() {
 			case tensor.Float32:
-				updatePart[float32](t, step, grads, k, parts, part)
+				updatePart[float32](step, gs, weights, k, parts, part)
 			case tensor.Float64:
-				updatePart[float64](t, step, grads, k, parts, part)
+				updatePart[float64](step, gs, weights, k, parts, part)
 			}
 		}
 	})
 	return nil
 }
 
-// updatePart is update's work on one part of tensor k.
-func updatePart[T float32 | float64](t *Trainer, step adamStep, grads [][]*tensor.Dense, k, parts, part int) {
-	n := grads[0][k].Len()
+// updatePart is update's work on one part of tensor k: gs are its gradients in the
+// replicas, weights every replica's tensors.
+func updatePart[T float32 | float64](step adamStep, gs []*tensor.Dense, weights [][]*tensor.Dense, k, parts, part int) {
+	n := gs[0].Len()
 	lo, hi := part*n/parts, (part+1)*n/parts
-	ks := make([]*tensor.Dense, len(grads))
-	for i := range grads {
-		ks[i] = grads[i][k]
+	meanInto[T](gs, lo, hi)
+	w := weights[0][k].Data().([]T)[lo:hi]
+	adamUpdate(step, k, w, gs[0].Data().([]T)[lo:hi], lo)
+	for _, other := range weights[1:] {
+		copy(other[k].Data().([]T)[lo:hi], w)
 	}
-	meanInto[T](ks, lo, hi)
-	g := grads[0][k].Data().([]T)[lo:hi]
-	w := t.replicas[0].p.Learnables()[k].Data().([]T)
-	adamUpdate(step, k, w[lo:hi], g, lo)
-	for _, r := range t.replicas[1:] {
-		copy(r.p.Learnables()[k].Data().([]T)[lo:hi], w[lo:hi])
+}
+
+// gradsByTensor returns the replicas' gradient tensors, [tensor][replica].
+func (t *Trainer) gradsByTensor() ([][]*tensor.Dense, error) {
+	grads := make([][]*tensor.Dense, len(t.replicas[0].grads))
+	for k := range grads {
+		for _, r := range t.replicas {
+			g, err := r.grads[k].Grad()
+			if err != nil {
+				return nil, fmt.Errorf("tensor %d has no gradient: %w", k, err)
+			}
+			grads[k] = append(grads[k], g.(*tensor.Dense))
+		}
 	}
+	return grads, nil
 }
 
 // forwardBackward binds each replica's share of the batch and runs its machine, the
@@ -265,15 +274,11 @@ func (t *Trainer) averageGrads() error {
 	if len(t.replicas) == 1 {
 		return nil
 	}
-	for k := range t.replicas[0].grads {
-		var gs []*tensor.Dense
-		for _, r := range t.replicas {
-			g, err := r.grads[k].Grad()
-			if err != nil {
-				return err
-			}
-			gs = append(gs, g.(*tensor.Dense))
-		}
+	grads, err := t.gradsByTensor()
+	if err != nil {
+		return err
+	}
+	for _, gs := range grads {
 		switch gs[0].Dtype() {
 		case tensor.Float32:
 			meanInto[float32](gs, 0, gs[0].Len())
