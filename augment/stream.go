@@ -18,7 +18,7 @@ type Config struct {
 	Epoch    int     // epoch number, from 1
 	Start    int     // first batch to deliver: batches before it are skipped (to resume)
 	Workers  int     // goroutines distorting images; 0 means one per core (GOMAXPROCS), Helped none
-	Prefetch int     // batches kept ready ahead of the consumer; 0 means 2 per worker (4 if Helped)
+	Prefetch int     // batches kept ready ahead of the consumer; 0 means 2 per worker, at least 4
 	Distort  *Params // nil or zero: the images as they are
 }
 
@@ -61,7 +61,7 @@ type pending struct {
 	out  chan Batch
 }
 
-// pieceImages is the most images in a piece: about 50 microseconds of distortion.
+// pieceImages is the most images in a piece: 50-80 microseconds of distortion.
 const pieceImages = 4
 
 // NewStream starts the workers for one epoch over s. Call Close when done.

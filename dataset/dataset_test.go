@@ -201,3 +201,23 @@ func TestDefaultDir(t *testing.T) {
 		t.Fatalf("empty cache: got %v", err)
 	}
 }
+
+// TestReadExactlyGrows reads data larger than the first allocation, whole and cut short.
+func TestReadExactlyGrows(t *testing.T) {
+	defer func(n int64) { firstRead = n }(firstRead)
+	firstRead = 10
+	data := make([]byte, 1000)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	got, err := readExactly(bytes.NewReader(data), 1000)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes (%v), want the 1000 given", len(got), err)
+	}
+	if _, err := readExactly(bytes.NewReader(data[:700]), 1000); !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), "700 of 1000") {
+		t.Fatalf("700 of 1000 bytes: %v", err)
+	}
+	if _, err := readExactly(bytes.NewReader(append(data, 1)), 1000); !errors.Is(err, ErrTrailing) {
+		t.Fatalf("1001 bytes for 1000: %v", err)
+	}
+}

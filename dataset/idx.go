@@ -133,11 +133,14 @@ func decompressed(f io.Reader) (io.Reader, bool, error) {
 // readExactly reads n bytes and requires the stream to end there. The buffer grows
 // only as data actually arrives, so a header that claims a huge count cannot make it
 // allocate more than the file holds.
+// firstRead is the most readExactly allocates before data arrives (a variable for tests).
+var firstRead int64 = 64 << 20
+
 func readExactly(r io.Reader, n int64) ([]byte, error) {
 	// Allocate what the header claims up to 64 MiB (MNIST's largest file holds 47 MB),
 	// beyond that twice what arrived: a lying header costs at most that much memory, and
 	// the set is read into its one buffer, not grown through copies.
-	data := make([]byte, min(n, 64<<20))
+	data := make([]byte, min(n, firstRead))
 	for read := 0; ; {
 		got, err := io.ReadFull(r, data[read:])
 		read += got
@@ -150,8 +153,8 @@ func readExactly(r io.Reader, n int64) ([]byte, error) {
 		if int64(read) == n {
 			break
 		}
-		data = slices.Grow(data, int(min(n-int64(read), int64(read))))
-		data = data[:read+int(min(n-int64(read), int64(read)))]
+		more := int(min(n-int64(read), int64(read)))
+		data = slices.Grow(data, more)[:read+more]
 	}
 	var extra [1]byte
 	if got, err := io.ReadFull(r, extra[:]); got > 0 {

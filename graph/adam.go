@@ -60,7 +60,7 @@ func (s *AdamSolver) Step(model []G.ValueGrad) error {
 // tensor, whole or in parts (the Trainer splits it among its goroutines).
 type adamStep struct {
 	s            *AdamSolver
-	corr1, corr2 float64 // 1/(1-β^t), the bias corrections
+	corr1, corr2 float64 // 1-β1^t and 1-β2^t, what the bias corrections divide by
 }
 
 // begin counts a step and readies the state for model's tensors.
