@@ -38,8 +38,14 @@ const maxEvalMachines = 16
 
 // NewEvaluator builds a forward-only graph of the given batch size on p for each core, up
 // to maxEvalMachines (one when the batch is 1: a single image gains nothing from a second
-// machine).
+// machine). Where fusedLayers allows, its convolution layers are fused ops that give the
+// bits the training graph's layers give.
 func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
+	return newEvaluator(p, batch, evalGraph)
+}
+
+// newEvaluator is NewEvaluator on graphs of the given kind (evalGraph or layerGraph).
+func newEvaluator(p *Params, batch int, kind graphKind) (*Evaluator, error) {
 	e := &Evaluator{src: p}
 	machines := min(runtime.GOMAXPROCS(0), maxEvalMachines)
 	if batch == 1 {
@@ -50,7 +56,7 @@ func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 		if i > 0 {
 			rp = p.Clone()
 		}
-		n, err := build(rp, batch, false)
+		n, err := build(rp, batch, kind)
 		if err != nil {
 			return nil, err
 		}

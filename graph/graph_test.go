@@ -28,7 +28,7 @@ func randomImages(n int, seed uint64) ([]float32, []byte) {
 // the cost and leaves the gradients in the learnable nodes.
 func gradMachine(t *testing.T, p *Params, x []float32, y []byte) (*net, func() float64) {
 	t.Helper()
-	n, err := build(p, len(y), true)
+	n, err := build(p, len(y), trainGraph)
 	if err != nil {
 		t.Fatal(err)
 	}

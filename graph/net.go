@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph/kernels"
 	"github.com/lenet/lenet/graph/ops"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -19,9 +20,24 @@ type net struct {
 	cost   *G.Node          // scalar, only when built for training
 }
 
-// build makes the graph; with training set it adds the labels, the cost and its
-// symbolic gradient.
-func build(p *Params, batch int, training bool) (*net, error) {
+// graphKind is what a graph is built for.
+type graphKind int
+
+const (
+	trainGraph graphKind = iota // the labels, the cost and its symbolic gradient
+	evalGraph                   // forward only; the convolution layers fused where fusedLayers allows
+	layerGraph                  // forward only, layer by layer as trainGraph computes it
+)
+
+// fusedLayers reports whether an evaluation graph on p computes C1 and C3 with their
+// activation and pooling as single ops (ops.ConvSigmoidPool): sigmoid and average
+// pooling in float32, on a CPU and BLAS where that gives the layers' bits.
+func fusedLayers(p *Params) bool {
+	return p.Dtype == tensor.Float32 && p.Arch.Activation == "sigmoid" && p.Arch.Pool == "avg" && kernels.ConvTileMatchesGemm()
+}
+
+// build makes the graph of the given kind.
+func build(p *Params, batch int, kind graphKind) (*net, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("batch %d: expected at least 1", batch)
 	}
@@ -37,10 +53,10 @@ func build(p *Params, batch int, training bool) (*net, error) {
 		*nodes[i] = G.NodeFromAny(g, t, G.WithName(Layout[i].Name))
 	}
 	var err error
-	if n.logits, err = forward(p.Arch, n.w, x); err != nil {
+	if n.logits, err = forward(p.Arch, n.w, x, kind == evalGraph && fusedLayers(p)); err != nil {
 		return nil, fmt.Errorf("build LeNet-5 (batch %d): %w", batch, err)
 	}
-	if !training {
+	if kind != trainGraph {
 		return n, nil
 	}
 	n.y = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, dataset.Classes))
@@ -55,8 +71,10 @@ func build(p *Params, batch int, training bool) (*net, error) {
 }
 
 // forward is LeNet-5 with a's activation and pooling, from images (B,1,28,28) to logits,
-// one line per layer. gorgonia's Must panics with an op's error; forward returns it.
-func forward(a Arch, w Weights[*G.Node], x *G.Node) (logits *G.Node, err error) {
+// one line per layer; with fused set, C1 and C3 with their activation and pooling as one
+// op each, the same arithmetic (see fusedLayers). gorgonia's Must panics with an op's
+// error; forward returns it.
+func forward(a Arch, w Weights[*G.Node], x *G.Node, fused bool) (logits *G.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if err, _ = r.(error); err == nil {
@@ -66,16 +84,21 @@ func forward(a Arch, w Weights[*G.Node], x *G.Node) (logits *G.Node, err error) 
 	}()
 	act := func(h *G.Node) *G.Node { return G.Must(ops.Activation(a.Activation, h)) }
 	pool := func(h *G.Node) *G.Node { return G.Must(ops.Pool2(a.Pool, h)) }
-	c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
-
-	h := act(G.Must(ops.Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
-	h = pool(h)                                                   // S2 (B,6,12,12)
-	h = act(G.Must(ops.Conv(h, c3, w.C3Biases, true)))            // C3 (B,16,8,8)
-	h = pool(h)                                                   // S4 (B,16,4,4)
-	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256}))     //    (B,256)
-	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))            // F5 (B,120)
-	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))            // F6 (B,84)
-	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil         // F7 (B,10)
+	var h *G.Node
+	if fused {
+		h = G.Must(ops.ConvSigmoidPool(x, w.C1Kernels, w.C1Biases, nil))        // C1, S2 (B,6,12,12)
+		h = G.Must(ops.ConvSigmoidPool(h, w.C3Kernels, w.C3Biases, C3Table[:])) // C3, S4 (B,16,4,4)
+	} else {
+		c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
+		h = act(G.Must(ops.Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
+		h = pool(h)                                                  // S2 (B,6,12,12)
+		h = act(G.Must(ops.Conv(h, c3, w.C3Biases, true)))           // C3 (B,16,8,8)
+		h = pool(h)                                                  // S4 (B,16,4,4)
+	}
+	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256})) //    (B,256)
+	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))        // F5 (B,120)
+	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))        // F6 (B,84)
+	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil     // F7 (B,10)
 }
 
 // dense is x @ w + bias.

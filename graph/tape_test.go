@@ -22,7 +22,7 @@ func TestTapeMatchesRunAll(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				n, err := build(p, len(y), true)
+				n, err := build(p, len(y), trainGraph)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -111,7 +111,7 @@ func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Train
 		if i > 0 {
 			rp = p.Clone()
 		}
-		n, err := build(rp, batch/shares, true)
+		n, err := build(rp, batch/shares, trainGraph)
 		if err != nil {
 			return nil, err
 		}

@@ -137,3 +137,109 @@ loop:
 	JNZ loop
 	VZEROUPPER
 	RET
+
+// Constants of sigmoidPool32AVX2 beyond sigconst's: -15, 88, -88, 15, 1, log2e and 1/4,
+// each replicated over a 256-bit lane for memory operands.
+#define REP8(off, v) \
+	DATA poolconst<>+(off+0x00)(SB)/4, v; \
+	DATA poolconst<>+(off+0x04)(SB)/4, v; \
+	DATA poolconst<>+(off+0x08)(SB)/4, v; \
+	DATA poolconst<>+(off+0x0c)(SB)/4, v; \
+	DATA poolconst<>+(off+0x10)(SB)/4, v; \
+	DATA poolconst<>+(off+0x14)(SB)/4, v; \
+	DATA poolconst<>+(off+0x18)(SB)/4, v; \
+	DATA poolconst<>+(off+0x1c)(SB)/4, v
+
+REP8(0x00, $0xc1700000)
+REP8(0x20, $0x42b00000)
+REP8(0x40, $0xc2b00000)
+REP8(0x60, $0x41700000)
+REP8(0x80, $0x3f800000)
+REP8(0xa0, $0x3fb8aa3b)
+REP8(0xc0, $0x3e800000)
+GLOBL poolconst<>(SB), RODATA|NOPTR, $224
+
+// SIGMOID(X) replaces X with sigmoid32 of its eight values: sigmoid32AVX2's operations
+// in its order (sigmoid_amd64.s), with Y9 zero, Y10 -15 and Y11 88 (a NaN passes the
+// clamps as there), other constants from memory, Y12-Y15 scratch.
+#define SIGMOID(X) \
+	VSUBPS X, Y9, Y12; \
+	VMAXPS Y12, Y10, Y12; \
+	VMINPS Y12, Y11, Y12; \
+	VMULPS poolconst<>+0xa0(SB), Y12, Y13; \
+	VROUNDPS $0, Y13, Y13; \
+	VFNMADD231PS sigconst<>+0x000(SB), Y13, Y12; \
+	VFNMADD231PS sigconst<>+0x020(SB), Y13, Y12; \
+	VMOVUPS sigconst<>+0x040(SB), Y14; \
+	VFMADD213PS sigconst<>+0x060(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x080(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x0a0(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x0c0(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x0e0(SB), Y12, Y14; \
+	VMULPS Y12, Y12, Y15; \
+	VFMADD213PS Y12, Y15, Y14; \
+	VADDPS poolconst<>+0x80(SB), Y14, Y14; \
+	VCVTPS2DQ Y13, Y13; \
+	VPADDD sigconst<>+0x100(SB), Y13, Y13; \
+	VPSLLD $23, Y13, Y13; \
+	VMULPS Y13, Y14, Y14; \
+	VADDPS poolconst<>+0x80(SB), Y14, Y14; \
+	VMOVUPS poolconst<>+0x80(SB), Y12; \
+	VDIVPS Y14, Y12, Y12; \
+	VCMPPS $1, poolconst<>+0x40(SB), X, Y13; \
+	VBLENDVPS Y13, Y9, Y12, Y12; \
+	VCMPPS $14, poolconst<>+0x60(SB), X, Y13; \
+	VBLENDVPS Y13, poolconst<>+0x80(SB), Y12, X
+
+// func sigmoidPool32AVX2(x, y *float32, h, w int)
+//
+// The sigmoid of an h×w plane x, then its 2x2 means into y ((h/2)×(w/2)): for each pair
+// of rows and eight columns, both rows' sigmoids (Y0, Y1), and each window's
+// ((a+b)+c)+d, a and b from the upper row, times 1/4, as the pooling op adds and divides.
+// h is even and at least 2, w a positive multiple of 8.
+TEXT ·sigmoidPool32AVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ h+16(FP), BX
+	SHRQ $1, BX
+	MOVQ w+24(FP), R8
+	SHLQ $2, R8 // a row, in bytes
+	VXORPS Y9, Y9, Y9
+	VMOVUPS poolconst<>+0x00(SB), Y10
+	VMOVUPS poolconst<>+0x20(SB), Y11
+
+pairs:
+	MOVQ SI, R10
+	MOVQ DI, R11
+	MOVQ R8, CX
+	SHRQ $5, CX // blocks of 8 columns
+
+blocks:
+	VMOVUPS (R10), Y0
+	VMOVUPS (R10)(R8*1), Y1
+	SIGMOID(Y0)
+	SIGMOID(Y1)
+	VSHUFPS $0x88, Y1, Y0, Y2 // a: upper row's even columns in lanes 0, 1, 4, 5
+	VSHUFPS $0xdd, Y1, Y0, Y3 // b: its odd columns
+	VSHUFPS $0x88, Y0, Y1, Y4 // c: lower row's even columns
+	VSHUFPS $0xdd, Y0, Y1, Y5 // d: its odd columns
+	VADDPS Y3, Y2, Y2
+	VADDPS Y4, Y2, Y2
+	VADDPS Y5, Y2, Y2
+	VMULPS poolconst<>+0xc0(SB), Y2, Y2
+	VEXTRACTF128 $1, Y2, X3
+	VUNPCKLPD X3, X2, X2 // lanes 0, 1, 4, 5: four means
+	VMOVUPS X2, (R11)
+	ADDQ $32, R10
+	ADDQ $16, R11
+	DECQ CX
+	JNZ  blocks
+
+	LEAQ (SI)(R8*2), SI
+	MOVQ R8, AX
+	SHRQ $1, AX
+	ADDQ AX, DI
+	DECQ BX
+	JNZ  pairs
+	VZEROUPPER
+	RET

@@ -1,0 +1,75 @@
+//go:build amd64 && !purego
+
+package kernels
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Evaluation's convolutions run without im2col on CPUs with AVX2 and FMA: conv5x5Tile
+// (conv_amd64.s) keeps an 8x8 tile of the output in eight registers and reads the input
+// straight from its plane, 8 multiply-adds per broadcast weight. Written by hand because
+// im2col and the GEMM were 63% of evaluation's time, and no library has a direct 5x5
+// float32 convolution with this order of summation: each output adds its 25 products
+// in the kernel's order, one fused multiply-add at a time from zero, as sgemmKernel does
+// for im2col's columns, so a tile equals the GEMM's output bit for bit
+// (TestConv5x5TileMatchesGemm).
+
+//go:noescape
+func conv5x5Tile(in *float32, inStride int, k *float32, out *float32, outStride int, load int, bias *float32)
+
+//go:noescape
+func sigmoidPool32AVX2(x, y *float32, h, w int)
+
+// HaveConvTile reports whether Conv5x5Tile runs on this CPU.
+func HaveConvTile() bool { return haveAVX2 }
+
+// ConvTileMatchesGemm reports whether Conv5x5Tile runs here and gives the bits the
+// convolution's im2col GEMM gives: the float32 BLAS in use is this package's AVX2 one.
+func ConvTileMatchesGemm() bool {
+	_, ours := blas32.Implementation().(avx2BLAS)
+	return haveAVX2 && ours
+}
+
+// Conv5x5Tile computes one 8x8 tile of a valid 5x5 convolution of one input plane with
+// one kernel (25 weights, row-major): out[y*outStride+x] = acc + Σ_{i,j}
+// k[i*5+j]·in[(y+i)*inStride+x+j] for y, x in 0..7, each output's 25 products added in
+// k's order by fused multiply-adds, acc being 0, or out's value when load is set (to
+// add another input plane's products); then bias[0] is added when bias is not nil.
+// It panics, as an index out of range does, when a slice is too short, and when the CPU
+// lacks AVX2 and FMA (see HaveConvTile).
+func Conv5x5Tile(in []float32, inStride int, k, out []float32, outStride int, load bool, bias []float32) {
+	if !haveAVX2 {
+		panic("kernels: Conv5x5Tile needs AVX2 and FMA")
+	}
+	_ = in[11*inStride+11]
+	_ = k[24]
+	_ = out[7*outStride+7]
+	var b *float32
+	if bias != nil {
+		b = &bias[0]
+	}
+	l := 0
+	if load {
+		l = 1
+	}
+	conv5x5Tile(&in[0], inStride, &k[0], &out[0], outStride, l, b)
+}
+
+// SigmoidPool32 writes into y ((h/2)×(w/2)) the 2x2 means of the sigmoids of the h×w
+// plane x: Sigmoid32s's values, pooled as ops.AvgPool2 pools them (((a+b)+c)+d over a
+// window's upper then lower row, divided by 4), in one pass eight columns at a time. h
+// must be even, w a multiple of 8; it panics as Conv5x5Tile does.
+func SigmoidPool32(x, y []float32, h, w int) {
+	if !haveAVX2 {
+		panic("kernels: SigmoidPool32 needs AVX2 and FMA")
+	}
+	if h < 2 || h%2 != 0 || w < 8 || w%8 != 0 {
+		panic(fmt.Sprintf("kernels: SigmoidPool32 of a %dx%d plane: expected an even height and a width a multiple of 8", h, w))
+	}
+	_ = x[h*w-1]
+	_ = y[h*w/4-1]
+	sigmoidPool32AVX2(&x[0], &y[0], h, w)
+}
