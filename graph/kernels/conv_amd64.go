@@ -5,6 +5,8 @@ package kernels
 import (
 	"fmt"
 
+	"golang.org/x/sys/cpu"
+
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -18,10 +20,16 @@ import (
 // (TestConv5x5TileMatchesGemm).
 
 //go:noescape
-func conv5x5Tile(in *float32, inStride int, k *float32, out *float32, outStride int, load int, bias *float32)
+func conv5x5Tile(in *float32, inStride int, k *float32, out *float32, outStride int, load int)
 
 //go:noescape
-func sigmoidPool32AVX2(x, y *float32, h, w int)
+func sigmoidPool32AVX2(x, y *float32, h, w int, bias float32)
+
+//go:noescape
+func conv5x5Tile3(in *float32, inStride int, k0, k1, k2, out0, out1, out2 *float32, outStride int, load int)
+
+// haveAVX512 is whether conv5x5Tile3's AVX-512VL registers are there.
+var haveAVX512 = haveAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 
 // HaveConvTile reports whether Conv5x5Tile runs on this CPU.
 func HaveConvTile() bool { return haveAVX2 }
@@ -37,32 +45,50 @@ func ConvTileMatchesGemm() bool {
 // one kernel (25 weights, row-major): out[y*outStride+x] = acc + Σ_{i,j}
 // k[i*5+j]·in[(y+i)*inStride+x+j] for y, x in 0..7, each output's 25 products added in
 // k's order by fused multiply-adds, acc being 0, or out's value when load is set (to
-// add another input plane's products); then bias[0] is added when bias is not nil.
-// It panics, as an index out of range does, when a slice is too short, and when the CPU
-// lacks AVX2 and FMA (see HaveConvTile).
-func Conv5x5Tile(in []float32, inStride int, k, out []float32, outStride int, load bool, bias []float32) {
+// add another input plane's products). It panics, as an index out of range does, when a
+// slice is too short, and when the CPU lacks AVX2 and FMA (see HaveConvTile).
+func Conv5x5Tile(in []float32, inStride int, k, out []float32, outStride int, load bool) {
+	checkTile(in, inStride, k, out, outStride)
+	conv5x5Tile(&in[0], inStride, &k[0], &out[0], outStride, flag(load))
+}
+
+// Conv5x5Tile3 is Conv5x5Tile for three kernels on one input plane, into three tiles,
+// with the same results: at once with AVX-512VL's registers, one after the other
+// without them.
+func Conv5x5Tile3(in []float32, inStride int, k0, k1, k2, out0, out1, out2 []float32, outStride int, load bool) {
+	checkTile(in, inStride, k0, out0, outStride)
+	checkTile(in, inStride, k1, out1, outStride)
+	checkTile(in, inStride, k2, out2, outStride)
+	if !haveAVX512 {
+		conv5x5Tile(&in[0], inStride, &k0[0], &out0[0], outStride, flag(load))
+		conv5x5Tile(&in[0], inStride, &k1[0], &out1[0], outStride, flag(load))
+		conv5x5Tile(&in[0], inStride, &k2[0], &out2[0], outStride, flag(load))
+		return
+	}
+	conv5x5Tile3(&in[0], inStride, &k0[0], &k1[0], &k2[0], &out0[0], &out1[0], &out2[0], outStride, flag(load))
+}
+
+func checkTile(in []float32, inStride int, k, out []float32, outStride int) {
 	if !haveAVX2 {
 		panic("kernels: Conv5x5Tile needs AVX2 and FMA")
 	}
 	_ = in[11*inStride+11]
 	_ = k[24]
 	_ = out[7*outStride+7]
-	var b *float32
-	if bias != nil {
-		b = &bias[0]
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
 	}
-	l := 0
-	if load {
-		l = 1
-	}
-	conv5x5Tile(&in[0], inStride, &k[0], &out[0], outStride, l, b)
+	return 0
 }
 
 // SigmoidPool32 writes into y ((h/2)×(w/2)) the 2x2 means of the sigmoids of the h×w
-// plane x: Sigmoid32s's values, pooled as ops.AvgPool2 pools them (((a+b)+c)+d over a
-// window's upper then lower row, divided by 4), in one pass eight columns at a time. h
-// must be even, w a multiple of 8; it panics as Conv5x5Tile does.
-func SigmoidPool32(x, y []float32, h, w int) {
+// plane x plus bias: Sigmoid32s's values of x[i]+bias, pooled as ops.AvgPool2 pools them
+// (((a+b)+c)+d over a window's upper then lower row, divided by 4), in one pass eight
+// columns at a time. h must be even, w a multiple of 8; it panics as Conv5x5Tile does.
+func SigmoidPool32(x, y []float32, h, w int, bias float32) {
 	if !haveAVX2 {
 		panic("kernels: SigmoidPool32 needs AVX2 and FMA")
 	}
@@ -71,5 +97,5 @@ func SigmoidPool32(x, y []float32, h, w int) {
 	}
 	_ = x[h*w-1]
 	_ = y[h*w/4-1]
-	sigmoidPool32AVX2(&x[0], &y[0], h, w)
+	sigmoidPool32AVX2(&x[0], &y[0], h, w, bias)
 }

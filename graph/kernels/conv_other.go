@@ -9,11 +9,16 @@ func HaveConvTile() bool { return false }
 func ConvTileMatchesGemm() bool { return false }
 
 // Conv5x5Tile is written for AVX2 and FMA only (conv_amd64.go); here it panics.
-func Conv5x5Tile(in []float32, inStride int, k, out []float32, outStride int, load bool, bias []float32) {
+func Conv5x5Tile(in []float32, inStride int, k, out []float32, outStride int, load bool) {
 	panic("kernels: Conv5x5Tile needs AVX2 and FMA")
 }
 
+// Conv5x5Tile3 is written for AVX2 and FMA only (conv_amd64.go); here it panics.
+func Conv5x5Tile3(in []float32, inStride int, k0, k1, k2, out0, out1, out2 []float32, outStride int, load bool) {
+	panic("kernels: Conv5x5Tile3 needs AVX2 and FMA")
+}
+
 // SigmoidPool32 is written for AVX2 and FMA only (conv_amd64.go); here it panics.
-func SigmoidPool32(x, y []float32, h, w int) {
+func SigmoidPool32(x, y []float32, h, w int, bias float32) {
 	panic("kernels: SigmoidPool32 needs AVX2 and FMA")
 }

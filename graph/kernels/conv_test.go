@@ -8,11 +8,12 @@ import (
 	"testing"
 )
 
-// TestConv5x5TileMatchesGemm checks the direct convolution bit for bit against
+// TestConv5x5TileMatchesGemm checks the direct convolutions bit for bit against
 // sgemmAVX2 on the same tile's im2col columns (the products of each output in the same
 // order): one input plane, and two (the second call adding to the first's outputs, as
-// C3 adds its connected maps), with and without a bias, at the model's strides and odd
-// ones; and that nothing outside the tile's 8x8 outputs is written.
+// C3 adds its connected maps), at the model's strides and odd ones, for Conv5x5Tile and
+// Conv5x5Tile3 (with AVX-512 where the CPU has it, and without); and that nothing
+// outside the tiles' 8x8 outputs is written.
 func TestConv5x5TileMatchesGemm(t *testing.T) {
 	if !haveAVX2 {
 		t.Skip("no AVX2 and FMA on this CPU")
@@ -25,21 +26,26 @@ func TestConv5x5TileMatchesGemm(t *testing.T) {
 		}
 		return v
 	}
-	for _, s := range [][2]int{{28, 24}, {12, 8}, {13, 9}, {12, 31}} {
-		inStride, outStride := s[0], s[1]
-		plane := 12 * inStride
-		for planes := 1; planes <= 2; planes++ {
-			for _, withBias := range []bool{false, true} {
-				in, k := normal(planes*plane), normal(planes*25)
-				k[7] = 0 // a zero weight, as C3's unconnected kernels have
-				var bias []float32
-				if withBias {
-					bias = normal(1)
+	ways := []string{"Conv5x5Tile", "Conv5x5Tile3 without AVX-512"}
+	if haveAVX512 {
+		ways = append(ways, "Conv5x5Tile3 with AVX-512")
+	}
+	defer func(had bool) { haveAVX512 = had }(haveAVX512)
+	for _, way := range ways {
+		haveAVX512 = way == "Conv5x5Tile3 with AVX-512"
+		for _, s := range [][2]int{{28, 24}, {12, 8}, {13, 9}, {12, 31}} {
+			inStride, outStride := s[0], s[1]
+			plane := 12 * inStride
+			for planes := 1; planes <= 2; planes++ {
+				in := normal(planes * plane)
+				var k, out, want [3][]float32
+				for m := range 3 {
+					k[m] = normal(planes * 25)
+					k[m][7] = 0 // a zero weight, as C3's unconnected kernels have
+					out[m] = normal(8*outStride + 1) // one guard value past the last row
+					want[m] = append([]float32(nil), out[m]...)
 				}
-				out := normal(8*outStride + 1) // one guard value past the last row
-				want := append([]float32(nil), out...)
-
-				// im2col of the tile, then the GEMM: (1 x 25·planes)·(25·planes x 64).
+				// im2col of the tile, then the GEMM: (3 x 25·planes)·(25·planes x 64).
 				cols := make([]float32, planes*25*64)
 				for r := range planes * 25 {
 					c, i, j := r/25, r%25/5, r%5
@@ -49,28 +55,30 @@ func TestConv5x5TileMatchesGemm(t *testing.T) {
 						}
 					}
 				}
-				c := make([]float32, 64)
-				sgemmAVX2(false, false, 1, 64, 25*planes, k, 25*planes, cols, 64, c, 64, false)
-				for y := 0; y < 8; y++ {
-					for x := 0; x < 8; x++ {
-						v := c[y*8+x]
-						if withBias {
-							v += bias[0]
-						}
-						want[y*outStride+x] = v
+				kk := append(append(append([]float32(nil), k[0]...), k[1]...), k[2]...)
+				c := make([]float32, 3*64)
+				sgemmAVX2(false, false, 3, 64, 25*planes, kk, 25*planes, cols, 64, c, 64, false)
+				for m := range 3 {
+					for y := 0; y < 8; y++ {
+						copy(want[m][y*outStride:y*outStride+8], c[m*64+y*8:m*64+y*8+8])
 					}
 				}
 
 				for c := range planes {
-					var b []float32
-					if c == planes-1 {
-						b = bias
+					kc := func(m int) []float32 { return k[m][c*25:] }
+					if way == "Conv5x5Tile" {
+						for m := range 3 {
+							Conv5x5Tile(in[c*plane:], inStride, kc(m), out[m], outStride, c > 0)
+						}
+					} else {
+						Conv5x5Tile3(in[c*plane:], inStride, kc(0), kc(1), kc(2), out[0], out[1], out[2], outStride, c > 0)
 					}
-					Conv5x5Tile(in[c*plane:], inStride, k[c*25:], out, outStride, c > 0, b)
 				}
-				for i := range out {
-					if math.Float32bits(out[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("strides %d/%d, %d planes, bias %v: out[%d] = %g, GEMM %g", inStride, outStride, planes, withBias, i, out[i], want[i])
+				for m := range 3 {
+					for i := range out[m] {
+						if math.Float32bits(out[m][i]) != math.Float32bits(want[m][i]) {
+							t.Fatalf("%s, strides %d/%d, %d planes: map %d, out[%d] = %g, GEMM %g", way, inStride, outStride, planes, m, i, out[m][i], want[m][i])
+						}
 					}
 				}
 			}
@@ -78,8 +86,8 @@ func TestConv5x5TileMatchesGemm(t *testing.T) {
 	}
 }
 
-// TestSigmoidPool32 checks the fused sigmoid and pooling bit for bit against Sigmoid32s
-// followed by the pooling op's arithmetic, on the model's planes and narrow and wide
+// TestSigmoidPool32 checks the fused bias, sigmoid and pooling bit for bit against the
+// bias added, Sigmoid32s and the pooling op's arithmetic, on the model's planes and narrow and wide
 // ones, with values over the sigmoid's whole range, its cut-offs, infinities and NaN,
 // and that nothing past the pooled plane is written.
 func TestSigmoidPool32(t *testing.T) {
@@ -97,8 +105,15 @@ func TestSigmoidPool32(t *testing.T) {
 		for i, v := range special {
 			x[(i*37)%len(x)] = v
 		}
+		bias := float32(rng.NormFloat64())
+		if h == 24 {
+			bias = 0 // the special values as they are: at and past the cut-offs
+		}
 		sig := make([]float32, len(x))
-		Sigmoid32s(x, sig)
+		for i, v := range x {
+			sig[i] = v + bias
+		}
+		Sigmoid32s(sig, sig)
 		want := make([]float32, h*w/4+1) // one guard value
 		want[len(want)-1] = 42
 		for i := 0; i < h/2; i++ {
@@ -109,7 +124,7 @@ func TestSigmoidPool32(t *testing.T) {
 		}
 		got := make([]float32, len(want))
 		got[len(got)-1] = 42
-		SigmoidPool32(x, got, h, w)
+		SigmoidPool32(x, got, h, w, bias)
 		for i := range want {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 				t.Fatalf("%dx%d: output %d = %g, Sigmoid32s and pooling %g", h, w, i, got[i], want[i])

@@ -159,45 +159,73 @@ REP8(0xa0, $0x3fb8aa3b)
 REP8(0xc0, $0x3e800000)
 GLOBL poolconst<>(SB), RODATA|NOPTR, $224
 
-// SIGMOID(X) replaces X with sigmoid32 of its eight values: sigmoid32AVX2's operations
-// in its order (sigmoid_amd64.s), with Y9 zero, Y10 -15 and Y11 88 (a NaN passes the
-// clamps as there), other constants from memory, Y12-Y15 scratch.
-#define SIGMOID(X) \
+// SIGMOID2 replaces X and W with sigmoid32 of their eight values: sigmoid32AVX2's
+// operations in its order (sigmoid_amd64.s), for two vectors side by side (X with
+// scratch Y12-Y15, W with Y2-Y5), with Y9 zero, Y10 -15 and Y11 88 (a NaN passes the
+// clamps as there), other constants from memory.
+#define SIGMOID2(X, W) \
 	VSUBPS X, Y9, Y12; \
+	VSUBPS W, Y9, Y2; \
 	VMAXPS Y12, Y10, Y12; \
+	VMAXPS Y2, Y10, Y2; \
 	VMINPS Y12, Y11, Y12; \
+	VMINPS Y2, Y11, Y2; \
 	VMULPS poolconst<>+0xa0(SB), Y12, Y13; \
+	VMULPS poolconst<>+0xa0(SB), Y2, Y3; \
 	VROUNDPS $0, Y13, Y13; \
+	VROUNDPS $0, Y3, Y3; \
 	VFNMADD231PS sigconst<>+0x000(SB), Y13, Y12; \
+	VFNMADD231PS sigconst<>+0x000(SB), Y3, Y2; \
 	VFNMADD231PS sigconst<>+0x020(SB), Y13, Y12; \
+	VFNMADD231PS sigconst<>+0x020(SB), Y3, Y2; \
 	VMOVUPS sigconst<>+0x040(SB), Y14; \
+	VMOVUPS Y14, Y4; \
 	VFMADD213PS sigconst<>+0x060(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x060(SB), Y2, Y4; \
 	VFMADD213PS sigconst<>+0x080(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x080(SB), Y2, Y4; \
 	VFMADD213PS sigconst<>+0x0a0(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x0a0(SB), Y2, Y4; \
 	VFMADD213PS sigconst<>+0x0c0(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x0c0(SB), Y2, Y4; \
 	VFMADD213PS sigconst<>+0x0e0(SB), Y12, Y14; \
+	VFMADD213PS sigconst<>+0x0e0(SB), Y2, Y4; \
 	VMULPS Y12, Y12, Y15; \
+	VMULPS Y2, Y2, Y5; \
 	VFMADD213PS Y12, Y15, Y14; \
+	VFMADD213PS Y2, Y5, Y4; \
 	VADDPS poolconst<>+0x80(SB), Y14, Y14; \
+	VADDPS poolconst<>+0x80(SB), Y4, Y4; \
 	VCVTPS2DQ Y13, Y13; \
+	VCVTPS2DQ Y3, Y3; \
 	VPADDD sigconst<>+0x100(SB), Y13, Y13; \
+	VPADDD sigconst<>+0x100(SB), Y3, Y3; \
 	VPSLLD $23, Y13, Y13; \
+	VPSLLD $23, Y3, Y3; \
 	VMULPS Y13, Y14, Y14; \
+	VMULPS Y3, Y4, Y4; \
 	VADDPS poolconst<>+0x80(SB), Y14, Y14; \
+	VADDPS poolconst<>+0x80(SB), Y4, Y4; \
 	VMOVUPS poolconst<>+0x80(SB), Y12; \
+	VMOVUPS Y12, Y2; \
 	VDIVPS Y14, Y12, Y12; \
+	VDIVPS Y4, Y2, Y2; \
 	VCMPPS $1, poolconst<>+0x40(SB), X, Y13; \
+	VCMPPS $1, poolconst<>+0x40(SB), W, Y3; \
 	VBLENDVPS Y13, Y9, Y12, Y12; \
+	VBLENDVPS Y3, Y9, Y2, Y2; \
 	VCMPPS $14, poolconst<>+0x60(SB), X, Y13; \
-	VBLENDVPS Y13, poolconst<>+0x80(SB), Y12, X
+	VCMPPS $14, poolconst<>+0x60(SB), W, Y3; \
+	VBLENDVPS Y13, poolconst<>+0x80(SB), Y12, X; \
+	VBLENDVPS Y3, poolconst<>+0x80(SB), Y2, W
 
-// func sigmoidPool32AVX2(x, y *float32, h, w int)
+// func sigmoidPool32AVX2(x, y *float32, h, w int, bias float32)
 //
-// The sigmoid of an h×w plane x, then its 2x2 means into y ((h/2)×(w/2)): for each pair
-// of rows and eight columns, both rows' sigmoids (Y0, Y1), and each window's
+// The sigmoid of an h×w plane x plus bias, then its 2x2 means into y ((h/2)×(w/2)): for
+// each pair of rows and eight columns, both rows' sigmoids (Y0, Y1), and each window's
 // ((a+b)+c)+d, a and b from the upper row, times 1/4, as the pooling op adds and divides.
 // h is even and at least 2, w a positive multiple of 8.
-TEXT ·sigmoidPool32AVX2(SB), NOSPLIT, $0-32
+TEXT ·sigmoidPool32AVX2(SB), NOSPLIT, $0-36
 	MOVQ x+0(FP), SI
 	MOVQ y+8(FP), DI
 	MOVQ h+16(FP), BX
@@ -207,6 +235,7 @@ TEXT ·sigmoidPool32AVX2(SB), NOSPLIT, $0-32
 	VXORPS Y9, Y9, Y9
 	VMOVUPS poolconst<>+0x00(SB), Y10
 	VMOVUPS poolconst<>+0x20(SB), Y11
+	VBROADCASTSS bias+32(FP), Y8
 
 pairs:
 	MOVQ SI, R10
@@ -215,10 +244,9 @@ pairs:
 	SHRQ $5, CX // blocks of 8 columns
 
 blocks:
-	VMOVUPS (R10), Y0
-	VMOVUPS (R10)(R8*1), Y1
-	SIGMOID(Y0)
-	SIGMOID(Y1)
+	VADDPS (R10), Y8, Y0
+	VADDPS (R10)(R8*1), Y8, Y1
+	SIGMOID2(Y0, Y1)
 	VSHUFPS $0x88, Y1, Y0, Y2 // a: upper row's even columns in lanes 0, 1, 4, 5
 	VSHUFPS $0xdd, Y1, Y0, Y3 // b: its odd columns
 	VSHUFPS $0x88, Y0, Y1, Y4 // c: lower row's even columns

@@ -60,13 +60,69 @@ func ConvSigmoidPool(x, k, b *G.Node, ins [][]int) (*G.Node, error) {
 	ins = sorted
 	s := g.out()
 	out := tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}
-	return G.ApplyOp(convSigmoidPoolOp{newOp(fmt.Sprintf("Conv5x5SigmoidAvgPool2%v->%d%v", g.x, g.o, ins), out, 4, 4, 1, 4), g, ins}, x, k, b)
+	op := convSigmoidPoolOp{op: newOp(fmt.Sprintf("Conv5x5SigmoidAvgPool2%v->%d%v", g.x, g.o, ins), out, 4, 4, 1, 4), geom: g}
+	op.plan(ins)
+	return G.ApplyOp(op, x, k, b)
 }
 
+// convSigmoidPoolOp computes each image's convolution as a list of calls of
+// kernels.Conv5x5Tile3, made once: input map by input map in increasing order (so that
+// each output adds its input maps' products in that order, as the GEMM does), the output
+// maps that read it three at a time (a dummy map filling a last group of two; a last
+// single map goes to kernels.Conv5x5Tile).
 type convSigmoidPoolOp struct {
 	op
-	geom convGeom
-	ins  [][]int
+	geom  convGeom
+	calls []tileCall
+	zero  []int // maps cleared before each image: they start on an added-to call, or have no input
+}
+
+// tileCall is a call for input map in and output maps out (g.o: the dummy); load is
+// whether it adds to the maps' values (false only where it is the first call of all three).
+type tileCall struct {
+	in   int
+	out  [3]int
+	load bool
+}
+
+// plan makes the calls for the (sorted) lists of input maps of each output map.
+func (c *convSigmoidPoolOp) plan(ins [][]int) {
+	first := make([]int, len(ins)) // each output map's first input map
+	for o, list := range ins {
+		first[o] = -1
+		if len(list) > 0 {
+			first[o] = list[0]
+		} else {
+			c.zero = append(c.zero, o)
+		}
+	}
+	zeroed := make([]bool, len(ins))
+	for in := 0; in < c.geom.x[1]; in++ {
+		var outs []int
+		for o, list := range ins {
+			if slices.Contains(list, in) {
+				outs = append(outs, o)
+			}
+		}
+		for len(outs) > 0 {
+			n := min(3, len(outs))
+			call := tileCall{in: in, out: [3]int{c.geom.o, c.geom.o, c.geom.o}}
+			copy(call.out[:], outs[:n])
+			for _, o := range outs[:n] {
+				call.load = call.load || first[o] != in
+			}
+			if call.load {
+				for _, o := range outs[:n] {
+					if first[o] == in && !zeroed[o] {
+						zeroed[o] = true
+						c.zero = append(c.zero, o)
+					}
+				}
+			}
+			c.calls = append(c.calls, call)
+			outs = outs[n:]
+		}
+	}
 }
 
 func (c convSigmoidPoolOp) Do(in ...G.Value) (G.Value, error) {
@@ -82,32 +138,40 @@ func (c convSigmoidPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Val
 	g := c.geom
 	n, ch, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	oh, ow := h-convSide+1, w-convSide+1
-	maps := scratchOf[float32](c.buf, g.o*oh*ow) // one image's convolution, reused
+	plane := oh * ow
+	// One image's convolution, reused, and the dummy map's plane and kernel.
+	maps := scratchOf[float32](c.buf, (g.o+1)*plane+25)
+	dummyK := maps[(g.o+1)*plane:]
+	clear(dummyK)
+	kernel := func(o, in int) []float32 {
+		if o == g.o {
+			return dummyK
+		}
+		return k[(o*ch+in)*25:]
+	}
 	for b := 0; b < n; b++ {
 		xb := x[b*ch*h*w:]
-		for o, list := range c.ins {
-			m := maps[o*oh*ow : (o+1)*oh*ow]
-			if len(list) == 0 { // no input: the bias alone (0 + b, as the GEMM's zero plus the bias)
-				for i := range m {
-					m[i] = 0 + bias[o]
-				}
-				continue
-			}
+		for _, o := range c.zero {
+			clear(maps[o*plane : (o+1)*plane])
+		}
+		for _, call := range c.calls {
+			in := xb[call.in*h*w:]
+			k0, k1, k2 := kernel(call.out[0], call.in), kernel(call.out[1], call.in), kernel(call.out[2], call.in)
+			m0, m1, m2 := maps[call.out[0]*plane:], maps[call.out[1]*plane:], maps[call.out[2]*plane:]
 			for ty := 0; ty < oh; ty += 8 {
 				for tx := 0; tx < ow; tx += 8 {
-					for i, ci := range list {
-						var last []float32
-						if i == len(list)-1 {
-							last = bias[o : o+1]
-						}
-						kernels.Conv5x5Tile(xb[(ci*h+ty)*w+tx:], w, k[(o*ch+ci)*25:], m[ty*ow+tx:], ow, i > 0, last)
+					t := ty*ow + tx
+					if call.out[1] == g.o { // one map: no dummies to compute
+						kernels.Conv5x5Tile(in[ty*w+tx:], w, k0, m0[t:], ow, call.load)
+						continue
 					}
+					kernels.Conv5x5Tile3(in[ty*w+tx:], w, k0, k1, k2, m0[t:], m1[t:], m2[t:], ow, call.load)
 				}
 			}
 		}
-		yb := y[b*g.o*oh*ow/4:]
+		yb := y[b*g.o*plane/4:]
 		for o := 0; o < g.o; o++ {
-			kernels.SigmoidPool32(maps[o*oh*ow:(o+1)*oh*ow], yb[o*oh*ow/4:(o+1)*oh*ow/4], oh, ow)
+			kernels.SigmoidPool32(maps[o*plane:(o+1)*plane], yb[o*plane/4:(o+1)*plane/4], oh, ow, bias[o])
 		}
 	}
 	return prealloc, nil

@@ -15,13 +15,15 @@ import (
 // TestConvSigmoidPoolMatchesLayers compares ConvSigmoidPool bit for bit with Conv,
 // the sigmoid and AvgPool2 on kernels masked to zero outside the lists of input maps:
 // two images of 3 maps of 20x28 (tiles in both directions, the images' planes not
-// multiples of 8 apart), into 4 maps with unsorted lists, all maps, and none.
+// multiples of 8 apart), into 5 maps with an unsorted list and none; input map 0 is
+// read by three output maps at once, map 1 by two (and a dummy), map 2 by one, which
+// adds to the first's values.
 func TestConvSigmoidPoolMatchesLayers(t *testing.T) {
 	if !kernels.ConvTileMatchesGemm() {
 		t.Skip("the fused op gives the layers' bits only with the AVX2 GEMM")
 	}
-	const n, c, h, w, o = 2, 3, 20, 28, 4
-	ins := [][]int{{2, 0}, nil, {1}, {0, 1, 2}}
+	const n, c, h, w, o = 2, 3, 20, 28, 5
+	ins := [][]int{{2, 0}, nil, {1}, {0, 1}, {0}}
 	rng := rand.New(rand.NewPCG(8, 8))
 	fill := func(k int) []float64 {
 		v := make([]float64, k)
