@@ -41,7 +41,7 @@ func TestConv5x5TileMatchesGemm(t *testing.T) {
 				var k, out, want [3][]float32
 				for m := range 3 {
 					k[m] = normal(planes * 25)
-					k[m][7] = 0 // a zero weight, as C3's unconnected kernels have
+					k[m][7] = 0                      // a zero weight, as C3's unconnected kernels have
 					out[m] = normal(8*outStride + 1) // one guard value past the last row
 					want[m] = append([]float32(nil), out[m]...)
 				}
