@@ -29,9 +29,9 @@ const (
 	layerGraph                  // forward only, layer by layer as trainGraph computes it
 )
 
-// fusedLayers reports whether an evaluation graph on p computes C1 and C3 with their
-// activation and pooling as single ops (ops.ConvSigmoidPool): sigmoid and average
-// pooling in float32, on a CPU and BLAS where that gives the layers' bits.
+// fusedLayers reports whether an evaluation graph on p computes each layer with its
+// activation and pooling as one op (ops.ConvSigmoidPool, ops.DenseSigmoid): sigmoid and
+// average pooling in float32, on a CPU and BLAS where that gives the layers' bits.
 func fusedLayers(p *Params) bool {
 	return p.Dtype == tensor.Float32 && p.Arch.Activation == "sigmoid" && p.Arch.Pool == "avg" && kernels.ConvTileMatchesGemm()
 }
@@ -72,7 +72,8 @@ func build(p *Params, batch int, kind graphKind) (*net, error) {
 
 // forward is LeNet-5 with a's activation and pooling, from images (B,1,28,28) to logits,
 // one line per layer; with fused set, C1 and C3 with their activation and pooling as one
-// op each, the same arithmetic (see fusedLayers). gorgonia's Must panics with an op's
+// op each and the dense layers with their bias and activation, the same arithmetic (see
+// fusedLayers). gorgonia's Must panics with an op's
 // error; forward returns it.
 func forward(a Arch, w Weights[*G.Node], x *G.Node, fused bool) (logits *G.Node, err error) {
 	defer func() {
@@ -84,21 +85,24 @@ func forward(a Arch, w Weights[*G.Node], x *G.Node, fused bool) (logits *G.Node,
 	}()
 	act := func(h *G.Node) *G.Node { return G.Must(ops.Activation(a.Activation, h)) }
 	pool := func(h *G.Node) *G.Node { return G.Must(ops.Pool2(a.Pool, h)) }
-	var h *G.Node
 	if fused {
-		h = G.Must(ops.ConvSigmoidPool(x, w.C1Kernels, w.C1Biases, nil))        // C1, S2 (B,6,12,12)
+		h := G.Must(ops.ConvSigmoidPool(x, w.C1Kernels, w.C1Biases, nil))       // C1, S2 (B,6,12,12)
 		h = G.Must(ops.ConvSigmoidPool(h, w.C3Kernels, w.C3Biases, C3Table[:])) // C3, S4 (B,16,4,4)
-	} else {
-		c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
-		h = act(G.Must(ops.Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
-		h = pool(h)                                                  // S2 (B,6,12,12)
-		h = act(G.Must(ops.Conv(h, c3, w.C3Biases, true)))           // C3 (B,16,8,8)
-		h = pool(h)                                                  // S4 (B,16,4,4)
+		h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256}))               //    (B,256)
+		h = G.Must(ops.DenseSigmoid(h, w.F5Weights, w.F5Biases, true))          // F5 (B,120)
+		h = G.Must(ops.DenseSigmoid(h, w.F6Weights, w.F6Biases, true))          // F6 (B,84)
+		return G.Must(ops.DenseSigmoid(h, w.F7Weights, w.F7Biases, false)), nil // F7 (B,10)
 	}
-	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256})) //    (B,256)
-	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))        // F5 (B,120)
-	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))        // F6 (B,84)
-	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil     // F7 (B,10)
+	c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
+
+	h := act(G.Must(ops.Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
+	h = pool(h)                                                   // S2 (B,6,12,12)
+	h = act(G.Must(ops.Conv(h, c3, w.C3Biases, true)))            // C3 (B,16,8,8)
+	h = pool(h)                                                   // S4 (B,16,4,4)
+	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256}))     //    (B,256)
+	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))            // F5 (B,120)
+	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))            // F6 (B,84)
+	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil         // F7 (B,10)
 }
 
 // dense is x @ w + bias.

@@ -176,3 +176,53 @@ func (c convSigmoidPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Val
 	}
 	return prealloc, nil
 }
+
+// DenseSigmoid is x·w + b followed by the sigmoid, or without it when sigmoid is false,
+// in one forward-only op for evaluation: x (B,K), w (K,N), b (N) -> (B,N), float32.
+// Written because gorgonia's Mul, bias BroadcastAdd and a separate activation allocate
+// their results on every run and repeat the bias over the batch; here the product goes
+// through the same Gemm32 as gorgonia's MatMul, the bias is added in place and
+// Sigmoid32s runs over the whole result as the activation op does, so the values are
+// theirs bit for bit (TestDenseSigmoidMatchesLayers). It has no gradient.
+func DenseSigmoid(x, w, b *G.Node, sigmoid bool) (*G.Node, error) {
+	xs, ws := x.Shape(), w.Shape()
+	if xs.Dims() != 2 || ws.Dims() != 2 || xs[1] != ws[0] || b.Shape().TotalSize() != ws[1] {
+		return nil, fmt.Errorf("dense: x %v, w %v, bias %v: expected (B,K), (K,N), (N)", xs, ws, b.Shape())
+	}
+	if x.Dtype() != tensor.Float32 {
+		return nil, fmt.Errorf("dense: %v: expected float32", x.Dtype())
+	}
+	name := "Dense"
+	if sigmoid {
+		name = "DenseSigmoid"
+	}
+	out := tensor.Shape{xs[0], ws[1]}
+	return G.ApplyOp(denseOp{newOp(fmt.Sprintf("%s%v%v", name, xs, ws), out, 2, 2, 1, 2), sigmoid}, x, w, b)
+}
+
+type denseOp struct {
+	op
+	sigmoid bool
+}
+
+func (d denseOp) Do(in ...G.Value) (G.Value, error) { return d.UsePreallocDo(d.result(in), in...) }
+
+func (d denseOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	x, ok := in[0].Data().([]float32)
+	if !ok {
+		return nil, fmt.Errorf("%v: unsupported type %T", d, in[0].Data())
+	}
+	w, bias, y := in[1].Data().([]float32), in[2].Data().([]float32), prealloc.Data().([]float32)
+	m, n := d.shape[0], d.shape[1]
+	kernels.Gemm32(false, false, m, n, len(x)/m, x, w, y, false)
+	for r := 0; r < m; r++ {
+		row := y[r*n : (r+1)*n]
+		for j, v := range bias[:n] {
+			row[j] += v
+		}
+	}
+	if d.sigmoid {
+		kernels.Sigmoid32s(y, y)
+	}
+	return prealloc, nil
+}

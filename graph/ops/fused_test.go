@@ -105,3 +105,60 @@ func TestConvSigmoidPoolErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDenseSigmoidMatchesLayers compares DenseSigmoid bit for bit with gorgonia's Mul,
+// the bias's BroadcastAdd and the sigmoid (or without it), at the model's shapes with a
+// batch whose outputs are not a multiple of 8 (the sigmoid's scalar tail).
+func TestDenseSigmoidMatchesLayers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	fill := func(k int) []float64 {
+		v := make([]float64, k)
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		return v
+	}
+	mk := func(g *G.ExprGraph, v []float64, name string, shape ...int) *G.Node {
+		t := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...))
+		setData(t, v)
+		return G.NodeFromAny(g, t, G.WithName(name))
+	}
+	for _, s := range [][3]int{{250, 256, 120}, {7, 120, 84}, {13, 84, 10}} {
+		bt, k, n := s[0], s[1], s[2]
+		xs, ws, bs := fill(bt*k), fill(k*n), fill(n)
+		for _, sigmoid := range []bool{true, false} {
+			run := func(fused bool) []float32 {
+				g := G.NewGraph()
+				x, w, b := mk(g, xs, "x", bt, k), mk(g, ws, "w", k, n), mk(g, bs, "b", n)
+				var y *G.Node
+				if fused {
+					y = G.Must(DenseSigmoid(x, w, b, sigmoid))
+				} else {
+					y = G.Must(G.BroadcastAdd(G.Must(G.Mul(x, w)), G.Must(G.Reshape(b, tensor.Shape{1, n})), nil, []byte{0}))
+					if sigmoid {
+						y = G.Must(Activation("sigmoid", y))
+					}
+				}
+				vm := G.NewTapeMachine(g)
+				defer vm.Close()
+				if err := vm.RunAll(); err != nil {
+					t.Fatal(err)
+				}
+				return y.Value().Data().([]float32)
+			}
+			got, want := run(true), run(false)
+			if len(got) != bt*n {
+				t.Fatalf("%v: %d outputs", s, len(got))
+			}
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v, sigmoid %v: output %d: fused %g, layers %g", s, sigmoid, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	g := G.NewGraph()
+	if _, err := DenseSigmoid(G.NewMatrix(g, tensor.Float32, G.WithShape(2, 3)), G.NewMatrix(g, tensor.Float32, G.WithShape(4, 5)), G.NewVector(g, tensor.Float32, G.WithShape(5)), true); err == nil || !strings.Contains(err.Error(), "expected (B,K)") {
+		t.Errorf("mismatched shapes: %v", err)
+	}
+}
