@@ -26,6 +26,9 @@ import (
 func sgemmKernel(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, rows int, mask *int32)
 
 //go:noescape
+func sgemmKernel8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, mask *int32)
+
+//go:noescape
 func sgemmDotKernel(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, rows int, cols int)
 
 // best is the fastest BLAS this build has for this CPU: gonum's with the AVX2 Sgemm
@@ -113,7 +116,15 @@ func sgemmAVX2(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb 
 			b, ldb = bt, n
 		}
 	}
-	for i := 0; i < m; i += 4 {
+	i := 0
+	if haveAVX512 { // blocks of 8 rows where the registers are there (sgemmKernel8)
+		for ; i+8 <= m; i += 8 {
+			for j := 0; j < n; j += 16 {
+				sgemmKernel8(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, &gemmMasks[min(16, n-j)][0])
+			}
+		}
+	}
+	for ; i < m; i += 4 {
 		rows := min(4, m-i)
 		for j := 0; j < n; j += 16 {
 			sgemmKernel(k, &a[i*lda], lda, &b[j], ldb, &c[i*ldc+j], ldc, rows, &gemmMasks[min(16, n-j)][0])

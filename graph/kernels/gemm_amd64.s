@@ -263,3 +263,107 @@ drow3:
 ddone:
 	VZEROUPPER
 	RET
+
+// ROW8 adds row r of A's element (at addr) times B's 16 columns (Y0, Y1) to row r's
+// accumulators a and b.
+#define ROW8(addr, bc, a, b) \
+	VBROADCASTSS addr, bc; \
+	VFMADD231PS Y0, bc, a; \
+	VFMADD231PS Y1, bc, b
+
+// STEP8 adds the products of A's column and B's row (in Y0, Y1) to all eight rows and
+// moves on to the next column and row.
+#define STEP8 \
+	ROW8((SI), Y2, Y16, Y17); \
+	ROW8((SI)(R8*1), Y3, Y18, Y19); \
+	ROW8((SI)(R8*2), Y4, Y20, Y21); \
+	ROW8((SI)(R11*1), Y5, Y22, Y23); \
+	ROW8((R12), Y6, Y24, Y25); \
+	ROW8((R12)(R8*1), Y7, Y26, Y27); \
+	ROW8((R12)(R8*2), Y8, Y28, Y29); \
+	ROW8((R12)(R11*1), Y9, Y30, Y31); \
+	ADDQ $4, SI; \
+	ADDQ $4, R12; \
+	ADDQ R9, DI; \
+	DECQ CX
+
+// ADDSTORE adds row acc a, b to C's row at DX through the masks, and stores it.
+#define ADDSTORE(a, b) \
+	VMASKMOVPS (DX), Y14, Y8; \
+	VMASKMOVPS 32(DX), Y15, Y9; \
+	VADDPS Y8, a, Y8; \
+	VADDPS Y9, b, Y9; \
+	VMASKMOVPS Y8, Y14, (DX); \
+	VMASKMOVPS Y9, Y15, 32(DX); \
+	ADDQ R10, DX
+
+// func sgemmKernel8(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, mask *int32)
+//
+// sgemmKernel for eight rows: C[0:8, 0:16] += A[0:8, 0:k] · B[0:k, 0:16], each B row
+// loaded once for eight rows, in the 32 registers of AVX-512VL (accumulators Y16-Y31,
+// row r in Y(16+2r) and Y(17+2r)), and through the masks only when the block is
+// narrower than 16 columns. Each element's products are added in the order of k from
+// zero and then to C, as sgemmKernel adds them.
+TEXT ·sgemmKernel8(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $2, R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+	SHLQ $2, R10
+	MOVQ mask+56(FP), AX
+	VMOVDQU (AX), Y14
+	VMOVDQU 32(AX), Y15
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+
+	VXORPS  Y0, Y0, Y0
+	VMOVAPS Y0, Y16
+	VMOVAPS Y0, Y17
+	VMOVAPS Y0, Y18
+	VMOVAPS Y0, Y19
+	VMOVAPS Y0, Y20
+	VMOVAPS Y0, Y21
+	VMOVAPS Y0, Y22
+	VMOVAPS Y0, Y23
+	VMOVAPS Y0, Y24
+	VMOVAPS Y0, Y25
+	VMOVAPS Y0, Y26
+	VMOVAPS Y0, Y27
+	VMOVAPS Y0, Y28
+	VMOVAPS Y0, Y29
+	VMOVAPS Y0, Y30
+	VMOVAPS Y0, Y31
+
+	MOVL 60(AX), BX // the 16th column's mask: all 16 in the matrix?
+	TESTL BX, BX
+	JZ    masked8
+
+full8: // B's rows loaded whole
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	STEP8
+	JNZ  full8
+	JMP  store8
+
+masked8:
+	VMASKMOVPS (DI), Y14, Y0
+	VMASKMOVPS 32(DI), Y15, Y1
+	STEP8
+	JNZ  masked8
+
+store8:
+	ADDSTORE(Y16, Y17)
+	ADDSTORE(Y18, Y19)
+	ADDSTORE(Y20, Y21)
+	ADDSTORE(Y22, Y23)
+	ADDSTORE(Y24, Y25)
+	ADDSTORE(Y26, Y27)
+	ADDSTORE(Y28, Y29)
+	ADDSTORE(Y30, Y31)
+	VZEROUPPER
+	RET

@@ -97,3 +97,54 @@ func TestSgemmAVX2Strided(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmKernel8MatchesKernel4: the GEMM with AVX-512's eight-row blocks gives the bits
+// of the four-row kernel alone, on the model's shapes (the dense layers at evaluation's
+// batch, C3 and its gradients) and ones with row and column remainders, every
+// transposition, with and without accumulation, leaving C's padding alone.
+func TestSgemmKernel8MatchesKernel4(t *testing.T) {
+	if !haveAVX512 {
+		t.Skip("no AVX-512VL on this CPU")
+	}
+	defer func() { haveAVX512 = true }()
+	rng := rand.New(rand.NewPCG(11, 11))
+	shapes := [][3]int{{250, 120, 256}, {250, 84, 120}, {250, 10, 84}, {16, 120, 256}, {16, 64, 150}, {150, 64, 16}, {8, 16, 1}, {9, 17, 3}, {23, 33, 40}, {8, 5, 7}}
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, acc := range []bool{false, true} {
+					a, b := make([]float32, m*k), make([]float32, k*n)
+					for _, v := range [][]float32{a, b} {
+						for i := range v {
+							v[i] = float32(rng.NormFloat64())
+						}
+					}
+					const pad = 3
+					c0 := make([]float32, m*(n+pad))
+					for i := range c0 {
+						c0[i] = float32(rng.NormFloat64())
+					}
+					lda, ldb := k, n
+					if ta {
+						lda = m
+					}
+					if tb {
+						ldb = k
+					}
+					var got [2][]float32
+					for i, eight := range []bool{true, false} {
+						haveAVX512 = eight
+						got[i] = append([]float32(nil), c0...)
+						sgemmAVX2(ta, tb, m, n, k, a, lda, b, ldb, got[i], n+pad, acc)
+					}
+					for i := range got[0] {
+						if math.Float32bits(got[0][i]) != math.Float32bits(got[1][i]) {
+							t.Fatalf("m=%d n=%d k=%d ta=%v tb=%v acc=%v: c[%d] = %g with 8-row blocks, %g with 4", m, n, k, ta, tb, acc, i, got[0][i], got[1][i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
