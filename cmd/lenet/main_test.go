@@ -192,7 +192,7 @@ func TestVersion(t *testing.T) {
 	}
 	out, err := exec.Command(bin, "version").CombinedOutput()
 	gemm, sigmoid := kernels.Describe()
-	for _, want := range []string{"lenet v", "revision " + strings.TrimSpace(string(rev)), runtime.Version(), "kernels: matrix products " + gemm + ", sigmoid " + sigmoid} {
+	for _, want := range []string{"lenet v", "revision " + strings.TrimSpace(string(rev)), runtime.Version(), "kernels: matrix products " + gemm + ", sigmoid " + sigmoid + ", evaluation's convolutions " + kernels.DescribeConv()} {
 		if err != nil || !strings.Contains(string(out), want) {
 			t.Fatalf("lenet version: %v\n%s\nwant %q", err, out, want)
 		}

@@ -15,7 +15,8 @@ const versionSummary = `Usage: lenet version
 
 Prints what a bug report needs: lenet's module version and source revision, the Go
 version and platform it was built with, and which code runs the matrix products and
-the sigmoid (AVX2/FMA assembly, OpenBLAS or pure Go).`
+the sigmoid (AVX2/FMA assembly, OpenBLAS or pure Go), and how evaluation computes the
+convolutions (directly with AVX-512VL or AVX2/FMA, or as training does).`
 
 func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs := pflag.NewFlagSet("version", pflag.ContinueOnError)
@@ -37,7 +38,7 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 		}
 	}
 	gemm, sigmoid := kernels.Describe()
-	fmt.Fprintf(stdout, "lenet %s\nrevision %s\n%s %s/%s, %d CPUs\nkernels: matrix products %s, sigmoid %s\n",
-		version, revision, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), gemm, sigmoid)
+	fmt.Fprintf(stdout, "lenet %s\nrevision %s\n%s %s/%s, %d CPUs\nkernels: matrix products %s, sigmoid %s, evaluation's convolutions %s\n",
+		version, revision, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), gemm, sigmoid, kernels.DescribeConv())
 	return nil
 }

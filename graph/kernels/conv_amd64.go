@@ -41,6 +41,21 @@ func ConvTileMatchesGemm() bool {
 	return haveAVX2 && ours
 }
 
+// DescribeConv says how evaluation graphs compute the sigmoid model's convolutions, for
+// bug reports: directly, three kernels at a time with AVX-512VL's registers ("direct,
+// AVX-512VL") or one at a time ("direct, AVX2/FMA"), where ConvTileMatchesGemm holds;
+// else as the training graph does ("im2col and GEMM"). AVX-512VL also gives the GEMM
+// its blocks of eight rows.
+func DescribeConv() string {
+	switch {
+	case !ConvTileMatchesGemm():
+		return "im2col and GEMM"
+	case haveAVX512:
+		return "direct, AVX-512VL"
+	}
+	return "direct, AVX2/FMA"
+}
+
 // Conv5x5Tile computes one 8x8 tile of a valid 5x5 convolution of one input plane with
 // one kernel (25 weights, row-major): out[y*outStride+x] = acc + Σ_{i,j}
 // k[i*5+j]·in[(y+i)*inStride+x+j] for y, x in 0..7, each output's 25 products added in

@@ -8,6 +8,9 @@ func HaveConvTile() bool { return false }
 // ConvTileMatchesGemm reports whether Conv5x5Tile runs here: never in this build.
 func ConvTileMatchesGemm() bool { return false }
 
+// DescribeConv says how evaluation graphs compute the convolutions: as training does.
+func DescribeConv() string { return "im2col and GEMM" }
+
 // Conv5x5Tile is written for AVX2 and FMA only (conv_amd64.go); here it panics.
 func Conv5x5Tile(in []float32, inStride int, k, out []float32, outStride int, load bool) {
 	panic("kernels: Conv5x5Tile needs AVX2 and FMA")
