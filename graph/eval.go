@@ -29,7 +29,7 @@ type evalReplica struct {
 	n   *net
 	vm  *tape
 	p   *Params
-	buf []float32 // a batch of images made by PredictSet
+	buf []float32 // a batch of images made by PredictSet: the graph's input where it is float32
 }
 
 // maxEvalMachines bounds an Evaluator's machines (about 14 MiB each at DefaultEvalBatch):
@@ -121,7 +121,12 @@ func (e *Evaluator) probabilities(count int, images func(start, end int, buf []f
 		for start := k * batch; start < count && errs[k] == nil; start += len(e.replicas) * batch {
 			end := min(start+batch, count)
 			if r.buf == nil {
-				r.buf = make([]float32, batch*dataset.Pixels)
+				// Images made here go straight into the graph's input where it is float32.
+				if d, ok := r.n.x.Data().([]float32); ok {
+					r.buf = d
+				} else {
+					r.buf = make([]float32, batch*dataset.Pixels)
+				}
 			}
 			errs[k] = r.run(images(start, end, r.buf), out[start*dataset.Classes:end*dataset.Classes])
 		}
@@ -187,7 +192,9 @@ func (n *net) load(x []float32, labels []byte) error {
 	}
 	switch d := n.x.Data().(type) {
 	case []float32:
-		copy(d, x)
+		if len(x) > 0 && &d[0] != &x[0] { // not already there (PredictSet makes them in place)
+			copy(d, x)
+		}
 		clear(d[len(x):])
 	case []float64:
 		for i, v := range x {

@@ -10,7 +10,8 @@ import (
 // TestFusedEvaluationMatchesLayers scores MNIST's 10,000 test images with the fused
 // evaluation graph and with the layer-by-layer graph the trainer runs, bit for bit: at
 // the initial weights and after 200 training steps, with batches of 250 and 7 (a last
-// partial batch), on the default architecture where the CPU runs the fused ops.
+// partial batch), and the first 300 images one at a time (the drawing page's batch), on
+// the default architecture where the CPU runs the fused ops.
 func TestFusedEvaluationMatchesLayers(t *testing.T) {
 	p, err := NewParams(tensor.Float32, 1)
 	if err != nil {
@@ -39,7 +40,11 @@ func TestFusedEvaluationMatchesLayers(t *testing.T) {
 	defer tr.Close()
 	trainX := dataset.Floats(train)
 	for round := 0; round < 2; round++ {
-		for _, batch := range []int{DefaultEvalBatch, 7} {
+		for _, batch := range []int{DefaultEvalBatch, 7, 1} {
+			x := x
+			if batch == 1 {
+				x = x[:300*dataset.Pixels]
+			}
 			fused, err1 := newEvaluator(p, batch, evalGraph)
 			layers, err2 := newEvaluator(p, batch, layerGraph)
 			if err1 != nil || err2 != nil {

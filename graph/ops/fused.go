@@ -17,13 +17,14 @@ import (
 // same bits as multiplying them by zero.
 //
 // Written because evaluation spent 63% of its time in the convolutions' im2col and GEMM:
-// here each image's convolution runs straight from its planes (kernels.Conv5x5Tile, 8x8
-// outputs at a time), the bias, sigmoid and pooling follow on the image's maps while they
-// are in the cache, and C3 does 60 of its 96 kernels. Each output adds its products in
-// the GEMM's order, then the bias, and the sigmoid and pooling are the layer ops' own, so
-// where kernels.ConvTileMatchesGemm holds, the result equals Conv, Activation and
-// AvgPool2 bit for bit (TestConvSigmoidPoolMatchesLayers). It needs AVX2 and FMA
-// (kernels.HaveConvTile) and has no gradient.
+// here each image's convolution runs straight from its planes (kernels.Conv5x5Tile3, 8x8
+// outputs of three maps at a time), bias, sigmoid and pooling follow in one pass over each
+// map while it is in the cache (kernels.SigmoidPool32), and C3 does 60 of its 96 kernels.
+// Each output adds its products in the GEMM's order, then the bias, and the sigmoid and
+// pooling are the layer ops' arithmetic, so where kernels.ConvTileMatchesGemm holds, the
+// result equals Conv, Activation and AvgPool2 bit for bit
+// (TestConvSigmoidPoolMatchesLayers). It needs AVX2 and FMA (kernels.HaveConvTile) and
+// has no gradient.
 func ConvSigmoidPool(x, k, b *G.Node, ins [][]int) (*G.Node, error) {
 	if !kernels.HaveConvTile() {
 		return nil, errors.New("conv-sigmoid-pool: this CPU has no AVX2 and FMA")
