@@ -28,6 +28,12 @@ func sigmoidPool32AVX2(x, y *float32, h, w int, bias float32)
 //go:noescape
 func conv5x5Tile3(in *float32, inStride int, k0, k1, k2, out0, out1, out2 *float32, outStride int, load int)
 
+//go:noescape
+func sigmoid32AVX512(x, y *float32, n int, bias float32)
+
+//go:noescape
+func pool32AVX2(x, y *float32, h, w int)
+
 // haveAVX512 is whether conv5x5Tile3's AVX-512VL registers are there.
 var haveAVX512 = haveAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 
@@ -102,7 +108,8 @@ func flag(b bool) int {
 // SigmoidPool32 writes into y ((h/2)×(w/2)) the 2x2 means of the sigmoids of the h×w
 // plane x plus bias: Sigmoid32s's values of x[i]+bias, pooled as ops.AvgPool2 pools them
 // (((a+b)+c)+d over a window's upper then lower row, divided by 4), in one pass eight
-// columns at a time. h must be even, w a multiple of 8; it panics as Conv5x5Tile does.
+// columns at a time (with AVX-512, the sigmoids first, 32 at a time, into x, then the
+// means: x is scratch). h must be even, w a multiple of 8; it panics as Conv5x5Tile does.
 func SigmoidPool32(x, y []float32, h, w int, bias float32) {
 	if !haveAVX2 {
 		panic("kernels: SigmoidPool32 needs AVX2 and FMA")
@@ -112,5 +119,10 @@ func SigmoidPool32(x, y []float32, h, w int, bias float32) {
 	}
 	_ = x[h*w-1]
 	_ = y[h*w/4-1]
+	if haveAVX512 && h*w%32 == 0 { // two passes, the sigmoids 32 at a time, in place
+		sigmoid32AVX512(&x[0], &x[0], h*w, bias)
+		pool32AVX2(&x[0], &y[0], h, w)
+		return
+	}
 	sigmoidPool32AVX2(&x[0], &y[0], h, w, bias)
 }

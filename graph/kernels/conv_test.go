@@ -87,47 +87,56 @@ func TestConv5x5TileMatchesGemm(t *testing.T) {
 }
 
 // TestSigmoidPool32 checks the fused bias, sigmoid and pooling bit for bit against the
-// bias added, Sigmoid32s and the pooling op's arithmetic, on the model's planes and narrow and wide
-// ones, with values over the sigmoid's whole range, its cut-offs, infinities and NaN,
-// and that nothing past the pooled plane is written.
+// bias added, Sigmoid32s and the pooling op's arithmetic, on the model's planes and
+// narrow and wide ones, with values over the sigmoid's whole range, its cut-offs,
+// infinities and NaN, and that nothing past the pooled plane is written: in one AVX2
+// pass, and with AVX-512 (planes of a multiple of 32 values) where the CPU has it.
 func TestSigmoidPool32(t *testing.T) {
 	if !haveAVX2 {
 		t.Skip("no AVX2 and FMA on this CPU")
 	}
+	ways := []bool{false}
+	if haveAVX512 {
+		ways = append(ways, true)
+	}
+	defer func(had bool) { haveAVX512 = had }(haveAVX512)
 	rng := rand.New(rand.NewPCG(6, 6))
 	special := []float32{-88, -88.0001, 15, 15.0001, 0, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), -1e-40}
-	for _, s := range [][2]int{{24, 24}, {8, 8}, {2, 8}, {6, 40}} {
-		h, w := s[0], s[1]
-		x := make([]float32, h*w)
-		for i := range x {
-			x[i] = float32(rng.NormFloat64() * 20)
-		}
-		for i, v := range special {
-			x[(i*37)%len(x)] = v
-		}
-		bias := float32(rng.NormFloat64())
-		if h == 24 {
-			bias = 0 // the special values as they are: at and past the cut-offs
-		}
-		sig := make([]float32, len(x))
-		for i, v := range x {
-			sig[i] = v + bias
-		}
-		Sigmoid32s(sig, sig)
-		want := make([]float32, h*w/4+1) // one guard value
-		want[len(want)-1] = 42
-		for i := 0; i < h/2; i++ {
-			r0, r1 := sig[2*i*w:], sig[(2*i+1)*w:]
-			for j := 0; j < w/2; j++ {
-				want[i*w/2+j] = (r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]) / 4
+	for _, wide := range ways {
+		haveAVX512 = wide
+		for _, s := range [][2]int{{24, 24}, {8, 8}, {2, 8}, {6, 40}, {2, 16}, {4, 16}} {
+			h, w := s[0], s[1]
+			x := make([]float32, h*w)
+			for i := range x {
+				x[i] = float32(rng.NormFloat64() * 20)
 			}
-		}
-		got := make([]float32, len(want))
-		got[len(got)-1] = 42
-		SigmoidPool32(x, got, h, w, bias)
-		for i := range want {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("%dx%d: output %d = %g, Sigmoid32s and pooling %g", h, w, i, got[i], want[i])
+			for i, v := range special {
+				x[(i*37)%len(x)] = v
+			}
+			bias := float32(rng.NormFloat64())
+			if h == 24 {
+				bias = 0 // the special values as they are: at and past the cut-offs
+			}
+			sig := make([]float32, len(x))
+			for i, v := range x {
+				sig[i] = v + bias
+			}
+			Sigmoid32s(sig, sig)
+			want := make([]float32, h*w/4+1) // one guard value
+			want[len(want)-1] = 42
+			for i := 0; i < h/2; i++ {
+				r0, r1 := sig[2*i*w:], sig[(2*i+1)*w:]
+				for j := 0; j < w/2; j++ {
+					want[i*w/2+j] = (r0[2*j] + r0[2*j+1] + r1[2*j] + r1[2*j+1]) / 4
+				}
+			}
+			got := make([]float32, len(want))
+			got[len(got)-1] = 42
+			SigmoidPool32(x, got, h, w, bias)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("AVX-512 %v, %dx%d: output %d = %g, Sigmoid32s and pooling %g", wide, h, w, i, got[i], want[i])
+				}
 			}
 		}
 	}

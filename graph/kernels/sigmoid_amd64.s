@@ -271,3 +271,121 @@ blocks:
 	JNZ  pairs
 	VZEROUPPER
 	RET
+
+// ZSIGMOID(X, A, B, C, D, K, L) replaces the 16 values of X (the input, loaded from addr,
+// plus the bias in Z15) with sigmoid32 of them: sigmoid32AVX2's operations in its order
+// in 512-bit registers, with A-D scratch and mask registers K, L; constants in Z16-Z31
+// (see sigmoid32AVX512).
+#define ZSIGMOID(addr, X, A, B, C, D, K, L) \
+	VADDPS addr, Z15, X; \
+	VSUBPS X, Z16, A; \
+	VMAXPS A, Z17, A; \
+	VMINPS A, Z18, A; \
+	VMULPS Z19, A, B; \
+	VRNDSCALEPS $0, B, B; \
+	VFNMADD231PS Z20, B, A; \
+	VFNMADD231PS Z21, B, A; \
+	VMOVAPS Z22, C; \
+	VFMADD213PS Z23, A, C; \
+	VFMADD213PS Z24, A, C; \
+	VFMADD213PS Z25, A, C; \
+	VFMADD213PS Z26, A, C; \
+	VFMADD213PS Z27, A, C; \
+	VMULPS A, A, D; \
+	VFMADD213PS A, D, C; \
+	VADDPS Z29, C, C; \
+	VCVTPS2DQ B, B; \
+	VPADDD Z28, B, B; \
+	VPSLLD $23, B, B; \
+	VMULPS B, C, C; \
+	VADDPS Z29, C, C; \
+	VDIVPS C, Z29, A; \
+	VCMPPS $1, Z30, X, K; \
+	VBLENDMPS Z16, A, K, A; \
+	VCMPPS $14, Z31, X, L; \
+	VBLENDMPS Z29, A, L, X
+
+// func sigmoid32AVX512(x, y *float32, n int, bias float32)
+//
+// y[i] = sigmoid32(x[i] + bias) for n (a positive multiple of 32) values, 32 at a time in
+// two 512-bit registers side by side: sigmoid32AVX2's arithmetic (VRNDSCALEPS $0 rounds
+// as VROUNDPS $0 does, VBLENDMPS selects as VBLENDVPS does), with twice the values per
+// instruction, which the dependency chain of one sigmoid needs to keep the units busy.
+TEXT ·sigmoid32AVX512(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS bias+24(FP), Z15
+	VPXORD Z16, Z16, Z16
+	VBROADCASTSS poolconst<>+0x00(SB), Z17 // -15
+	VBROADCASTSS poolconst<>+0x20(SB), Z18 // 88
+	VBROADCASTSS poolconst<>+0xa0(SB), Z19 // log2e
+	VBROADCASTSS sigconst<>+0x000(SB), Z20 // ln2hi
+	VBROADCASTSS sigconst<>+0x020(SB), Z21 // ln2lo
+	VBROADCASTSS sigconst<>+0x040(SB), Z22 // the polynomial's coefficients
+	VBROADCASTSS sigconst<>+0x060(SB), Z23
+	VBROADCASTSS sigconst<>+0x080(SB), Z24
+	VBROADCASTSS sigconst<>+0x0a0(SB), Z25
+	VBROADCASTSS sigconst<>+0x0c0(SB), Z26
+	VBROADCASTSS sigconst<>+0x0e0(SB), Z27
+	VPBROADCASTD sigconst<>+0x100(SB), Z28 // 127
+	VBROADCASTSS poolconst<>+0x80(SB), Z29 // 1
+	VBROADCASTSS poolconst<>+0x40(SB), Z30 // -88
+	VBROADCASTSS poolconst<>+0x60(SB), Z31 // 15
+
+zloop:
+	ZSIGMOID((SI), Z0, Z2, Z3, Z4, Z5, K1, K2)
+	ZSIGMOID(64(SI), Z1, Z6, Z7, Z8, Z9, K3, K4)
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JNZ  zloop
+	VZEROUPPER
+	RET
+
+// func pool32AVX2(x, y *float32, h, w int)
+//
+// The 2x2 means of an h×w plane into y ((h/2)×(w/2)), as sigmoidPool32AVX2 takes them.
+TEXT ·pool32AVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ h+16(FP), BX
+	SHRQ $1, BX
+	MOVQ w+24(FP), R8
+	SHLQ $2, R8
+
+ppairs:
+	MOVQ SI, R10
+	MOVQ DI, R11
+	MOVQ R8, CX
+	SHRQ $5, CX
+
+pblocks:
+	VMOVUPS (R10), Y0
+	VMOVUPS (R10)(R8*1), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xdd, Y1, Y0, Y3
+	VSHUFPS $0x88, Y0, Y1, Y4
+	VSHUFPS $0xdd, Y0, Y1, Y5
+	VADDPS Y3, Y2, Y2
+	VADDPS Y4, Y2, Y2
+	VADDPS Y5, Y2, Y2
+	VMULPS poolconst<>+0xc0(SB), Y2, Y2
+	VEXTRACTF128 $1, Y2, X3
+	VUNPCKLPD X3, X2, X2
+	VMOVUPS X2, (R11)
+	ADDQ $32, R10
+	ADDQ $16, R11
+	DECQ CX
+	JNZ  pblocks
+
+	LEAQ (SI)(R8*2), SI
+	MOVQ R8, AX
+	SHRQ $1, AX
+	ADDQ AX, DI
+	DECQ BX
+	JNZ  ppairs
+	VZEROUPPER
+	RET
