@@ -219,6 +219,22 @@ GLOBL poolconst<>(SB), RODATA|NOPTR, $224
 	VBLENDVPS Y13, poolconst<>+0x80(SB), Y12, X; \
 	VBLENDVPS Y3, poolconst<>+0x80(SB), Y2, W
 
+// MEANS4 stores at (R11) the four 2x2 means of two rows of eight values, Y0 the upper
+// and Y1 the lower: each window's ((a+b)+c)+d times 1/4, in lanes 0, 1, 4 and 5 of Y2
+// (Y2-Y5 scratch).
+#define MEANS4 \
+	VSHUFPS $0x88, Y1, Y0, Y2; \
+	VSHUFPS $0xdd, Y1, Y0, Y3; \
+	VSHUFPS $0x88, Y0, Y1, Y4; \
+	VSHUFPS $0xdd, Y0, Y1, Y5; \
+	VADDPS Y3, Y2, Y2; \
+	VADDPS Y4, Y2, Y2; \
+	VADDPS Y5, Y2, Y2; \
+	VMULPS poolconst<>+0xc0(SB), Y2, Y2; \
+	VEXTRACTF128 $1, Y2, X3; \
+	VUNPCKLPD X3, X2, X2; \
+	VMOVUPS X2, (R11)
+
 // func sigmoidPool32AVX2(x, y *float32, h, w int, bias float32)
 //
 // The sigmoid of an h×w plane x plus bias, then its 2x2 means into y ((h/2)×(w/2)): for
@@ -247,17 +263,7 @@ blocks:
 	VADDPS (R10), Y8, Y0
 	VADDPS (R10)(R8*1), Y8, Y1
 	SIGMOID2(Y0, Y1)
-	VSHUFPS $0x88, Y1, Y0, Y2 // a: upper row's even columns in lanes 0, 1, 4, 5
-	VSHUFPS $0xdd, Y1, Y0, Y3 // b: its odd columns
-	VSHUFPS $0x88, Y0, Y1, Y4 // c: lower row's even columns
-	VSHUFPS $0xdd, Y0, Y1, Y5 // d: its odd columns
-	VADDPS Y3, Y2, Y2
-	VADDPS Y4, Y2, Y2
-	VADDPS Y5, Y2, Y2
-	VMULPS poolconst<>+0xc0(SB), Y2, Y2
-	VEXTRACTF128 $1, Y2, X3
-	VUNPCKLPD X3, X2, X2 // lanes 0, 1, 4, 5: four means
-	VMOVUPS X2, (R11)
+	MEANS4
 	ADDQ $32, R10
 	ADDQ $16, R11
 	DECQ CX
@@ -365,17 +371,7 @@ ppairs:
 pblocks:
 	VMOVUPS (R10), Y0
 	VMOVUPS (R10)(R8*1), Y1
-	VSHUFPS $0x88, Y1, Y0, Y2
-	VSHUFPS $0xdd, Y1, Y0, Y3
-	VSHUFPS $0x88, Y0, Y1, Y4
-	VSHUFPS $0xdd, Y0, Y1, Y5
-	VADDPS Y3, Y2, Y2
-	VADDPS Y4, Y2, Y2
-	VADDPS Y5, Y2, Y2
-	VMULPS poolconst<>+0xc0(SB), Y2, Y2
-	VEXTRACTF128 $1, Y2, X3
-	VUNPCKLPD X3, X2, X2
-	VMOVUPS X2, (R11)
+	MEANS4
 	ADDQ $32, R10
 	ADDQ $16, R11
 	DECQ CX

@@ -41,27 +41,17 @@ func TestConvSigmoidPoolMatchesLayers(t *testing.T) {
 			}
 		}
 	}
-	mk := func(g *G.ExprGraph, v []float64, name string, shape ...int) *G.Node {
-		t := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...))
-		setData(t, v)
-		return G.NodeFromAny(g, t, G.WithName(name))
-	}
 	run := func(fused bool) []float32 {
 		g := G.NewGraph()
-		x, b := mk(g, xs, "x", n, c, h, w), mk(g, bs, "b", o)
+		x, b := float32Node(g, xs, "x", n, c, h, w), float32Node(g, bs, "b", o)
 		var y *G.Node
 		if fused {
-			y = G.Must(ConvSigmoidPool(x, mk(g, ks, "k", o, c, 5, 5), b, ins))
+			y = G.Must(ConvSigmoidPool(x, float32Node(g, ks, "k", o, c, 5, 5), b, ins))
 		} else {
-			y = G.Must(Conv(x, mk(g, masked, "k", o, c, 5, 5), b, false))
+			y = G.Must(Conv(x, float32Node(g, masked, "k", o, c, 5, 5), b, false))
 			y = G.Must(AvgPool2(G.Must(Activation("sigmoid", y))))
 		}
-		vm := G.NewTapeMachine(g)
-		defer vm.Close()
-		if err := vm.RunAll(); err != nil {
-			t.Fatal(err)
-		}
-		return y.Value().Data().([]float32)
+		return runFloat32(t, g, y)
 	}
 	got, want := run(true), run(false)
 	if len(got) != n*o*(h-4)/2*(w-4)/2 {
@@ -118,18 +108,13 @@ func TestDenseSigmoidMatchesLayers(t *testing.T) {
 		}
 		return v
 	}
-	mk := func(g *G.ExprGraph, v []float64, name string, shape ...int) *G.Node {
-		t := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...))
-		setData(t, v)
-		return G.NodeFromAny(g, t, G.WithName(name))
-	}
 	for _, s := range [][3]int{{250, 256, 120}, {7, 120, 84}, {13, 84, 10}} {
 		bt, k, n := s[0], s[1], s[2]
 		xs, ws, bs := fill(bt*k), fill(k*n), fill(n)
 		for _, sigmoid := range []bool{true, false} {
 			run := func(fused bool) []float32 {
 				g := G.NewGraph()
-				x, w, b := mk(g, xs, "x", bt, k), mk(g, ws, "w", k, n), mk(g, bs, "b", n)
+				x, w, b := float32Node(g, xs, "x", bt, k), float32Node(g, ws, "w", k, n), float32Node(g, bs, "b", n)
 				var y *G.Node
 				if fused {
 					y = G.Must(DenseSigmoid(x, w, b, sigmoid))
@@ -139,12 +124,7 @@ func TestDenseSigmoidMatchesLayers(t *testing.T) {
 						y = G.Must(Activation("sigmoid", y))
 					}
 				}
-				vm := G.NewTapeMachine(g)
-				defer vm.Close()
-				if err := vm.RunAll(); err != nil {
-					t.Fatal(err)
-				}
-				return y.Value().Data().([]float32)
+				return runFloat32(t, g, y)
 			}
 			got, want := run(true), run(false)
 			if len(got) != bt*n {
@@ -161,4 +141,22 @@ func TestDenseSigmoidMatchesLayers(t *testing.T) {
 	if _, err := DenseSigmoid(G.NewMatrix(g, tensor.Float32, G.WithShape(2, 3)), G.NewMatrix(g, tensor.Float32, G.WithShape(4, 5)), G.NewVector(g, tensor.Float32, G.WithShape(5)), true); err == nil || !strings.Contains(err.Error(), "expected (B,K)") {
 		t.Errorf("mismatched shapes: %v", err)
 	}
+}
+
+// float32Node is a float32 tensor node of the given shape holding v.
+func float32Node(g *G.ExprGraph, v []float64, name string, shape ...int) *G.Node {
+	t := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...))
+	setData(t, v)
+	return G.NodeFromAny(g, t, G.WithName(name))
+}
+
+// runFloat32 runs g on a tape machine and returns y's float32 values.
+func runFloat32(t *testing.T, g *G.ExprGraph, y *G.Node) []float32 {
+	t.Helper()
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	return y.Value().Data().([]float32)
 }
