@@ -29,6 +29,9 @@ func sigmoidPool32AVX2(x, y *float32, h, w int, bias float32)
 func conv5x5Tile3(in *float32, inStride int, k0, k1, k2, out0, out1, out2 *float32, outStride int, load int)
 
 //go:noescape
+func conv5x5Tile34(in *float32, inStride int, k0, k1, k2, out0, out1, out2 *float32, outStride int, load int)
+
+//go:noescape
 func sigmoid32AVX512(x, y *float32, n int, bias float32)
 
 //go:noescape
@@ -74,16 +77,16 @@ func Conv5x5Tile(in []float32, inStride int, k, out []float32, outStride int, lo
 }
 
 // Conv5x5Tile3 is Conv5x5Tile for three kernels on one input plane, into three tiles,
-// with the same results: at once with AVX-512VL's registers, one after the other
-// without them.
+// with the same results, each input row loaded once for the three: all eight rows at
+// once with AVX-512VL's registers, four at a time in AVX2's.
 func Conv5x5Tile3(in []float32, inStride int, k0, k1, k2, out0, out1, out2 []float32, outStride int, load bool) {
 	checkTile(in, inStride, k0, out0, outStride)
 	checkTile(in, inStride, k1, out1, outStride)
 	checkTile(in, inStride, k2, out2, outStride)
-	if !haveAVX512 {
-		conv5x5Tile(&in[0], inStride, &k0[0], &out0[0], outStride, flag(load))
-		conv5x5Tile(&in[0], inStride, &k1[0], &out1[0], outStride, flag(load))
-		conv5x5Tile(&in[0], inStride, &k2[0], &out2[0], outStride, flag(load))
+	if !haveAVX512 { // the upper four rows, then the lower four
+		conv5x5Tile34(&in[0], inStride, &k0[0], &k1[0], &k2[0], &out0[0], &out1[0], &out2[0], outStride, flag(load))
+		i, o := 4*inStride, 4*outStride
+		conv5x5Tile34(&in[i], inStride, &k0[0], &k1[0], &k2[0], &out0[o], &out1[o], &out2[o], outStride, flag(load))
 		return
 	}
 	conv5x5Tile3(&in[0], inStride, &k0[0], &k1[0], &k2[0], &out0[0], &out1[0], &out2[0], outStride, flag(load))

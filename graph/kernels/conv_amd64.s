@@ -213,3 +213,101 @@ row3:
 	MOVE8OUT(DX, Y24, Y25, Y26, Y27, Y28, Y29, Y30, Y31)
 	VZEROUPPER
 	RET
+
+// ROW34 adds one input row's eight values (at addr) times the three broadcast weights
+// Y12, Y13, Y14 to one output row of each of three maps (a, b, c).
+#define ROW34(addr, a, b, c) \
+	VMOVUPS addr, Y15; \
+	VFMADD231PS Y15, Y12, a; \
+	VFMADD231PS Y15, Y13, b; \
+	VFMADD231PS Y15, Y14, c
+
+// TAP34 is TAP3 for four rows in AVX2's 16 registers: map 0 in Y0-Y3, map 1 in Y4-Y7,
+// map 2 in Y8-Y11.
+#define TAP34(off) \
+	VBROADCASTSS off(DI), Y12; \
+	VBROADCASTSS off(DI)(R12*1), Y13; \
+	VBROADCASTSS off(DI)(R13*1), Y14; \
+	ROW34(off(SI), Y0, Y4, Y8); \
+	ROW34(off(SI)(R8*1), Y1, Y5, Y9); \
+	ROW34(off(SI)(R8*2), Y2, Y6, Y10); \
+	ROW34(off(SI)(R9*1), Y3, Y7, Y11)
+
+#define MOVE4IN(p, r0, r1, r2, r3) \
+	VMOVUPS (p), r0; \
+	VMOVUPS (p)(R11*1), r1; \
+	VMOVUPS (p)(R11*2), r2; \
+	VMOVUPS (p)(BX*1), r3
+
+#define MOVE4OUT(p, r0, r1, r2, r3) \
+	VMOVUPS r0, (p); \
+	VMOVUPS r1, (p)(R11*1); \
+	VMOVUPS r2, (p)(R11*2); \
+	VMOVUPS r3, (p)(BX*1)
+
+// func conv5x5Tile34(in *float32, inStride int, k0, k1, k2, out0, out1, out2 *float32, outStride int, load int)
+//
+// conv5x5Tile3 for the upper four rows of the tiles, in AVX2's 16 registers (twelve
+// accumulators, three weights, one input row): each input row loaded once for three
+// kernels, as there. Each output's products are added in the kernel's order.
+TEXT ·conv5x5Tile34(SB), NOSPLIT, $0-80
+	MOVQ in+0(FP), SI
+	MOVQ inStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ k0+16(FP), DI
+	MOVQ k1+24(FP), R12
+	SUBQ DI, R12
+	MOVQ k2+32(FP), R13
+	SUBQ DI, R13
+	MOVQ outStride+64(FP), R11
+	SHLQ $2, R11
+	LEAQ (R11)(R11*2), BX
+	LEAQ (R8)(R8*2), R9
+	MOVQ load+72(FP), AX
+
+	TESTQ AX, AX
+	JZ    zero34
+	MOVQ  out0+40(FP), DX
+	MOVE4IN(DX, Y0, Y1, Y2, Y3)
+	MOVQ  out1+48(FP), DX
+	MOVE4IN(DX, Y4, Y5, Y6, Y7)
+	MOVQ  out2+56(FP), DX
+	MOVE4IN(DX, Y8, Y9, Y10, Y11)
+	JMP   taps34
+
+zero34:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+taps34:
+	MOVQ $5, CX
+
+row34:
+	TAP34(0)
+	TAP34(4)
+	TAP34(8)
+	TAP34(12)
+	TAP34(16)
+	ADDQ R8, SI
+	ADDQ $20, DI
+	DECQ CX
+	JNZ  row34
+
+	MOVQ out0+40(FP), DX
+	MOVE4OUT(DX, Y0, Y1, Y2, Y3)
+	MOVQ out1+48(FP), DX
+	MOVE4OUT(DX, Y4, Y5, Y6, Y7)
+	MOVQ out2+56(FP), DX
+	MOVE4OUT(DX, Y8, Y9, Y10, Y11)
+	VZEROUPPER
+	RET
