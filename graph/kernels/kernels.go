@@ -9,7 +9,11 @@
 // at its start, before it builds a graph (the lenet command does; so do the tests).
 //
 // The float32 sigmoid (Sigmoid32s) needs no choosing: it runs eight values at a time in
-// AVX2/FMA assembly where the CPU has them, and in Go elsewhere.
+// AVX2/FMA assembly where the CPU has them, and in Go elsewhere. Neither do evaluation's
+// kernels, the direct convolution tiles (Conv5x5Tile, Conv5x5Tile3) and the sigmoid with
+// pooling (SigmoidPool32): AVX-512VL's registers where the CPU has them, AVX2's
+// otherwise; HaveConvTile says whether they run at all, ConvTileMatchesGemm whether they
+// give the bits of the GEMM in use.
 package kernels
 
 import (
