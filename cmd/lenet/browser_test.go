@@ -79,23 +79,26 @@ func text(ctx context.Context, t *testing.T, id string) string {
 	return strings.TrimSpace(s)
 }
 
-// waitGuess waits until the page shows a guess that holds for half a second (answers
-// to requests sent while the stroke was drawn may come first) and returns it.
+// waitGuess waits for the page's guess for the drawing as it now is: no request waiting
+// to be sent and the guess shown answering the latest one. (Waiting for the guess to stay
+// the same a while instead returned a guess for half a drawing on a busy machine.)
 func waitGuess(ctx context.Context, t *testing.T) string {
 	t.Helper()
-	last, same := "", 0
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		guess := text(ctx, t, "guess")
-		if guess != "" && guess == last {
-			same++
-		} else {
-			same = 0
+	type state struct {
+		Guess string `json:"guess"`
+		Done  bool   `json:"done"`
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[state](`({ guess: document.getElementById("guess").textContent,
+			done: timer === null && document.getElementById("guess").dataset.seq === String(seq) })`))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if last = guess; same == 5 {
-			return guess
+		if s.Done && s.Guess != "" {
+			return s.Guess
 		}
 	}
-	t.Fatal("the page showed no guess within 20 s")
+	t.Fatal("the page showed no guess for the drawing within 20 s")
 	return ""
 }
 
