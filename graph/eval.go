@@ -32,14 +32,14 @@ type evalReplica struct {
 	buf []float32 // a batch of images made by PredictSet: the graph's input where it is float32
 }
 
-// maxEvalMachines bounds an Evaluator's machines (about 14 MiB each at DefaultEvalBatch):
-// evaluation is a few percent of a training epoch.
+// maxEvalMachines bounds an Evaluator's machines (up to about 14 MiB each at
+// DefaultEvalBatch, layer by layer): evaluation is a few percent of a training epoch.
 const maxEvalMachines = 16
 
 // NewEvaluator builds a forward-only graph of the given batch size on p for each core, up
 // to maxEvalMachines (one when the batch is 1: a single image gains nothing from a second
-// machine). Where fusedLayers allows, its convolution layers are fused ops that give the
-// bits the training graph's layers give.
+// machine). Where fusedLayers allows, each layer is one fused op that gives the bits the
+// training graph's layers give.
 func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 	return newEvaluator(p, batch, evalGraph)
 }

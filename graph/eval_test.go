@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph/kernels"
 	"gorgonia.org/tensor"
 )
 
@@ -70,6 +71,25 @@ func TestFusedEvaluationMatchesLayers(t *testing.T) {
 			if _, _, err := tr.Step(trainX[lo*dataset.Pixels:(lo+32)*dataset.Pixels], train.Labels[lo:lo+32]); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestFusedLayersOnlyWhereExact: evaluation fuses layers only for the sigmoid model with
+// average pooling in float32 on this package's GEMM; other variants and dtypes, and other
+// BLAS builds, evaluate layer by layer.
+func TestFusedLayersOnlyWhereExact(t *testing.T) {
+	p, _ := NewParams(tensor.Float32, 1)
+	if got, want := fusedLayers(p), kernels.ConvTileMatchesGemm(); got != want {
+		t.Fatalf("seed model in float32: fused %v, the kernels match the GEMM %v", got, want)
+	}
+	p64, _ := NewParams(tensor.Float64, 1)
+	relu, maxPool := *p, *p
+	relu.Arch.Activation = "relu"
+	maxPool.Arch.Pool = "max"
+	for name, q := range map[string]*Params{"float64": p64, "relu": &relu, "max pool": &maxPool} {
+		if fusedLayers(q) {
+			t.Errorf("%s: fused", name)
 		}
 	}
 }

@@ -25,7 +25,7 @@ type graphKind int
 
 const (
 	trainGraph graphKind = iota // the labels, the cost and its symbolic gradient
-	evalGraph                   // forward only; the convolution layers fused where fusedLayers allows
+	evalGraph                   // forward only; each layer one op where fusedLayers allows
 	layerGraph                  // forward only, layer by layer as trainGraph computes it
 )
 
@@ -73,8 +73,7 @@ func build(p *Params, batch int, kind graphKind) (*net, error) {
 // forward is LeNet-5 with a's activation and pooling, from images (B,1,28,28) to logits,
 // one line per layer; with fused set, C1 and C3 with their activation and pooling as one
 // op each and the dense layers with their bias and activation, the same arithmetic (see
-// fusedLayers). gorgonia's Must panics with an op's
-// error; forward returns it.
+// fusedLayers). gorgonia's Must panics with an op's error; forward returns it.
 func forward(a Arch, w Weights[*G.Node], x *G.Node, fused bool) (logits *G.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {

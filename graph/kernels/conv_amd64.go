@@ -12,7 +12,9 @@ import (
 
 // Evaluation's convolutions run without im2col on CPUs with AVX2 and FMA: conv5x5Tile
 // (conv_amd64.s) keeps an 8x8 tile of the output in eight registers and reads the input
-// straight from its plane, 8 multiply-adds per broadcast weight. Written by hand because
+// straight from its plane, 8 multiply-adds per broadcast weight; conv5x5Tile3 (AVX-512VL)
+// and conv5x5Tile34 (AVX2, four rows at a time) do three kernels' tiles, each input row
+// loaded once for the three. Written by hand because
 // im2col and the GEMM were 63% of evaluation's time, and no library has a direct 5x5
 // float32 convolution with this order of summation: each output adds its 25 products
 // in the kernel's order, one fused multiply-add at a time from zero, as sgemmKernel does
@@ -37,7 +39,8 @@ func sigmoid32AVX512(x, y *float32, n int, bias float32)
 //go:noescape
 func pool32AVX2(x, y *float32, h, w int)
 
-// haveAVX512 is whether conv5x5Tile3's AVX-512VL registers are there.
+// haveAVX512 is whether AVX-512VL's 32 registers are there, for conv5x5Tile3,
+// sgemmKernel8 and sigmoid32AVX512.
 var haveAVX512 = haveAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 
 // HaveConvTile reports whether Conv5x5Tile runs on this CPU.
@@ -51,10 +54,9 @@ func ConvTileMatchesGemm() bool {
 }
 
 // DescribeConv says how evaluation graphs compute the sigmoid model's convolutions, for
-// bug reports: directly, three kernels at a time with AVX-512VL's registers ("direct,
-// AVX-512VL") or one at a time ("direct, AVX2/FMA"), where ConvTileMatchesGemm holds;
-// else as the training graph does ("im2col and GEMM"). AVX-512VL also gives the GEMM
-// its blocks of eight rows.
+// bug reports: directly, with AVX-512VL's registers ("direct, AVX-512VL") or AVX2's
+// ("direct, AVX2/FMA"), where ConvTileMatchesGemm holds; else as the training graph does
+// ("im2col and GEMM"). AVX-512VL also gives the GEMM its blocks of eight rows.
 func DescribeConv() string {
 	switch {
 	case !ConvTileMatchesGemm():

@@ -138,7 +138,8 @@ loop:
 	VZEROUPPER
 	RET
 
-// Constants of sigmoidPool32AVX2 beyond sigconst's: -15, 88, -88, 15, 1, log2e and 1/4,
+// Constants of the fused sigmoid and pooling (sigmoidPool32AVX2, sigmoid32AVX512,
+// pool32AVX2) beyond sigconst's: -15, 88, -88, 15, 1, log2e and 1/4,
 // each replicated over a 256-bit lane for memory operands.
 #define REP8(off, v) \
 	DATA poolconst<>+(off+0x00)(SB)/4, v; \
@@ -278,8 +279,8 @@ blocks:
 	VZEROUPPER
 	RET
 
-// ZSIGMOID(X, A, B, C, D, K, L) replaces the 16 values of X (the input, loaded from addr,
-// plus the bias in Z15) with sigmoid32 of them: sigmoid32AVX2's operations in its order
+// ZSIGMOID(addr, X, A, B, C, D, K, L) sets X to sigmoid32 of the 16 values at addr plus
+// the bias in Z15: sigmoid32AVX2's operations in its order
 // in 512-bit registers, with A-D scratch and mask registers K, L; constants in Z16-Z31
 // (see sigmoid32AVX512).
 #define ZSIGMOID(addr, X, A, B, C, D, K, L) \

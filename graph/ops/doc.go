@@ -1,6 +1,8 @@
 // Package ops holds lenet's custom gorgonia ops: the 5x5 convolution, the activations
 // and 2x2 pooling, each with its gradient ops, on one shared base (op.go) that writes
-// gorgonia's Op interface once.
+// gorgonia's Op interface once; and, for evaluation graphs, forward-only fused ops
+// (fused.go) that compute a layer with its bias, sigmoid and pooling in one op, with the
+// same bits as the layer's ops.
 //
 // Each exists because gorgonia's own is wrong or measurably slower here: AveragePool2D
 // divides by the wrong count and misplaces its gradient (v0.9.18); Conv2d lays its

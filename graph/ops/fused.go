@@ -159,14 +159,15 @@ func (c convSigmoidPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Val
 			in := xb[call.in*h*w:]
 			k0, k1, k2 := kernel(call.out[0], call.in), kernel(call.out[1], call.in), kernel(call.out[2], call.in)
 			m0, m1, m2 := maps[call.out[0]*plane:], maps[call.out[1]*plane:], maps[call.out[2]*plane:]
+			single := call.out[1] == g.o // one map: no dummies to compute
 			for ty := 0; ty < oh; ty += 8 {
 				for tx := 0; tx < ow; tx += 8 {
-					t := ty*ow + tx
-					if call.out[1] == g.o { // one map: no dummies to compute
-						kernels.Conv5x5Tile(in[ty*w+tx:], w, k0, m0[t:], ow, call.load)
-						continue
+					t, i := ty*ow+tx, ty*w+tx
+					if single {
+						kernels.Conv5x5Tile(in[i:], w, k0, m0[t:], ow, call.load)
+					} else {
+						kernels.Conv5x5Tile3(in[i:], w, k0, k1, k2, m0[t:], m1[t:], m2[t:], ow, call.load)
 					}
-					kernels.Conv5x5Tile3(in[ty*w+tx:], w, k0, k1, k2, m0[t:], m1[t:], m2[t:], ow, call.load)
 				}
 			}
 		}
