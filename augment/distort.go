@@ -1,10 +1,12 @@
 package augment
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/internal/bounds"
 )
 
 // Params sets the strength of each distortion; zero disables it.
@@ -36,6 +38,44 @@ type Elastic struct {
 
 // IsZero reports whether p leaves every image as it is.
 func (p Params) IsZero() bool { return p == Params{} }
+
+// Validate refuses the first strength out of its range, named by its lenet flag.
+func (p Params) Validate() error {
+	if err := bounds.First(
+		bounds.Float("shift", p.Shift, 0, 14, false),
+		bounds.Float("zoom", p.Zoom, 0, 0.9, false),
+		bounds.Float("rotate", p.Rotate, 0, 180, false),
+		bounds.Float("noise", p.Noise, 0, 1, false),
+		bounds.Float("shear", p.Shear, 0, 1, false),
+		bounds.Float("thickness", p.Thickness, 0, 2, false),
+		bounds.Float("blur", p.Blur, 0, 3, false),
+		bounds.Float("clean", p.Clean, 0, 1, false),
+		bounds.Float("elastic alpha", p.Elastic.Alpha, 0, 100, false),
+		bounds.Float("elastic sigma", p.Elastic.Sigma, 0, 14, false),
+	); err != nil {
+		return err
+	}
+	if p.Elastic.Alpha > 0 && p.Elastic.Sigma < 0.5 {
+		return fmt.Errorf("invalid --elastic %g,%g (expected a sigma of at least 0.5 with a non-zero alpha)", p.Elastic.Alpha, p.Elastic.Sigma)
+	}
+	return nil
+}
+
+// String describes p as a run's first line does.
+func (p Params) String() string {
+	if p.IsZero() {
+		return "no distortions"
+	}
+	d := fmt.Sprintf("distortions shift %g px, zoom %g, rotate %g deg, noise %g, elastic %g,%g",
+		p.Shift, p.Zoom, p.Rotate, p.Noise, p.Elastic.Alpha, p.Elastic.Sigma)
+	if p.Shear != 0 || p.Thickness != 0 || p.Blur != 0 {
+		d += fmt.Sprintf(", shear %g, thickness %g px, blur %g px", p.Shear, p.Thickness, p.Blur)
+	}
+	if p.Clean != 0 {
+		d += fmt.Sprintf("; %g of the images as they are", p.Clean)
+	}
+	return d
+}
 
 // Rand returns the generator for one image: a PCG stream keyed by (seed, epoch, index),
 // independent of which worker distorts the image and in what order.

@@ -38,10 +38,7 @@ func Preview(s *dataset.Set, p Params, seed uint64, rows, cols int) *image.Gray 
 
 // paste draws a 28x28 image, dark ink on light, enlarged, with its top left at (x, y).
 func paste(dst *image.Gray, px []float32, x, y int) {
-	small := image.NewGray(image.Rect(0, 0, dataset.Side, dataset.Side))
-	for i, v := range px {
-		small.Pix[i] = uint8(255 - 255*v + 0.5)
-	}
+	small := dataset.DarkOnLight(px, dataset.Side, 1)
 	r := image.Rect(x, y, x+dataset.Side*previewScale, y+dataset.Side*previewScale)
 	draw.NearestNeighbor.Scale(dst, r, small, small.Bounds(), draw.Src, nil)
 }

@@ -260,7 +260,7 @@ func LoadFS(fsys fs.FS, dir string) (*graph.Params, *Manifest, error) {
 	if m.Format != Format || m.Version != Version {
 		return nil, nil, fmt.Errorf("%s: %w: format %q version %d (expected %q version %d)", mpath, ErrVersion, m.Format, m.Version, Format, Version)
 	}
-	if err := m.Arch.Supported(); err != nil {
+	if err := m.Arch.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w: %v", mpath, ErrVersion, err)
 	}
 	dtype, ok := map[string]tensor.Dtype{"float32": tensor.Float32, "float64": tensor.Float64}[m.Dtype]

@@ -116,7 +116,6 @@ func TestLoadRefusesDamage(t *testing.T) {
 		{"missing file", func(d string) { os.Remove(filepath.Join(d, "f7_biases.npy")) }, os.ErrNotExist, "f7_biases.npy"},
 		{"newer version", edit(ManifestName, replace(`"version": 1`, `"version": 2`)), ErrVersion, "version 2 (expected"},
 		{"other architecture", edit(ManifestName, replace(`"sigmoid"`, `"swish"`)), ErrVersion, "swish"},
-		{"other layout", edit(ManifestName, replace(`"c3_connection_table": true`, `"c3_connection_table": false`)), ErrVersion, "C3 table"},
 		{"wrong shape", edit(ManifestName, replace(`120`, `121`)), ErrManifest, "121"},
 		{"bad dtype", edit(ManifestName, replace(`"float32"`, `"int8"`)), ErrManifest, "int8"},
 		{"not json", edit(ManifestName, replace(`{`, `[`)), ErrManifest, ManifestName},

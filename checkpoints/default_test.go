@@ -9,6 +9,7 @@ import (
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/report"
 )
 
 // TestDefaultModel loads the built-in model and scores it on the 10,000 MNIST test
@@ -79,5 +80,5 @@ const (
 )
 
 func tally(pred []int, labels []byte) float64 {
-	return graph.Tally(pred, labels, 0, len(labels)).Accuracy
+	return report.Tally(pred, labels, 0, len(labels)).Accuracy
 }

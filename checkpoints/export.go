@@ -70,7 +70,7 @@ func LoadNpy(dir string) (*graph.Params, error) {
 		if err := json.Unmarshal(js, &a); err != nil {
 			return nil, fmt.Errorf("%s: %w: %v", apath, ErrManifest, err)
 		}
-		if err := a.Supported(); err != nil {
+		if err := a.Validate(); err != nil {
 			return nil, fmt.Errorf("%s: %w", apath, err)
 		}
 		p.Arch = a

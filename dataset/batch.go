@@ -1,6 +1,9 @@
 package dataset
 
-import "math/rand/v2"
+import (
+	"image"
+	"math/rand/v2"
+)
 
 // Permutation returns the order in which epoch visits n records: a shuffle drawn from
 // a PCG generator seeded by (seed, epoch), so every epoch differs and every run with
@@ -40,4 +43,15 @@ func Gather(s *Set, idx []int, dst []byte) []byte {
 		dst = append(dst, s.Labels[i])
 	}
 	return dst
+}
+
+// DarkOnLight draws a side x side image of pixels in [0,1] (ink bright, as the network
+// sees it) as a grey picture with ink of the given strength (1 black) on white, as
+// people write: previews, montages and the robustness suite's pictures.
+func DarkOnLight(px []float32, side int, ink float64) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, side, side))
+	for i, v := range px[:side*side] {
+		img.Pix[i] = uint8(255 - ink*255*float64(v) + 0.5)
+	}
+	return img
 }

@@ -22,6 +22,7 @@ const FashionDir = "/usr/share/datasets/fashion-mnist"
 var MNIST = Dataset{
 	Name: "mnist", Title: "MNIST",
 	Classes: [Classes]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+	Noun:    "digit",
 	dir:     DefaultDir,
 }
 
@@ -30,6 +31,7 @@ var MNIST = Dataset{
 var Fashion = Dataset{
 	Name: "fashion", Title: "Fashion-MNIST",
 	Classes: [Classes]string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
+	Noun:    "class",
 	dir:     fashionDir,
 }
 
@@ -55,6 +57,18 @@ func Lookup(name string) (Dataset, error) {
 // Dir returns the folder holding the data set's files where lenet finds them by
 // default, or an error that says how to get them.
 func (d Dataset) Dir() (string, error) { return d.dir() }
+
+// Load reads split ("train" or "test") of the data set from dir, or from where lenet
+// finds it by default (Dir) when dir is "".
+func (d Dataset) Load(dir, split string) (*Set, error) {
+	if dir == "" {
+		var err error
+		if dir, err = d.Dir(); err != nil {
+			return nil, err
+		}
+	}
+	return Load(dir, split)
+}
 
 func fashionDir() (string, error) { return fashionDirIn(FashionDir) }
 

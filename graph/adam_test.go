@@ -108,9 +108,15 @@ func TestSchedules(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []Schedule{{Kind: "linear"}, {Kind: "step", StepEpochs: 0, Gamma: 0.5}, {Kind: "step", StepEpochs: 1, Gamma: 2}} {
-		if bad.Validate() == nil {
+	for _, bad := range []Schedule{{Kind: "linear"}, {Kind: "step", StepEpochs: 0, Gamma: 0.5}, {Kind: "step", StepEpochs: 1, Gamma: 2},
+		{Kind: "cosine", MinLR: 2 * base}, {Kind: "constant", Gamma: 0.5}, {Kind: "step", StepEpochs: 1, Gamma: 0.5, MinLR: 1e-4}} {
+		if bad.Validate(base) == nil {
 			t.Errorf("%+v accepted", bad)
+		}
+	}
+	for _, c := range cases {
+		if err := c.s.Validate(base); err != nil {
+			t.Errorf("%+v refused: %v", c.s, err)
 		}
 	}
 }

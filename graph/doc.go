@@ -33,5 +33,5 @@
 // seed gives the same weights on any number of cores.
 //
 // Variants (Arch): tanh or ReLU in place of every sigmoid, max in place of average
-// pooling. Package graph/train runs whole training runs on top of this package.
+// pooling. Package train runs whole training runs on top of this package.
 package graph

@@ -41,7 +41,7 @@ func build(p *Params, batch int, kind graphKind) (*net, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("batch %d: expected at least 1", batch)
 	}
-	if err := p.Arch.Supported(); err != nil {
+	if err := p.Arch.Validate(); err != nil {
 		return nil, err
 	}
 	g := G.NewGraph()

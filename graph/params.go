@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/lenet/lenet/graph/ops"
 	"gorgonia.org/tensor"
@@ -89,6 +90,17 @@ func Connected(out, in int) bool {
 	return false
 }
 
+// ParseDtype is the dtype named by s, as --dtype takes it.
+func ParseDtype(s string) (tensor.Dtype, error) {
+	switch s {
+	case "float32":
+		return tensor.Float32, nil
+	case "float64":
+		return tensor.Float64, nil
+	}
+	return tensor.Dtype{}, fmt.Errorf("invalid --dtype %q (expected float32 or float64)", s)
+}
+
 // Params holds the learnable tensors, shared by every graph built on them: the solver
 // updates them in place, so an evaluation graph always sees the current weights.
 type Params struct {
@@ -107,7 +119,7 @@ func NewParams(dtype tensor.Dtype, seed uint64) (*Params, error) {
 // responsive range, or for ReLU He uniform, U(±sqrt(6/fan_in)); C3's fan-in counts only
 // the connected maps, masked C3 kernels start at zero, biases at zero.
 func NewArchParams(a Arch, dtype tensor.Dtype, seed uint64) (*Params, error) {
-	if err := a.Supported(); err != nil {
+	if err := a.Validate(); err != nil {
 		return nil, err
 	}
 	p, err := ZeroParams(dtype)
@@ -185,24 +197,25 @@ func setData(t *tensor.Dense, v []float64) {
 	}
 }
 
-// Arch names the architecture and its options; checkpoints record it so that loading
+// Arch is the model's options: LeNet-5 with C3's connection table, and the
+// nonlinearity and pooling after its layers. Checkpoints record it so that loading
 // rebuilds exactly the trained model.
 type Arch struct {
-	Name       string `json:"name"`
-	Activation string `json:"activation"`
-	Pool       string `json:"pool"`
-	C3Table    bool   `json:"c3_connection_table"`
+	Activation string `json:"activation"` // one of ops.Activations
+	Pool       string `json:"pool"`       // one of ops.Pools
 }
 
-// SeedArch is the seed configuration: sigmoid, average pooling, LeCun's C3 table.
-var SeedArch = Arch{Name: "lenet5", Activation: "sigmoid", Pool: "avg", C3Table: true}
+// SeedArch is the seed configuration: sigmoid and average pooling.
+var SeedArch = Arch{Activation: "sigmoid", Pool: "avg"}
 
-// Supported reports an error unless this version of the package can build a: LeNet-5
-// with C3's connection table, any of ops.Activations and any of ops.Pools.
-func (a Arch) Supported() error {
-	if a.Name != SeedArch.Name || !a.C3Table || !slices.Contains(ops.Activations, a.Activation) || !slices.Contains(ops.Pools, a.Pool) {
-		return fmt.Errorf("architecture %+v: this lenet builds %s with the C3 table, activation %v, pool %v",
-			a, SeedArch.Name, ops.Activations, ops.Pools)
+// Validate refuses an activation or a pooling this package cannot build, naming the
+// lenet train flag that sets it.
+func (a Arch) Validate() error {
+	if !slices.Contains(ops.Activations, a.Activation) {
+		return fmt.Errorf("invalid --activation %q (expected one of %s)", a.Activation, strings.Join(ops.Activations, ", "))
+	}
+	if !slices.Contains(ops.Pools, a.Pool) {
+		return fmt.Errorf("invalid --pool %q (expected one of %s)", a.Pool, strings.Join(ops.Pools, ", "))
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package graph
 import (
 	"fmt"
 	"math"
+
+	"github.com/lenet/lenet/internal/bounds"
 )
 
 // Schedule sets the learning rate of each Adam step.
@@ -13,23 +15,27 @@ type Schedule struct {
 	MinLR      float64 `json:"min_lr,omitempty"` // cosine: the rate it anneals to at the last step
 }
 
-// Schedules lists the kinds of Schedule.
-var Schedules = []string{"constant", "step", "cosine"}
-
-// Validate checks the schedule's kind and parameters.
-func (s Schedule) Validate() error {
+// Validate checks the schedule's kind and its settings for a run starting at rate base,
+// naming each by its lenet train flag; settings of the other kinds must be zero.
+func (s Schedule) Validate(base float64) error {
 	switch s.Kind {
-	case "constant":
-	case "step":
-		if s.StepEpochs < 1 || s.Gamma <= 0 || s.Gamma > 1 {
-			return fmt.Errorf("step schedule: every %d epochs times %g (expected at least 1 epoch and 0 < gamma <= 1)", s.StepEpochs, s.Gamma)
-		}
-	case "cosine":
-		if s.MinLR < 0 {
-			return fmt.Errorf("cosine schedule: minimum rate %g (expected >= 0)", s.MinLR)
-		}
+	case "constant", "step", "cosine":
 	default:
-		return fmt.Errorf("learning-rate schedule %q (expected constant, step or cosine)", s.Kind)
+		return fmt.Errorf("invalid --lr-schedule %q (expected constant, step or cosine)", s.Kind)
+	}
+	if s.Kind == "step" {
+		return bounds.First(bounds.Int("lr-step-epochs", s.StepEpochs, 1, 1000), bounds.Float("lr-gamma", s.Gamma, 0, 1, true), unused("lr-min", s.MinLR, "cosine"))
+	}
+	if s.Kind == "cosine" {
+		return bounds.First(bounds.Float("lr-min", s.MinLR, 0, base, false), unused("lr-step-epochs", float64(s.StepEpochs), "step"), unused("lr-gamma", s.Gamma, "step"))
+	}
+	return bounds.First(unused("lr-min", s.MinLR, "cosine"), unused("lr-step-epochs", float64(s.StepEpochs), "step"), unused("lr-gamma", s.Gamma, "step"))
+}
+
+// unused refuses a setting of another schedule than the one chosen.
+func unused(name string, v float64, kind string) error {
+	if v != 0 {
+		return fmt.Errorf("invalid --%s %g: only --lr-schedule %s takes it", name, v, kind)
 	}
 	return nil
 }

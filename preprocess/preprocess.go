@@ -72,7 +72,7 @@ func Decode(r io.Reader) (image.Image, error) {
 // Transparent pixels count as background. Beyond MNIST's recipe, faint ink is
 // stretched to full strength (a pencil reads like a pen) and slanted writing is sheared
 // upright: the shear that makes the ink's second moments uncorrelated, x against y (the
-// classic deskewing of MNIST), at most 45 degrees. Both measured in graph/robust.
+// classic deskewing of MNIST), at most 45 degrees. Both measured in package robust.
 func Digit(img image.Image) ([]float32, error) { return fit(img, Box, true, true) }
 
 // DigitKeepSlant is Digit without the deskewing: for comparison.

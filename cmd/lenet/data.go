@@ -6,61 +6,36 @@ import (
 	"strings"
 
 	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/spf13/pflag"
-	"gorgonia.org/tensor"
 )
-
-// dataDir is --data, or MNIST in the Go module cache when it is empty.
-func dataDir(flag string) (string, error) { return dataDirFor(dataset.MNIST, flag) }
-
-// dataDirFor is --data, or where ds is found by default when it is empty.
-func dataDirFor(ds dataset.Dataset, flag string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	return ds.Dir()
-}
 
 // dataHelp is the --data flag's help.
 const dataHelp = "folder with the data set's IDX files, .gz or raw (default: MNIST from the Go module cache, Fashion-MNIST from " + dataset.FashionDir + ")"
 
-// datasetFlag parses --dataset.
-func datasetFlag(name string) (dataset.Dataset, error) {
-	ds, err := dataset.Lookup(name)
-	if err != nil {
-		return ds, fmt.Errorf("invalid --dataset: %w", err)
-	}
-	return ds, nil
+// registerModel binds the flags that choose the model a command runs.
+func registerModel(fs *pflag.FlagSet, m *checkpoints.Source) {
+	fs.StringVar(&m.Dataset, "dataset", "", "mnist or fashion (default: the data set the model was trained on)")
+	fs.StringVar(&m.Checkpoint, "checkpoint", "", "checkpoint folder, or a run folder (its best checkpoint) (default: the built-in model)")
+	fs.StringVar(&m.Npy, "npy", "", "folder of .npy weights as 'lenet export' writes them, instead of --checkpoint")
 }
 
-func parseDtype(s string) (tensor.Dtype, error) {
-	switch s {
-	case "float32":
-		return tensor.Float32, nil
-	case "float64":
-		return tensor.Float64, nil
-	}
-	return tensor.Dtype{}, fmt.Errorf("invalid --dtype %q (expected float32 or float64)", s)
+// registerDistortions binds the distortion flags shared by train, test and augment.
+func registerDistortions(fs *pflag.FlagSet, p *augment.Params) {
+	fs.Float64Var(&p.Shift, "shift", p.Shift, "distortion: shift up to ± this many pixels on each axis (0 to 14)")
+	fs.Float64Var(&p.Zoom, "zoom", p.Zoom, "distortion: zoom by a factor in [1-zoom, 1+zoom] (0 to 0.9)")
+	fs.Float64Var(&p.Rotate, "rotate", p.Rotate, "distortion: rotate up to ± this many degrees (0 to 180)")
+	fs.Float64Var(&p.Noise, "noise", p.Noise, "distortion: Gaussian pixel noise of this standard deviation (0 to 1)")
+	fs.Float64Var(&p.Shear, "shear", p.Shear, "distortion: slant by a horizontal shear up to ± this many pixels per row (0 to 1)")
+	fs.Float64Var(&p.Thickness, "thickness", p.Thickness, "distortion: thicker or thinner strokes, by up to ± this many pixels of radius (0 to 2)")
+	fs.Float64Var(&p.Blur, "blur", p.Blur, "distortion: Gaussian blur of a standard deviation up to this many pixels (0 to 3)")
+	fs.Float64Var(&p.Clean, "clean", p.Clean, "distortion: leave this share of the images, drawn per image, as they are (0 to 1)")
+	fs.Var((*elasticValue)(&p.Elastic), "elastic", "distortion: elastic displacement ALPHA,SIGMA in pixels (Simard et al. 2003); 0,0 disables")
 }
 
-// distortFlags binds the distortion flags shared by train and test.
-type distortFlags struct {
-	p augment.Params
-}
-
-func (d *distortFlags) register(fs *pflag.FlagSet, def augment.Params) {
-	fs.Float64Var(&d.p.Shift, "shift", def.Shift, "distortion: shift up to ± this many pixels on each axis (0 to 14)")
-	fs.Float64Var(&d.p.Zoom, "zoom", def.Zoom, "distortion: zoom by a factor in [1-zoom, 1+zoom] (0 to 0.9)")
-	fs.Float64Var(&d.p.Rotate, "rotate", def.Rotate, "distortion: rotate up to ± this many degrees (0 to 180)")
-	fs.Float64Var(&d.p.Noise, "noise", def.Noise, "distortion: Gaussian pixel noise of this standard deviation (0 to 1)")
-	fs.Float64Var(&d.p.Shear, "shear", def.Shear, "distortion: slant by a horizontal shear up to ± this many pixels per row (0 to 1)")
-	fs.Float64Var(&d.p.Thickness, "thickness", def.Thickness, "distortion: thicker or thinner strokes, by up to ± this many pixels of radius (0 to 2)")
-	fs.Float64Var(&d.p.Blur, "blur", def.Blur, "distortion: Gaussian blur of a standard deviation up to this many pixels (0 to 3)")
-	fs.Float64Var(&d.p.Clean, "clean", def.Clean, "distortion: leave this share of the images, drawn per image, as they are (0 to 1)")
-	d.p.Elastic = def.Elastic
-	fs.Var((*elasticValue)(&d.p.Elastic), "elastic", "distortion: elastic displacement ALPHA,SIGMA in pixels (Simard et al. 2003); 0,0 disables")
-}
+// distortionFlags are the names registerDistortions binds.
+var distortionFlags = []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness", "blur", "clean"}
 
 // elasticValue is the --elastic flag: two numbers, ALPHA,SIGMA.
 type elasticValue augment.Elastic
@@ -76,29 +51,4 @@ func (e *elasticValue) Set(s string) error {
 	}
 	*e = elasticValue{Alpha: alpha, Sigma: sigma}
 	return nil
-}
-
-// params validates the flags and returns the distortion they describe.
-func (d *distortFlags) params() (augment.Params, error) {
-	p := d.p
-	for _, err := range []error{
-		floatIn("shift", p.Shift, 0, 14, false),
-		floatIn("zoom", p.Zoom, 0, 0.9, false),
-		floatIn("rotate", p.Rotate, 0, 180, false),
-		floatIn("noise", p.Noise, 0, 1, false),
-		floatIn("shear", p.Shear, 0, 1, false),
-		floatIn("thickness", p.Thickness, 0, 2, false),
-		floatIn("blur", p.Blur, 0, 3, false),
-		floatIn("clean", p.Clean, 0, 1, false),
-		floatIn("elastic alpha", p.Elastic.Alpha, 0, 100, false),
-		floatIn("elastic sigma", p.Elastic.Sigma, 0, 14, false),
-	} {
-		if err != nil {
-			return p, err
-		}
-	}
-	if p.Elastic.Alpha > 0 && p.Elastic.Sigma < 0.5 {
-		return p, fmt.Errorf("invalid --elastic %g,%g (expected a sigma of at least 0.5 with a non-zero alpha)", p.Elastic.Alpha, p.Elastic.Sigma)
-	}
-	return p, nil
 }

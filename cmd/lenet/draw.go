@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
-	"github.com/lenet/lenet/graph/serve"
+	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/serve"
 	"github.com/spf13/pflag"
 )
 
@@ -30,11 +31,11 @@ or an --allow-host name, coming from its own page: other web sites open in the b
 cannot use it. Ctrl-C stops it after the requests under way.`
 
 func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
-	var m modelFlags
+	var m checkpoints.Source
 	o := serve.Options{Page: drawPage}
 	var maxSaveMiB int
 	fs := pflag.NewFlagSet("draw", pflag.ContinueOnError)
-	m.register(fs)
+	registerModel(fs, &m)
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	fs.StringSliceVar(&o.AllowHosts, "allow-host", nil, "a further host name the server answers to (repeatable), e.g. the machine's name when --addr is :8080")
 	fs.StringVar(&o.SaveDir, "save-dir", "drawings", "folder where corrected drawings are saved")
@@ -43,18 +44,18 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	if err := parse(fs, args, stdout, drawSummary); err != nil {
 		return err
 	}
-	if err := errors.Join(intIn("max-saves", o.MaxSaves, 1, 1_000_000), intIn("max-save-mib", maxSaveMiB, 1, 1<<20)); err != nil {
+	if err := bounds.First(bounds.Int("max-saves", o.MaxSaves, 1, 1_000_000), bounds.Int("max-save-mib", maxSaveMiB, 1, 1<<20)); err != nil {
 		return err
 	}
 	o.MaxSaveBytes = int64(maxSaveMiB) << 20
-	mod, err := m.load()
+	mod, err := checkpoints.Open(m)
 	if err != nil {
 		return err
 	}
-	if mod.data.Name != dataset.MNIST.Name {
-		return fmt.Errorf("draw is for handwritten digits; the model classifies %s", mod.data.Title)
+	if mod.Dataset.Name != dataset.MNIST.Name {
+		return fmt.Errorf("draw is for handwritten digits; the model classifies %s", mod.Dataset.Title)
 	}
-	h, err := serve.New(mod.params, o)
+	h, err := serve.New(mod.Params, o)
 	if err != nil {
 		return err
 	}
@@ -63,6 +64,6 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("invalid --addr %q: %w", o.Addr, err)
 	}
-	fmt.Fprintf(stdout, "model %s\ndraw at http://%s/ (Ctrl-C stops)\n", mod.name, ln.Addr())
+	fmt.Fprintf(stdout, "model %s\ndraw at http://%s/ (Ctrl-C stops)\n", mod.Name, ln.Addr())
 	return serve.Run(ctx, ln, h)
 }

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/lenet/lenet/checkpoints"
-	"github.com/lenet/lenet/graph/serve"
+	"github.com/lenet/lenet/serve"
 )
 
 // drawServer serves the trained test model over httptest.

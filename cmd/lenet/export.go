@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/graph"
 	"github.com/spf13/pflag"
 	"gorgonia.org/tensor"
 )
@@ -23,10 +24,10 @@ classifies MNIST with them, and 'lenet test --npy DIR' evaluates such a folder h
 resuming needs (about 190 KB instead of 600 KB).`
 
 func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
-	var m modelFlags
+	var m checkpoints.Source
 	var out, dtype, format string
 	fs := pflag.NewFlagSet("export", pflag.ContinueOnError)
-	fs.StringVar(&m.checkpoint, "checkpoint", "", "checkpoint folder, or a run folder (its best checkpoint) (default: the built-in model)")
+	fs.StringVar(&m.Checkpoint, "checkpoint", "", "checkpoint folder, or a run folder (its best checkpoint) (default: the built-in model)")
 	fs.StringVar(&out, "out", "", "new folder for the .npy files (required)")
 	fs.StringVar(&dtype, "dtype", "", "float32 or float64 (default: the checkpoint's)")
 	fs.StringVar(&format, "format", "npy", "npy (for NumPy) or checkpoint (weights and manifest, no optimiser state)")
@@ -42,32 +43,32 @@ func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var dt tensor.Dtype
 	if dtype != "" {
 		var err error
-		if dt, err = parseDtype(dtype); err != nil {
+		if dt, err = graph.ParseDtype(dtype); err != nil {
 			return err
 		}
 	}
-	mod, err := m.load()
+	mod, err := checkpoints.Open(m)
 	if err != nil {
 		return err
 	}
 	if dtype == "" {
-		dt = mod.params.Dtype
+		dt = mod.Params.Dtype
 	}
 	if format == "checkpoint" {
-		if dt != mod.params.Dtype {
-			return fmt.Errorf("--format checkpoint keeps the checkpoint's dtype (%s); --dtype %s is for .npy", mod.params.Dtype, dtype)
+		if dt != mod.Params.Dtype {
+			return fmt.Errorf("--format checkpoint keeps the checkpoint's dtype (%s); --dtype %s is for .npy", mod.Params.Dtype, dtype)
 		}
-		man := *mod.man
+		man := *mod.Manifest
 		man.Resume = nil
-		if err := checkpoints.Save(out, mod.params, man, nil); err != nil {
+		if err := checkpoints.Save(out, mod.Params, man, nil); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s: checkpoint (weights and manifest) from %s\n", out, mod.name)
+		fmt.Fprintf(stdout, "wrote %s: checkpoint (weights and manifest) from %s\n", out, mod.Name)
 		return nil
 	}
-	if err := checkpoints.Export(out, mod.params, dt); err != nil {
+	if err := checkpoints.Export(out, mod.Params, dt); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: 10 .npy files (%s) from %s\n", out, dt, mod.name)
+	fmt.Fprintf(stdout, "wrote %s: 10 .npy files (%s) from %s\n", out, dt, mod.Name)
 	return nil
 }

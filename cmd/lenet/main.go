@@ -199,22 +199,3 @@ func parseArgs(fs *pflag.FlagSet, args []string, stdout io.Writer, summary strin
 
 // errHelp ends a command after --help without an error message.
 var errHelp = errors.New("help shown")
-
-// intIn and floatIn refuse a flag value outside its valid range, naming both.
-func intIn(name string, v, lo, hi int) error {
-	if v < lo || v > hi {
-		return fmt.Errorf("invalid --%s %d (expected %d to %d)", name, v, lo, hi)
-	}
-	return nil
-}
-
-func floatIn(name string, v, lo, hi float64, loOpen bool) error {
-	if v < lo || v > hi || (loOpen && v == lo) || v != v {
-		bracket := "["
-		if loOpen {
-			bracket = "("
-		}
-		return fmt.Errorf("invalid --%s %g (expected a value in %s%g, %g])", name, v, bracket, lo, hi)
-	}
-	return nil
-}

@@ -7,7 +7,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/lenet/lenet/graph/train"
+	"github.com/lenet/lenet/train"
 	"github.com/spf13/pflag"
 )
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
 	"github.com/spf13/pflag"
@@ -22,10 +23,10 @@ probabilities; --show also draws the 28x28 image the network saw. With a Fashion
 model (--dataset fashion) the pictures are of clothes, scaled to fill the 28x28 field.`
 
 func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
-	var m modelFlags
+	var m checkpoints.Source
 	var show bool
 	fs := pflag.NewFlagSet("predict", pflag.ContinueOnError)
-	m.register(fs)
+	registerModel(fs, &m)
 	fs.BoolVar(&show, "show", false, "draw the preprocessed 28x28 image in the terminal")
 	if err := parseArgs(fs, args, stdout, predictSummary); err != nil {
 		return err
@@ -34,17 +35,17 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("predict: no image files given (see 'lenet predict --help')")
 	}
-	mod, err := m.load()
+	mod, err := checkpoints.Open(m)
 	if err != nil {
 		return err
 	}
-	ev, err := graph.NewEvaluator(mod.params, 1)
+	ev, err := graph.NewEvaluator(mod.Params, 1)
 	if err != nil {
 		return err
 	}
 	defer ev.Close()
 	for _, f := range files {
-		px, err := preprocess.ReadFile(f, preprocess.FitFor(mod.data))
+		px, err := preprocess.ReadFile(f, preprocess.FitFor(mod.Dataset))
 		if err != nil {
 			return err
 		}
@@ -54,9 +55,9 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 		}
 		all := make([]string, len(probs))
 		for c, p := range probs {
-			all[c] = fmt.Sprintf("%s:%.3f", mod.data.Classes[c], p)
+			all[c] = fmt.Sprintf("%s:%.3f", mod.Dataset.Classes[c], p)
 		}
-		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, describeGuess(probs, mod.data.Classes), strings.Join(all, " "))
+		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, describeGuess(probs, mod.Dataset.Classes), strings.Join(all, " "))
 		if show {
 			fmt.Fprint(stdout, renderDigit(px))
 		}

@@ -84,10 +84,7 @@ func montage(digits [][]float32, captions []string) *image.Gray {
 	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: basicfont.Face7x13}
 	for i, px := range digits {
 		x, y := (i%montageCols)*montageCellW, (i/montageCols)*montageCellH
-		small := image.NewGray(image.Rect(0, 0, dataset.Side, dataset.Side))
-		for j, v := range px {
-			small.Pix[j] = uint8(255 - 255*v + 0.5)
-		}
+		small := dataset.DarkOnLight(px, dataset.Side, 1)
 		left := x + (montageCellW-dataset.Side*montageScale)/2
 		draw.NearestNeighbor.Scale(img, image.Rect(left, y+2, left+dataset.Side*montageScale, y+2+dataset.Side*montageScale), small, small.Bounds(), draw.Src, nil)
 		d.Dot = fixed.P(x+(montageCellW-7*len(captions[i]))/2, y+dataset.Side*montageScale+2+montageCaption)

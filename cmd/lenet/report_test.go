@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/lenet/lenet/dataset"
-	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/report"
 )
 
 // testReports checks test's JSON report against the data it scored, and --images on
@@ -21,7 +21,7 @@ func testReports(t *testing.T, ckpt string) {
 	if err != nil {
 		t.Fatalf("test --json: %v", err)
 	}
-	var r graph.Report
+	var r report.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("test --json printed invalid JSON: %v\n%s", err, out)
 	}
@@ -66,7 +66,7 @@ func testReports(t *testing.T, ckpt string) {
 	if err != nil {
 		t.Fatalf("test --images: %v", err)
 	}
-	r = graph.Report{}
+	r = report.Report{}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}

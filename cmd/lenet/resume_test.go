@@ -21,7 +21,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
-	"github.com/lenet/lenet/graph/train"
+	"github.com/lenet/lenet/train"
 )
 
 // TestMain lets the kill test run this test binary as the lenet command, and removes

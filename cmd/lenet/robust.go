@@ -7,11 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
-	"github.com/lenet/lenet/graph/robust"
+	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/robust"
 	"github.com/spf13/pflag"
 )
 
@@ -42,7 +43,7 @@ func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err := parse(fs, args, stdout, robustSummary); err != nil {
 		return err
 	}
-	if err := intIn("count", count, 100, 10000); err != nil {
+	if err := bounds.Int("count", count, 100, 10000); err != nil {
 		return err
 	}
 	if dir := filepath.Dir(png); png != "" {
@@ -50,11 +51,7 @@ func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
 			return fmt.Errorf("invalid --png %s: no folder %s to write it in", png, dir) // before the suite's minute
 		}
 	}
-	dir, err := dataDir(data)
-	if err != nil {
-		return err
-	}
-	set, err := dataset.Load(dir, "test")
+	set, err := dataset.MNIST.Load(data, "test")
 	if err != nil {
 		return err
 	}
@@ -77,7 +74,7 @@ func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)
 	}
-	printRobust(stdout, results)
+	fmt.Fprint(stdout, robust.Table(results))
 	if png != "" {
 		fmt.Fprintf(stdout, "wrote %s\n", png)
 	}
@@ -86,18 +83,18 @@ func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
 
 // robustOne runs the suite on the model name names.
 func robustOne(name string, set *dataset.Set, seed uint64) (robust.Result, error) {
-	m := modelFlags{checkpoint: name}
+	src := checkpoints.Source{Checkpoint: name}
 	if name == "builtin" {
-		m.checkpoint = ""
+		src.Checkpoint = ""
 	}
-	mod, err := m.load()
+	m, err := checkpoints.Open(src)
 	if err != nil {
 		return robust.Result{}, err
 	}
-	if mod.data.Name != dataset.MNIST.Name {
-		return robust.Result{}, fmt.Errorf("robustness is for handwritten digits; %s classifies %s", name, mod.data.Title)
+	if m.Dataset.Name != dataset.MNIST.Name {
+		return robust.Result{}, fmt.Errorf("robustness is for handwritten digits; %s classifies %s", name, m.Dataset.Title)
 	}
-	ev, err := graph.NewEvaluator(mod.params, graph.DefaultEvalBatch)
+	ev, err := graph.NewEvaluator(m.Params, graph.DefaultEvalBatch)
 	if err != nil {
 		return robust.Result{}, err
 	}
@@ -105,41 +102,4 @@ func robustOne(name string, set *dataset.Set, seed uint64) (robust.Result, error
 	r, err := robust.Run(ev, set, seed)
 	r.Model = name
 	return r, err
-}
-
-// printRobust prints the results as a table: a row per family and strength, a column
-// per model.
-func printRobust(w io.Writer, results []robust.Result) {
-	fmt.Fprintf(w, "robustness on the first %d MNIST test images, seed %d\n", results[0].Images, results[0].Seed)
-	row := func(label string, acc func(robust.Result) float64) {
-		fmt.Fprintf(w, "%-26s", label)
-		for _, r := range results {
-			fmt.Fprintf(w, " %*.2f%%", max(8, len(r.Model))-1, 100*acc(r))
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintf(w, "%-26s", "family, strength")
-	for _, r := range results {
-		fmt.Fprintf(w, " %*s", max(8, len(r.Model)), r.Model)
-	}
-	fmt.Fprintln(w)
-	row("clean", func(r robust.Result) float64 { return r.Clean })
-	for i, c := range results[0].Cells {
-		row(fmt.Sprintf("%s %g", c.Family, c.Strength), func(r robust.Result) float64 { return r.Cells[i].Accuracy })
-	}
-	fmt.Fprintln(w, "each family, mean over its strengths:")
-	for _, f := range robust.Families {
-		row("  "+f.Name, func(r robust.Result) float64 { return r.FamilyMean(f.Name) })
-	}
-	row("mean over the suite", func(r robust.Result) float64 { return r.Mean })
-	fmt.Fprintln(w, strings.Repeat("-", 26), "units:", robustUnits())
-}
-
-// robustUnits says what each family's strength measures.
-func robustUnits() string {
-	var parts []string
-	for _, f := range robust.Families {
-		parts = append(parts, f.Name+": "+f.Unit)
-	}
-	return strings.Join(parts, "; ")
 }

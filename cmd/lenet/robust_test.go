@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/lenet/lenet/checkpoints"
-	"github.com/lenet/lenet/graph/robust"
+	"github.com/lenet/lenet/robust"
 )
 
 // TestRobustness compares the built-in model with a briefly trained one on 100 images:

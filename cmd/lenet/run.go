@@ -9,7 +9,7 @@ import (
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
-	"github.com/lenet/lenet/graph/train"
+	"github.com/lenet/lenet/train"
 )
 
 // trainAndPrint runs a training run to its end, printing a line per epoch on stdout and
@@ -17,7 +17,7 @@ import (
 func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
 	rec := r.Recipe
 	fmt.Fprintf(stdout, "training %v on %d %s images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
-		rec.Arch, r.TrainSet.Count, rec.Dataset.Title, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, describe(rec.Augment), out)
+		rec.Arch, r.TrainSet.Count, rec.Dataset.Title, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, rec.Augment, out)
 	steps := r.StepsPerEpoch()
 	bar := &progress{}
 	defer func() { bar.finish() }()

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/report"
 	"github.com/spf13/pflag"
 )
 
@@ -31,44 +32,43 @@ strengths (fixed by --seed): digits that are not centred and sized like MNIST's.
 
 // testConfig holds the test command's flags.
 type testConfig struct {
-	model   modelFlags
+	model   checkpoints.Source
 	data    string
 	split   string
 	images  string
 	asJSON  bool
 	seed    uint64
-	distort distortFlags
+	distort augment.Params
 }
 
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c testConfig
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-	c.model.register(fs)
+	registerModel(fs, &c.model)
 	fs.StringVar(&c.split, "split", "test", "MNIST split to score: test or train")
 	fs.StringVar(&c.images, "images", "", "score the labelled image files in this folder instead of MNIST")
 	fs.StringVar(&c.data, "data", "", dataHelp)
 	fs.BoolVar(&c.asJSON, "json", false, "print the report as JSON")
-	c.distort.register(fs, augment.Params{})
+	registerDistortions(fs, &c.distort)
 	fs.Uint64Var(&c.seed, "seed", 1, "seeds the distorted copy")
 	if err := parse(fs, args, stdout, testSummary); err != nil {
 		return err
 	}
-	dp, err := c.distort.params()
-	if err != nil {
+	if err := c.distort.Validate(); err != nil {
 		return err
 	}
 	if c.split != "test" && c.split != "train" {
 		return fmt.Errorf("invalid --split %q (expected test or train)", c.split)
 	}
-	m, err := c.model.load()
+	m, err := checkpoints.Open(c.model)
 	if err != nil {
 		return err
 	}
-	set, source, err := c.inputs(m.data)
+	set, source, err := c.inputs(m.Dataset)
 	if err != nil {
 		return err
 	}
-	ev, err := graph.NewEvaluator(m.params, graph.DefaultEvalBatch)
+	ev, err := graph.NewEvaluator(m.Params, graph.DefaultEvalBatch)
 	if err != nil {
 		return err
 	}
@@ -77,13 +77,13 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	r := graph.NewReport(m.name, source, m.data, pred, set.Labels, c.images == "")
-	if !dp.IsZero() {
-		if pred, err = ev.Predict(augment.DistortAll(set, dp, c.seed)); err != nil {
+	r := report.New(m.Name, source, m.Dataset, pred, set.Labels, c.images == "")
+	if !c.distort.IsZero() {
+		if pred, err = ev.Predict(augment.DistortAll(set, c.distort, c.seed)); err != nil {
 			return err
 		}
-		d := graph.Tally(pred, set.Labels, 0, set.Count)
-		d.Name = fmt.Sprintf("distorted copy (%s, seed %d)", describe(dp), c.seed)
+		d := report.Tally(pred, set.Labels, 0, set.Count)
+		d.Name = fmt.Sprintf("distorted copy (%s, seed %d)", c.distort, c.seed)
 		r.Distorted = &d
 	}
 	if c.asJSON {
@@ -91,7 +91,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	printReport(stdout, r)
+	fmt.Fprint(stdout, r.Text())
 	return nil
 }
 
@@ -104,46 +104,6 @@ func (c *testConfig) inputs(ds dataset.Dataset) (*dataset.Set, string, error) {
 		}
 		return s, "images in " + c.images, nil
 	}
-	dir, err := dataDirFor(ds, c.data)
-	if err != nil {
-		return nil, "", err
-	}
-	s, err := dataset.Load(dir, c.split)
+	s, err := ds.Load(c.data, c.split)
 	return s, ds.Title + " " + c.split, err
-}
-
-// printReport writes r as test prints it.
-func printReport(w io.Writer, r graph.Report) {
-	fmt.Fprintf(w, "model %s\n%s: accuracy %s\n", r.Model, r.Source, r.Overall)
-	for _, h := range r.Halves {
-		fmt.Fprintf(w, "  %-10s %s\n", h.Name+":", h)
-	}
-	noun := "digit"
-	if r.Dataset != dataset.MNIST.Name {
-		noun = "class"
-	}
-	fmt.Fprintf(w, "per %s:\n", noun)
-	for i, d := range r.PerClass {
-		if noun == "digit" {
-			fmt.Fprintf(w, "  %s: %s\n", d.Name, d)
-		} else {
-			fmt.Fprintf(w, "  %d %-12s %s\n", i, d.Name+":", d)
-		}
-	}
-	fmt.Fprintf(w, "confusion matrix (rows: true %s, columns: guess):\n", noun)
-	var head strings.Builder
-	for d := range dataset.Classes {
-		fmt.Fprintf(&head, "%6d", d)
-	}
-	fmt.Fprintf(w, "     %s\n", head.String())
-	for t, row := range r.Confusion {
-		fmt.Fprintf(w, "  %d: ", t)
-		for _, n := range row {
-			fmt.Fprintf(w, "%6d", n)
-		}
-		fmt.Fprintln(w)
-	}
-	if r.Distorted != nil {
-		fmt.Fprintf(w, "%s: %s\n", r.Distorted.Name, r.Distorted)
-	}
 }

@@ -46,7 +46,7 @@ func TestVariantTrainsAndExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := graph.Arch{Name: "lenet5", Activation: "relu", Pool: "max", C3Table: true}
+	want := graph.Arch{Activation: "relu", Pool: "max"}
 	if man.Arch != want || p.Arch != want {
 		t.Fatalf("manifest arch %+v, params arch %+v; want %+v", man.Arch, p.Arch, want)
 	}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/internal/bounds"
 	"github.com/spf13/pflag"
 )
 
@@ -18,12 +20,12 @@ test image N in the terminal with its label, the guess and the top 3 probabiliti
 --png FILE writes a montage of mistakes, each captioned "label -> guess (p)".`
 
 func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
-	var m modelFlags
+	var m checkpoints.Source
 	var index, count int
 	var wrong bool
 	var pngPath, data string
 	fs := pflag.NewFlagSet("view", pflag.ContinueOnError)
-	m.register(fs)
+	registerModel(fs, &m)
 	fs.IntVar(&index, "index", 0, "test image to show, or where --wrong starts (0 to 9999)")
 	fs.BoolVar(&wrong, "wrong", false, "show misclassified images only")
 	fs.IntVar(&count, "count", 10, "how many misclassified images --wrong shows, or --png draws (1 to 10000)")
@@ -32,25 +34,21 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err := parse(fs, args, stdout, viewSummary); err != nil {
 		return err
 	}
-	if err := intIn("count", count, 1, 10000); err != nil {
+	if err := bounds.Int("count", count, 1, 10000); err != nil {
 		return err
 	}
-	mod, err := m.load()
+	mod, err := checkpoints.Open(m)
 	if err != nil {
 		return err
 	}
-	dir, err := dataDirFor(mod.data, data)
+	set, err := mod.Dataset.Load(data, "test")
 	if err != nil {
 		return err
 	}
-	set, err := dataset.Load(dir, "test")
-	if err != nil {
+	if err := bounds.Int("index", index, 0, set.Count-1); err != nil {
 		return err
 	}
-	if err := intIn("index", index, 0, set.Count-1); err != nil {
-		return err
-	}
-	ev, err := graph.NewEvaluator(mod.params, graph.DefaultEvalBatch)
+	ev, err := graph.NewEvaluator(mod.Params, graph.DefaultEvalBatch)
 	if err != nil {
 		return err
 	}
@@ -62,10 +60,10 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", index, mod.data.Classes[set.Labels[index]], describeGuess(probs, mod.data.Classes), renderDigit(px))
+		fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", index, mod.Dataset.Classes[set.Labels[index]], describeGuess(probs, mod.Dataset.Classes), renderDigit(px))
 		return nil
 	}
-	return viewWrong(ev, x, set.Labels, mod.data.Classes, index, count, wrong, pngPath, stdout)
+	return viewWrong(ev, x, set.Labels, mod.Dataset.Classes, index, count, wrong, pngPath, stdout)
 }
 
 // viewWrong shows (with show) the first count misclassified images from index on, and

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/internal/atomicfile"
 	"github.com/lenet/lenet/preprocess"
 )
 
@@ -64,7 +64,7 @@ func (s *saveFolder) recount(removeTemp bool) error {
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case removeTemp && e.Type().IsRegular() && strings.HasPrefix(name, checkpoints.TempPrefix):
+		case removeTemp && e.Type().IsRegular() && strings.HasPrefix(name, atomicfile.TempPrefix):
 			if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
 				return fmt.Errorf("--save-dir: remove an interrupted write: %w", err)
 			}
@@ -116,7 +116,7 @@ func (s *saveFolder) save(label int, png []byte) (string, error) {
 			return "", fmt.Errorf("--save-dir: %w", err)
 		}
 	}
-	err := checkpoints.WriteFile(filepath.Join(s.dir, name), func(w io.Writer) error {
+	err := atomicfile.WriteFile(filepath.Join(s.dir, name), func(w io.Writer) error {
 		_, err := w.Write(png)
 		return err
 	})

@@ -1,4 +1,7 @@
-package checkpoints
+// Package atomicfile writes files whole or not at all: through a temporary file in the
+// same folder, flushed and renamed into place. Checkpoints, metrics, charts and saved
+// drawings all go through it.
+package atomicfile
 
 import (
 	"errors"

@@ -3,14 +3,11 @@ package train
 import (
 	"fmt"
 	"image/color"
-	"io"
 
-	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/internal/chart"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // CurvesFile is the run folder's picture of its metrics, drawn when a run ends.
@@ -49,14 +46,5 @@ func Plot(csvPath, pngPath string) error {
 		s.p.Add(l, pts)
 		s.p.Legend.Add(s.name, l)
 	}
-	img := vgimg.New(12*vg.Inch, 4.5*vg.Inch)
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 4, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
-	for i, c := range plot.Align([][]*plot.Plot{{left, right}}, tiles, dc)[0] {
-		[]*plot.Plot{left, right}[i].Draw(c)
-	}
-	return checkpoints.WriteFile(pngPath, func(w io.Writer) error {
-		_, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w)
-		return err
-	})
+	return chart.WritePNG(pngPath, []*plot.Plot{left, right}, 6*vg.Inch, 4.5*vg.Inch)
 }

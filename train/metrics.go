@@ -8,7 +8,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/internal/atomicfile"
 )
 
 // MetricsFile is the run folder's record of training, one row per epoch.
@@ -26,7 +26,7 @@ type Row struct {
 
 // WriteMetrics replaces path with rows, whole or not at all.
 func WriteMetrics(path string, rows []Row) error {
-	return checkpoints.WriteFile(path, func(f io.Writer) error {
+	return atomicfile.WriteFile(path, func(f io.Writer) error {
 		w := csv.NewWriter(f)
 		w.Write(metricsHeader)
 		for _, r := range rows {

@@ -12,6 +12,8 @@ import (
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/report"
 )
 
 // Options are how a run is carried out, beyond what it computes (the Recipe).
@@ -21,6 +23,9 @@ type Options struct {
 	Workers int    // goroutines distorting batches besides the trainer's own; 0 is one per core the trainer leaves
 	Command string // the command line that started the run, for the manifests
 }
+
+// validate refuses options no run can use.
+func (o Options) validate() error { return bounds.Int("workers", o.Workers, 0, 256) }
 
 // Observer is told how a run progresses; each func is optional and called from Train's
 // goroutine.
@@ -74,7 +79,7 @@ type Run struct {
 // New starts a run of r in o.Out: it checks the folder, loads the data and draws the
 // initial weights from r.Seed.
 func New(r Recipe, o Options) (*Run, error) {
-	if err := r.Validate(); err != nil {
+	if err := bounds.First(r.Validate(), o.validate()); err != nil {
 		return nil, err
 	}
 	if err := checkpoints.PrepareRun(o.Out); err != nil {
@@ -90,6 +95,9 @@ func New(r Recipe, o Options) (*Run, error) {
 // Resume continues the run in dir from its latest checkpoint, with the recipe its
 // manifest records; o.Out is dir.
 func Resume(dir string, o Options) (*Run, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	latest := filepath.Join(dir, checkpoints.LatestLink)
 	p, m, err := checkpoints.Load(latest)
 	if err != nil {
@@ -314,5 +322,5 @@ func (r *Run) accuracy() (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return graph.Tally(pred, r.TestSet.Labels, 0, len(pred)).Accuracy, nil
+	return report.Tally(pred, r.TestSet.Labels, 0, len(pred)).Accuracy, nil
 }

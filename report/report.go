@@ -1,7 +1,10 @@
-package graph
+// Package report scores a classifier's guesses against labels: overall, per half, per
+// class, as a confusion matrix. lenet test prints a Report or writes it as JSON.
+package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/lenet/lenet/dataset"
 )
@@ -45,11 +48,12 @@ type Report struct {
 	PerClass  []Score                               `json:"per_class"`
 	Confusion [dataset.Classes][dataset.Classes]int `json:"confusion"` // [true label][guess]
 	Distorted *Score                                `json:"distorted,omitempty"`
+	noun      string                                // what a class is called: "digit", "class"
 }
 
-// NewReport is the report of guesses pred for labels, named model and source.
-func NewReport(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) Report {
-	r := Report{Model: model, Source: source, Dataset: ds.Name, Classes: ds.Classes, Overall: Tally(pred, labels, 0, len(labels))}
+// New is the report of guesses pred for labels, named model and source.
+func New(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) Report {
+	r := Report{Model: model, Source: source, Dataset: ds.Name, Classes: ds.Classes, Overall: Tally(pred, labels, 0, len(labels)), noun: ds.Noun}
 	r.Overall.Name = "all"
 	if halves {
 		h := len(labels) / 2
@@ -71,4 +75,37 @@ func NewReport(model, source string, ds dataset.Dataset, pred []int, labels []by
 		r.PerClass = append(r.PerClass, s)
 	}
 	return r
+}
+
+// Text is the report as lenet test prints it: the scores, then the confusion matrix.
+func (r Report) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "model %s\n%s: accuracy %s\n", r.Model, r.Source, r.Overall)
+	for _, h := range r.Halves {
+		fmt.Fprintf(&b, "  %-10s %s\n", h.Name+":", h)
+	}
+	fmt.Fprintf(&b, "per %s:\n", r.noun)
+	for i, d := range r.PerClass {
+		if r.noun == dataset.MNIST.Noun {
+			fmt.Fprintf(&b, "  %s: %s\n", d.Name, d)
+		} else {
+			fmt.Fprintf(&b, "  %d %-12s %s\n", i, d.Name+":", d)
+		}
+	}
+	fmt.Fprintf(&b, "confusion matrix (rows: true %s, columns: guess):\n     ", r.noun)
+	for d := range dataset.Classes {
+		fmt.Fprintf(&b, "%6d", d)
+	}
+	b.WriteString("\n")
+	for t, row := range r.Confusion {
+		fmt.Fprintf(&b, "  %d: ", t)
+		for _, n := range row {
+			fmt.Fprintf(&b, "%6d", n)
+		}
+		b.WriteString("\n")
+	}
+	if r.Distorted != nil {
+		fmt.Fprintf(&b, "%s: %s\n", r.Distorted.Name, r.Distorted)
+	}
+	return b.String()
 }

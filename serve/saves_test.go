@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/internal/atomicfile"
 	"gorgonia.org/tensor"
 )
 
@@ -84,11 +84,11 @@ func TestDrawSaveCaps(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a drawing"), 0o644)
-	os.WriteFile(filepath.Join(dir, checkpoints.TempPrefix+"12345"), drawing[:100], 0o644) // a killed write
+	os.WriteFile(filepath.Join(dir, atomicfile.TempPrefix+"12345"), drawing[:100], 0o644) // a killed write
 	o := testOptions(dir)
 	o.MaxSaves = 4
 	srv := saveServer(t, o)
-	if _, err := os.Stat(filepath.Join(dir, checkpoints.TempPrefix+"12345")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, atomicfile.TempPrefix+"12345")); !os.IsNotExist(err) {
 		t.Fatalf("the interrupted write's temporary file is still there: %v", err)
 	}
 	for i := range 3 {

@@ -22,6 +22,7 @@ import (
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/internal/atomicfile"
 	"gorgonia.org/tensor"
 )
 
@@ -275,7 +276,7 @@ func FuzzDrawRequest(f *testing.F) {
 				t.Fatalf("saved %s differs from the body posted: %v", saved.Saved, err)
 			}
 		}
-		if leftovers, _ := filepath.Glob(filepath.Join(dir, checkpoints.TempPrefix+"*")); len(leftovers) > 0 {
+		if leftovers, _ := filepath.Glob(filepath.Join(dir, atomicfile.TempPrefix+"*")); len(leftovers) > 0 {
 			t.Fatalf("partial files left: %v", leftovers)
 		}
 	})

@@ -2,15 +2,12 @@ package robust
 
 import (
 	"fmt"
-	"io"
 
-	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/internal/chart"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Chart draws results side by side as a PNG, one panel a model: accuracy against the
@@ -47,14 +44,5 @@ func Chart(results []Result, path string) error {
 		}
 		panels = append(panels, p)
 	}
-	img := vgimg.New(vg.Length(len(panels))*7*vg.Inch, 5.5*vg.Inch)
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: len(panels), PadX: vg.Inch / 4, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
-	for i, c := range plot.Align([][]*plot.Plot{panels}, tiles, dc)[0] {
-		panels[i].Draw(c)
-	}
-	return checkpoints.WriteFile(path, func(w io.Writer) error {
-		_, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w)
-		return err
-	})
+	return chart.WritePNG(path, panels, 7*vg.Inch, 5.5*vg.Inch)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/report"
 	"golang.org/x/image/draw"
 )
 
@@ -34,10 +35,7 @@ func picture(dst, src []float32, side int, k float64, rng *rand.Rand) {
 // digit fit finds no ink in stays blank.
 func drawPicture(dst, src []float32, side int, k, ink float64, rng *rand.Rand, fit func(image.Image) ([]float32, error)) {
 	n := max(1, int(k)) * side
-	small := image.NewGray(image.Rect(0, 0, side, side))
-	for i, v := range src {
-		small.Pix[i] = uint8(255 - ink*255*float64(v) + 0.5)
-	}
+	small := dataset.DarkOnLight(src, side, ink)
 	frame := image.NewGray(image.Rect(0, 0, n+n/2, n+n/2))
 	for i := range frame.Pix {
 		frame.Pix[i] = 255
@@ -135,7 +133,7 @@ func accuracy(ev *graph.Evaluator, x []float32, labels []byte) (float64, error) 
 	if err != nil {
 		return 0, err
 	}
-	return graph.Tally(pred, labels, 0, len(labels)).Accuracy, nil
+	return report.Tally(pred, labels, 0, len(labels)).Accuracy, nil
 }
 
 // families lists the suite's family names in order, each once.

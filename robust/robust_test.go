@@ -13,6 +13,7 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/report"
 )
 
 func testSet(t *testing.T, n int) *dataset.Set {
@@ -72,7 +73,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	pred, _ := ev.Predict(dataset.Floats(set))
-	if want := graph.Tally(pred, set.Labels, 0, set.Count).Accuracy; r.Clean != want || r.Clean < 0.95 {
+	if want := report.Tally(pred, set.Labels, 0, set.Count).Accuracy; r.Clean != want || r.Clean < 0.95 {
 		t.Fatalf("clean accuracy %g, want %g (and over 95%%)", r.Clean, want)
 	}
 	var mean float64

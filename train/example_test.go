@@ -7,7 +7,7 @@ import (
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/graph/kernels"
-	"github.com/lenet/lenet/graph/train"
+	"github.com/lenet/lenet/train"
 )
 
 // Train LeNet-5 from Go: the default recipe, shortened to two epochs of 12,000 images.

@@ -1,13 +1,13 @@
 package train
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/internal/bounds"
 	"gorgonia.org/tensor"
 )
 
@@ -47,27 +47,32 @@ func DefaultRecipe() Recipe {
 	}
 }
 
-// Validate reports the first field of r that no run can use.
+// Validate refuses the first field of r that no run can use, naming it by the lenet
+// train flag that sets it, with the same message the command gives:
+// "invalid --epochs 0 (expected 1 to 1000)".
 func (r Recipe) Validate() error {
+	err := bounds.First(
+		bounds.Int("epochs", r.Epochs, 1, 1000),
+		bounds.Int("batch", r.Batch, 1, 60000),
+		bounds.Int("limit", r.Limit, 0, 60000),
+		bounds.Float("lr", r.Adam.LR, 0, 1, true),
+		bounds.Float("beta1", r.Adam.Beta1, 0, 1-1e-12, false),
+		bounds.Float("beta2", r.Adam.Beta2, 0, 1-1e-12, false),
+		bounds.Float("eps", r.Adam.Eps, 0, 1, true),
+		r.Schedule.Validate(r.Adam.LR),
+		r.Arch.Validate(),
+		r.Augment.Validate(),
+	)
 	switch {
-	case r.Epochs < 1:
-		return fmt.Errorf("recipe: %d epochs (expected at least 1)", r.Epochs)
-	case r.Batch < 1:
-		return fmt.Errorf("recipe: batch %d (expected at least 1)", r.Batch)
-	case r.Limit < 0 || (r.Limit > 0 && r.Limit < r.Batch):
-		return fmt.Errorf("recipe: limit %d (expected 0 for all, or at least the batch %d)", r.Limit, r.Batch)
-	case !(r.Adam.LR > 0) || r.Adam.Beta1 < 0 || r.Adam.Beta1 >= 1 || r.Adam.Beta2 < 0 || r.Adam.Beta2 >= 1 || !(r.Adam.Eps > 0):
-		return fmt.Errorf("recipe: Adam %+v (expected lr > 0, betas in [0,1), epsilon > 0)", r.Adam)
+	case err != nil:
+		return err
+	case r.Limit > 0 && r.Limit < r.Batch:
+		return fmt.Errorf("invalid --limit %d: smaller than --batch %d", r.Limit, r.Batch)
 	case r.Dtype != tensor.Float32 && r.Dtype != tensor.Float64:
-		return fmt.Errorf("recipe: dtype %v (expected float32 or float64)", r.Dtype)
-	case r.Dataset.Name == "":
-		return errors.New("recipe: no data set (expected dataset.MNIST or dataset.Fashion)")
+		return fmt.Errorf("invalid --dtype %v (expected float32 or float64)", r.Dtype)
 	}
-	if err := r.Arch.Supported(); err != nil {
-		return fmt.Errorf("recipe: %w", err)
-	}
-	if err := r.Schedule.Validate(); err != nil {
-		return fmt.Errorf("recipe: %w", err)
+	if ds, err := dataset.Lookup(r.Dataset.Name); err != nil || r.Dataset.Name == "" || ds.Title != r.Dataset.Title {
+		return fmt.Errorf("invalid --dataset %q (expected dataset.MNIST or dataset.Fashion)", r.Dataset.Name)
 	}
 	return nil
 }

@@ -1,0 +1,20 @@
+// Package lenet is the root of lenet's module, which trains and runs LeNet-5 on MNIST;
+// the command is cmd/lenet. It holds no code, only this map of the packages, in layers
+// from the bottom up. A package imports only packages of the layers below its own
+// (TestLayers holds every non-test file to it):
+//
+//  1. foundations: dataset (IDX files, the data sets, the image geometry),
+//     graph/kernels (assembly GEMM, sigmoid, Adam, convolution tiles),
+//     internal/atomicfile (files written whole or not at all), internal/bounds (range
+//     checks that name the setting)
+//  2. parts: graph/ops (gorgonia ops and their gradients), graph/openblas (OpenBLAS as
+//     the BLAS), augment (distortions, the batch stream), preprocess (pictures into
+//     MNIST-like images), report (scores and confusion matrices), internal/chart
+//     (gonum/plot panels into a PNG)
+//  3. the model: graph (LeNet-5 as a gorgonia graph, the Trainer, Adam, the Evaluator)
+//  4. models on disk: checkpoints (checkpoint folders, .npy files, run folders, the
+//     built-in model, loading a model for a command)
+//  5. engines: train (training runs), serve (the drawing page's server), robust (the
+//     robustness suite)
+//  6. the command: cmd/lenet (flags, help and printing)
+package lenet

@@ -1,0 +1,112 @@
+package lenet
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// layers is doc.go's map: each package's layer, from the bottom (1) up.
+var layers = map[string]int{
+	"dataset": 1, "graph/kernels": 1, "internal/atomicfile": 1, "internal/bounds": 1,
+	"graph/ops": 2, "graph/openblas": 2, "augment": 2, "preprocess": 2, "report": 2, "internal/chart": 2,
+	"graph":       3,
+	"checkpoints": 4,
+	"train":       5, "serve": 5, "robust": 5,
+	"cmd/lenet": 6,
+}
+
+const module = "github.com/lenet/lenet/"
+
+// TestLayers fails when a package's non-test file (under any build tag) imports a
+// package of its own layer or one above, or when a package is missing from the map.
+func TestLayers(t *testing.T) {
+	imports := moduleImports(t)
+	if len(imports) != len(layers) {
+		t.Errorf("found %d packages, the map has %d", len(imports), len(layers))
+	}
+	for _, v := range violations(imports, layers) {
+		t.Error(v)
+	}
+}
+
+// TestLayersCatchesAnUpwardImport checks the check: with graph put in graph/ops's layer,
+// graph's import of graph/ops must be refused, and a package left out of the map too.
+func TestLayersCatchesAnUpwardImport(t *testing.T) {
+	imports := moduleImports(t)
+	moved := maps.Clone(layers)
+	moved["graph"] = moved["graph/ops"]
+	delete(moved, "report")
+	var sideways, missing bool
+	for _, v := range violations(imports, moved) {
+		sideways = sideways || strings.HasPrefix(v, "graph (layer 2) imports graph/ops (layer 2)")
+		missing = missing || strings.HasPrefix(v, "package report is in no layer")
+	}
+	if !sideways || !missing {
+		t.Fatalf("a sideways import found: %v, a package missing from the map found: %v", sideways, missing)
+	}
+}
+
+// violations lists the imports that do not point down in layers, and the packages it
+// does not place.
+func violations(imports map[string]map[string]string, layers map[string]int) []string {
+	var out []string
+	for pkg, deps := range imports {
+		layer, ok := layers[pkg]
+		if !ok {
+			out = append(out, fmt.Sprintf("package %s is in no layer: add it to doc.go and layers_test.go", pkg))
+			continue
+		}
+		for dep, file := range deps {
+			if l, ok := layers[dep]; !ok || l >= layer {
+				out = append(out, fmt.Sprintf("%s (layer %d) imports %s (layer %d) in %s: imports must point down", pkg, layer, dep, l, file))
+			}
+		}
+	}
+	return out
+}
+
+// moduleImports reads every non-test Go file of the module: for each package (its
+// folder), the module packages it imports, with a file that does.
+func moduleImports(t *testing.T) map[string]map[string]string {
+	imports := map[string]map[string]string{}
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(filepath.Dir(path))
+		if pkg == "." {
+			return nil // this package: the map itself
+		}
+		if imports[pkg] == nil {
+			imports[pkg] = map[string]string{}
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if dep, ok := strings.CutPrefix(p, module); ok {
+				imports[pkg][dep] = path
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return imports
+}

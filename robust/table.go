@@ -1,0 +1,40 @@
+package robust
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Table is results as lenet robustness prints them: a row per family and strength, a
+// column per model, then each family's mean, the suite's mean and the units.
+func Table(results []Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "robustness on the first %d MNIST test images, seed %d\n", results[0].Images, results[0].Seed)
+	row := func(label string, acc func(Result) float64) {
+		fmt.Fprintf(&b, "%-26s", label)
+		for _, r := range results {
+			fmt.Fprintf(&b, " %*.2f%%", max(8, len(r.Model))-1, 100*acc(r))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%-26s", "family, strength")
+	for _, r := range results {
+		fmt.Fprintf(&b, " %*s", max(8, len(r.Model)), r.Model)
+	}
+	b.WriteString("\n")
+	row("clean", func(r Result) float64 { return r.Clean })
+	for i, c := range results[0].Cells {
+		row(fmt.Sprintf("%s %g", c.Family, c.Strength), func(r Result) float64 { return r.Cells[i].Accuracy })
+	}
+	b.WriteString("each family, mean over its strengths:\n")
+	for _, f := range Families {
+		row("  "+f.Name, func(r Result) float64 { return r.FamilyMean(f.Name) })
+	}
+	row("mean over the suite", func(r Result) float64 { return r.Mean })
+	var units []string
+	for _, f := range Families {
+		units = append(units, f.Name+": "+f.Unit)
+	}
+	fmt.Fprintf(&b, "%s units: %s\n", strings.Repeat("-", 26), strings.Join(units, "; "))
+	return b.String()
+}
