@@ -6,10 +6,11 @@
 //  1. foundations: dataset (IDX files, the data sets, the image geometry),
 //     graph/kernels (assembly GEMM, sigmoid, Adam, convolution tiles),
 //     internal/atomicfile (files written whole or not at all), internal/bounds (range
-//     checks that name the setting)
+//     checks that name the setting), internal/suggest (the command meant by a typo)
 //  2. parts: graph/ops (gorgonia ops and their gradients), graph/openblas (OpenBLAS as
 //     the BLAS), augment (distortions, the batch stream), preprocess (pictures into
-//     MNIST-like images), report (scores and confusion matrices), internal/chart
+//     MNIST-like images), report (scores and confusion matrices), render (digits and guesses drawn for
+//     people: terminal, PNG montage, words), internal/chart
 //     (gonum/plot panels into a PNG)
 //  3. the model: graph (LeNet-5 as a gorgonia graph, the Trainer, Adam, the Evaluator)
 //  4. models on disk: checkpoints (checkpoint folders, .npy files, run folders, the

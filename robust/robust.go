@@ -8,12 +8,14 @@
 package robust
 
 import (
+	"fmt"
 	"image"
 	"math/rand/v2"
 	"runtime"
 	"sync"
 
 	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
@@ -107,6 +109,30 @@ func Run(ev *graph.Evaluator, set *dataset.Set, seed uint64) (Result, error) {
 		r.Mean += r.FamilyMean(fam.Name) / float64(len(Families))
 	}
 	return r, nil
+}
+
+// RunModel runs the suite on the checkpoint or run folder name, "builtin" or "" for the built-in one;
+// the result is named name.
+func RunModel(name string, set *dataset.Set, seed uint64) (Result, error) {
+	src := checkpoints.Source{Checkpoint: name}
+	if name == "builtin" {
+		src.Checkpoint = ""
+	}
+	m, err := checkpoints.Open(src)
+	if err != nil {
+		return Result{}, err
+	}
+	if m.Dataset.Name != dataset.MNIST.Name {
+		return Result{}, fmt.Errorf("robustness is for handwritten digits; %s classifies %s", name, m.Dataset.Title)
+	}
+	ev, err := graph.NewEvaluator(m.Params, graph.DefaultEvalBatch)
+	if err != nil {
+		return Result{}, err
+	}
+	defer ev.Close()
+	r, err := Run(ev, set, seed)
+	r.Model = name
+	return r, err
 }
 
 // Corrupt returns a copy of the images x (side x side each) corrupted by c at strength,

@@ -1,21 +1,7 @@
-// Command lenet trains and runs the LeNet-5 convolutional network on MNIST digits.
-//
-// Usage:
-//
-//	lenet train [flags]              train LeNet-5 and save checkpoints
-//	lenet test [--checkpoint DIR]    accuracy of a model on the 10,000 test images
-//	lenet robustness                 accuracy on corrupted test images, family by family
-//	lenet view [--checkpoint DIR]    test images in the terminal with the network's guess
-//	lenet predict [--checkpoint DIR] FILE...  classify your own pictures of digits
-//	lenet draw [--checkpoint DIR]    draw digits in a local web page, watch the guesses
-//	lenet plot --run DIR             a run's cost and accuracy curves
-//	lenet augment --preview FILE.png see the distortions training applies
-//	lenet export --out DIR           weights as NumPy .npy files
-//	lenet version                    versions and kernels, for a bug report
-//
-// Without --checkpoint, test, view, predict and draw use the model built into the binary.
-//
-// Run `lenet COMMAND --help` for a command's flags.
+// Command lenet trains and runs the LeNet-5 convolutional network on MNIST digits:
+// lenet train, test, robustness, view, predict, draw, plot, augment, export and
+// version. 'lenet help' lists them and 'lenet help COMMAND' gives a command's flags;
+// README.md shows each at work.
 package main
 
 import (
@@ -23,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
+	"slices"
 	"syscall"
 
+	"github.com/lenet/lenet/internal/suggest"
 	"github.com/spf13/pflag"
 )
 
@@ -129,46 +117,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// unknownCommand says so, suggesting the command nearest to name if one is close:
-// at most a third of its letters wrong, or a prefix of it.
+// unknownCommand says so, suggesting the command nearest to name if one is close.
 func unknownCommand(name string) error {
-	best, bestDist := "", len(name)/3+1
-	for c := range commands {
-		if d := editDistance(strings.ToLower(name), c); d < bestDist || (d == bestDist && c < best) {
-			best, bestDist = c, d
-		}
-		if len(name) > 1 && strings.HasPrefix(c, strings.ToLower(name)) {
-			best, bestDist = c, 0
-		}
-	}
-	if best != "" {
+	if best := suggest.Nearest(name, slices.Sorted(maps.Keys(commands))); best != "" {
 		return fmt.Errorf("unknown command %q: did you mean %s? (see 'lenet help')", name, best)
 	}
 	return fmt.Errorf("unknown command %q (expected %s)", name, commandList)
-}
-
-// editDistance is the Levenshtein distance between a and b, with the swap of two
-// neighbouring letters counting one (a typist's most common slip).
-func editDistance(a, b string) int {
-	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 // parse parses args, which must all be flags, into fs; it reports --help as errHelp

@@ -10,6 +10,7 @@ import (
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/render"
 	"github.com/spf13/pflag"
 )
 
@@ -57,9 +58,9 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 		for c, p := range probs {
 			all[c] = fmt.Sprintf("%s:%.3f", mod.Dataset.Classes[c], p)
 		}
-		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, describeGuess(probs, mod.Dataset.Classes), strings.Join(all, " "))
+		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, render.Guess(probs, mod.Dataset.Classes), strings.Join(all, " "))
 		if show {
-			fmt.Fprint(stdout, renderDigit(px))
+			fmt.Fprint(stdout, render.Terminal(px))
 		}
 	}
 	return nil

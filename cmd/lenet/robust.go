@@ -8,9 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
-	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
 	"github.com/lenet/lenet/robust"
 	"github.com/spf13/pflag"
@@ -58,7 +56,7 @@ func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
 	set = set.Limit(count)
 	var results []robust.Result
 	for _, name := range models {
-		r, err := robustOne(name, set, seed)
+		r, err := robust.RunModel(name, set, seed)
 		if err != nil {
 			return err
 		}
@@ -79,27 +77,4 @@ func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s\n", png)
 	}
 	return nil
-}
-
-// robustOne runs the suite on the model name names.
-func robustOne(name string, set *dataset.Set, seed uint64) (robust.Result, error) {
-	src := checkpoints.Source{Checkpoint: name}
-	if name == "builtin" {
-		src.Checkpoint = ""
-	}
-	m, err := checkpoints.Open(src)
-	if err != nil {
-		return robust.Result{}, err
-	}
-	if m.Dataset.Name != dataset.MNIST.Name {
-		return robust.Result{}, fmt.Errorf("robustness is for handwritten digits; %s classifies %s", name, m.Dataset.Title)
-	}
-	ev, err := graph.NewEvaluator(m.Params, graph.DefaultEvalBatch)
-	if err != nil {
-		return robust.Result{}, err
-	}
-	defer ev.Close()
-	r, err := robust.Run(ev, set, seed)
-	r.Model = name
-	return r, err
 }

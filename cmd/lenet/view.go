@@ -9,6 +9,7 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/render"
 	"github.com/spf13/pflag"
 )
 
@@ -60,7 +61,7 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", index, mod.Dataset.Classes[set.Labels[index]], describeGuess(probs, mod.Dataset.Classes), renderDigit(px))
+		fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", index, mod.Dataset.Classes[set.Labels[index]], render.Guess(probs, mod.Dataset.Classes), render.Terminal(px))
 		return nil
 	}
 	return viewWrong(ev, x, set.Labels, mod.Dataset.Classes, index, count, wrong, pngPath, stdout)
@@ -84,13 +85,13 @@ func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, names [10]string
 		digits = append(digits, px)
 		captions = append(captions, fmt.Sprintf("%s -> %s (%.2f)", names[labels[i]], names[pred[i]], p[pred[i]]))
 		if show {
-			fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", i, names[labels[i]], describeGuess(p, names), renderDigit(px))
+			fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", i, names[labels[i]], render.Guess(p, names), render.Terminal(px))
 		}
 	}
 	if pngPath == "" {
 		return nil
 	}
-	if err := writePNG(pngPath, montage(digits, captions)); err != nil {
+	if err := writePNG(pngPath, render.Montage(digits, captions)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d misclassified test images from image %d on\n", pngPath, len(digits), index)

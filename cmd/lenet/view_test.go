@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,38 +14,11 @@ import (
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/render"
 	"golang.org/x/image/draw"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-// TestRenderDigitGolden renders a ring with soft edges: every shading character appears.
-func TestRenderDigitGolden(t *testing.T) {
-	px := make([]float32, dataset.Pixels)
-	for y := 0; y < 28; y++ {
-		for x := 0; x < 28; x++ {
-			d := math.Abs(math.Hypot(float64(x)-13.5, (float64(y)-13.5)*0.8) - 8)
-			px[y*28+x] = float32(max(0, 1-d/3))
-		}
-	}
-	got := renderDigit(px)
-	golden := filepath.Join("testdata", "ring.golden")
-	if *update {
-		os.WriteFile(golden, []byte(got), 0o644)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Fatalf("rendering changed:\n%s\nwant:\n%s", got, want)
-	}
-	for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
-		if n := len([]rune(line)); n != 30 {
-			t.Fatalf("line %q is %d columns, want 30", line, n)
-		}
-	}
-}
 
 // testViewPredict exercises view and predict on a trained checkpoint.
 func testViewPredict(t *testing.T, ckpt string) {
@@ -74,7 +46,7 @@ func testViewPredict(t *testing.T, ckpt string) {
 	}
 	if f, err := os.Open(montagePath); err != nil {
 		t.Fatal(err)
-	} else if cfg, err := png.DecodeConfig(f); err != nil || cfg.Width != montageCols*montageCellW || cfg.Height != 2*montageCellH {
+	} else if cfg, err := png.DecodeConfig(f); err != nil || cfg.Width != render.MontageCols*render.MontageCellW || cfg.Height != 2*render.MontageCellH {
 		t.Fatalf("montage %+v, %v", cfg, err)
 	}
 

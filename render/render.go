@@ -1,4 +1,6 @@
-package main
+// Package render draws digits and guesses for people: a 28x28 image in a terminal's
+// characters, a captioned PNG montage, a guess and its runners-up in words.
+package render
 
 import (
 	"fmt"
@@ -14,10 +16,10 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// renderDigit draws 28x28 pixels in [0,1] as 14 lines of 28 characters, each character
+// Terminal draws 28x28 pixels in [0,1] as 14 lines of 28 characters, each character
 // two pixels stacked (terminal cells are about twice as tall as wide): '█' both inked,
 // '▀' or '▄' one, '░' faint ink, ' ' none. Framed, it is 30 columns wide.
-func renderDigit(px []float32) string {
+func Terminal(px []float32) string {
 	const ink, faint = 0.5, 0.2
 	var b strings.Builder
 	b.WriteString("┌" + strings.Repeat("─", dataset.Side) + "┐\n")
@@ -44,8 +46,8 @@ func renderDigit(px []float32) string {
 	return b.String()
 }
 
-// topK returns the k most probable classes of probs, most probable first.
-func topK(probs []float64, k int) []int {
+// Top returns the k most probable classes of probs, most probable first.
+func Top(probs []float64, k int) []int {
 	idx := make([]int, len(probs))
 	for i := range idx {
 		idx[i] = i
@@ -54,10 +56,10 @@ func topK(probs []float64, k int) []int {
 	return idx[:k]
 }
 
-// describeGuess is "guess 7 (99.82%); top 3: 7 99.82%, 9 0.10%, 3 0.05%", with the
+// Guess is "guess 7 (99.82%); top 3: 7 99.82%, 9 0.10%, 3 0.05%", with the
 // class names of names.
-func describeGuess(probs []float64, names [10]string) string {
-	top := topK(probs, 3)
+func Guess(probs []float64, names [10]string) string {
+	top := Top(probs, 3)
 	parts := make([]string, len(top))
 	for i, c := range top {
 		parts[i] = fmt.Sprintf("%s %.2f%%", names[c], 100*probs[c])
@@ -65,29 +67,29 @@ func describeGuess(probs []float64, names [10]string) string {
 	return fmt.Sprintf("guess %s (%.2f%%); top 3: %s", names[top[0]], 100*probs[top[0]], strings.Join(parts, ", "))
 }
 
-// Montage layout for --png: each digit enlarged 3 times in a cell with a caption below.
+// Montage layout: each digit enlarged 3 times in a cell with a caption below.
 const (
-	montageCols    = 10
+	MontageCols    = 10
 	montageScale   = 3
-	montageCellW   = 112
-	montageCellH   = dataset.Side*montageScale + 20
+	MontageCellW   = 112
+	MontageCellH   = dataset.Side*montageScale + 20
 	montageCaption = 13 // basicfont's line height
 )
 
-// montage draws digits dark on light, captioned, montageCols to a row.
-func montage(digits [][]float32, captions []string) *image.Gray {
-	rows := (len(digits) + montageCols - 1) / montageCols
-	img := image.NewGray(image.Rect(0, 0, montageCols*montageCellW, max(1, rows)*montageCellH))
+// Montage draws digits dark on light, captioned, MontageCols to a row.
+func Montage(digits [][]float32, captions []string) *image.Gray {
+	rows := (len(digits) + MontageCols - 1) / MontageCols
+	img := image.NewGray(image.Rect(0, 0, MontageCols*MontageCellW, max(1, rows)*MontageCellH))
 	for i := range img.Pix {
 		img.Pix[i] = 255
 	}
 	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: basicfont.Face7x13}
 	for i, px := range digits {
-		x, y := (i%montageCols)*montageCellW, (i/montageCols)*montageCellH
+		x, y := (i%MontageCols)*MontageCellW, (i/MontageCols)*MontageCellH
 		small := dataset.DarkOnLight(px, dataset.Side, 1)
-		left := x + (montageCellW-dataset.Side*montageScale)/2
+		left := x + (MontageCellW-dataset.Side*montageScale)/2
 		draw.NearestNeighbor.Scale(img, image.Rect(left, y+2, left+dataset.Side*montageScale, y+2+dataset.Side*montageScale), small, small.Bounds(), draw.Src, nil)
-		d.Dot = fixed.P(x+(montageCellW-7*len(captions[i]))/2, y+dataset.Side*montageScale+2+montageCaption)
+		d.Dot = fixed.P(x+(MontageCellW-7*len(captions[i]))/2, y+dataset.Side*montageScale+2+montageCaption)
 		d.DrawString(captions[i])
 	}
 	return img
