@@ -1,11 +1,13 @@
 package lenet
 
 import (
+	"bytes"
 	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -50,6 +52,29 @@ func TestLayersCatchesAnUpwardImport(t *testing.T) {
 	}
 	if !sideways || !missing {
 		t.Fatalf("a sideways import found: %v, a package missing from the map found: %v", sideways, missing)
+	}
+}
+
+// TestThinCommand holds cmd/lenet to flags, help texts and presentation: at most 1,000
+// lines of non-test code, the rest in the library where other programs can use it.
+func TestThinCommand(t *testing.T) {
+	files, err := filepath.Glob("cmd/lenet/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines += bytes.Count(b, []byte("\n"))
+	}
+	if lines < 100 || lines > 1000 {
+		t.Fatalf("cmd/lenet has %d lines of non-test code (expected at most 1,000; fewer than 100 means the files were not found)", lines)
 	}
 }
 

@@ -74,3 +74,14 @@ func (s Source) load() (*Model, error) {
 	}
 	return &Model{Params: p, Manifest: man, Name: fmt.Sprintf("built-in (%v, %.2f%% on the MNIST test set; made by %q)", p.Arch, 100*man.Metrics.TestAccuracy, man.Command)}, nil
 }
+
+// Share writes m as a checkpoint to share into the new folder dir: its weights and
+// manifest, without the optimiser's state that only resuming needs.
+func Share(dir string, m *Model) error {
+	if m.Manifest == nil {
+		return fmt.Errorf("share %s: .npy weights have no manifest to make a checkpoint of", dir)
+	}
+	man := *m.Manifest
+	man.Resume = nil
+	return Save(dir, m.Params, man, nil)
+}

@@ -32,6 +32,18 @@ func (s Schedule) Validate(base float64) error {
 	return bounds.First(unused("lr-min", s.MinLR, "cosine"), unused("lr-step-epochs", float64(s.StepEpochs), "step"), unused("lr-gamma", s.Gamma, "step"))
 }
 
+// Own is s without the settings of the other kinds (lenet train's flags give every
+// kind's defaults).
+func (s Schedule) Own() Schedule {
+	switch s.Kind {
+	case "step":
+		return Schedule{Kind: s.Kind, StepEpochs: s.StepEpochs, Gamma: s.Gamma}
+	case "cosine":
+		return Schedule{Kind: s.Kind, MinLR: s.MinLR}
+	}
+	return Schedule{Kind: s.Kind}
+}
+
 // unused refuses a setting of another schedule than the one chosen.
 func unused(name string, v float64, kind string) error {
 	if v != 0 {

@@ -67,6 +67,15 @@ func Guess(probs []float64, names [10]string) string {
 	return fmt.Sprintf("guess %s (%.2f%%); top 3: %s", names[top[0]], 100*probs[top[0]], strings.Join(parts, ", "))
 }
 
+// Probabilities is "0:0.000 1:0.002 ... 9:0.981", each class by its name in names.
+func Probabilities(probs []float64, names [10]string) string {
+	all := make([]string, len(probs))
+	for c, p := range probs {
+		all[c] = fmt.Sprintf("%s:%.3f", names[c], p)
+	}
+	return strings.Join(all, " ")
+}
+
 // Montage layout: each digit enlarged 3 times in a cell with a caption below.
 const (
 	MontageCols    = 10

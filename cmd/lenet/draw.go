@@ -21,14 +21,10 @@ var drawPage []byte
 
 const drawSummary = `Usage: lenet draw [--checkpoint DIR] [--addr 127.0.0.1:8080] [--save-dir DIR]
 
-Serves a page where you draw a digit with the mouse, a finger or a pen and watch the
-network guess it live (the seed's selftest). The page is built into the binary and works
-offline. "That was a 7" buttons save your drawing as an image file into --save-dir,
-named for 'lenet test --images', so you build your own test set, up to --max-saves
-drawings and --max-save-mib MiB in the folder. Listens on loopback unless --addr says
-otherwise, and answers only requests addressed to loopback names, the host of --addr
-or an --allow-host name, coming from its own page: other web sites open in the browser
-cannot use it. Ctrl-C stops it after the requests under way.`
+Serves a page (offline, built in) where you draw a digit and watch the network guess it
+live. "That was a 7" saves the drawing into --save-dir for 'lenet test --images'. It
+answers only its own page at a loopback name, the --addr host or an --allow-host name:
+other web sites cannot use it. Ctrl-C stops it after the requests under way.`
 
 func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	var m checkpoints.Source

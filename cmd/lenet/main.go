@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,9 +42,7 @@ trained by the default recipe) unless --checkpoint DIR names another.
 Run 'lenet help COMMAND' or 'lenet COMMAND --help' for a command's flags.
 `
 
-func main() {
-	os.Exit(mainCode())
-}
+func main() { os.Exit(mainCode()) }
 
 // mainCode runs the command line and returns the exit status. SIGINT and SIGTERM cancel
 // the context: commands stop at their next safe point.
@@ -149,6 +148,17 @@ func parseArgs(fs *pflag.FlagSet, args []string, stdout io.Writer, summary strin
 		return fmt.Errorf("%s: %w (see 'lenet %s --help')", fs.Name(), err, fs.Name())
 	}
 	return nil
+}
+
+// printJSONOr prints v as indented JSON when asJSON, else text.
+func printJSONOr(w io.Writer, asJSON bool, v any, text string) error {
+	if !asJSON {
+		_, err := io.WriteString(w, text)
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // errHelp ends a command after --help without an error message.

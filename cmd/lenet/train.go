@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -11,11 +13,14 @@ import (
 	"time"
 
 	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
 	"github.com/lenet/lenet/train"
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // trainFlags are the train command's flags: the recipe they fill, and the flags that
@@ -31,14 +36,10 @@ type trainFlags struct {
 const trainSummary = `Usage: lenet train [flags]
        lenet train --resume RUN
 
-Trains LeNet-5 (by default the seed's: sigmoid, average pooling, LeCun's C3 connection
-table) with Adam on distorted MNIST training images (or --dataset fashion), evaluates it
-on the 10,000 test images after every epoch, and saves into the run folder --out: a
-checkpoint per epoch (the links latest and best name the newest and the most accurate),
-metrics.csv and curves.png.
-
-Ctrl-C (or SIGTERM) stops at the next batch and saves a checkpoint there;
---resume RUN continues a run exactly where it stopped, with its own settings.`
+Trains LeNet-5 (the seed's by default) with Adam on distorted MNIST training images,
+scoring the test images every epoch, and saves into the run folder --out a checkpoint
+per epoch (links latest and best), metrics.csv and curves.png. Ctrl-C stops at the next
+batch with a checkpoint; --resume RUN continues exactly where it stopped.`
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return trainCommand(ctx, args, stdout, stderr, nil)
@@ -99,8 +100,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	return trainAndPrint(ctx, run, c.opt.Out, stdout, stderr, onBatch)
 }
 
-// resumeRun continues the run in --resume with its own recipe; only --workers and
-// --data may be given besides.
+// resumeRun continues the run in --resume with its own recipe.
 func (c *trainFlags) resumeRun(ctx context.Context, fs *pflag.FlagSet, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
 	var fixed []string
 	fs.Visit(func(f *pflag.Flag) {
@@ -128,12 +128,7 @@ func (c *trainFlags) complete(fs *pflag.FlagSet) error {
 			return fmt.Errorf("--%s is for --lr-schedule %s (this run: %s)", f[0], f[1], r.Schedule.Kind)
 		}
 	}
-	if r.Schedule.Kind != "step" {
-		r.Schedule.StepEpochs, r.Schedule.Gamma = 0, 0
-	}
-	if r.Schedule.Kind != "cosine" {
-		r.Schedule.MinLR = 0
-	}
+	r.Schedule = r.Schedule.Own()
 	var err error
 	if r.Dtype, err = graph.ParseDtype(c.dtype); err != nil {
 		return err
@@ -148,4 +143,87 @@ func (c *trainFlags) complete(fs *pflag.FlagSet) error {
 		r.Augment = augment.Params{}
 	}
 	return nil
+}
+
+// trainAndPrint runs a training run to its end, printing a line per epoch on stdout and
+// a progress bar on stderr when it is a terminal; onBatch, for tests, acts between batches.
+func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
+	rec := r.Recipe
+	fmt.Fprintf(stdout, "training %v on %d %s images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
+		rec.Arch, r.TrainSet.Count, rec.Dataset.Title, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, rec.Augment, out)
+	steps := r.StepsPerEpoch()
+	bar := &progress{}
+	defer func() { bar.finish() }()
+	r.Observe(train.Observer{
+		EpochStart: func(epoch, done int) {
+			bar = newProgress(stderr, epoch, rec.Epochs, steps*rec.Batch, done*rec.Batch)
+		},
+		Batch: func(b train.Batch) {
+			bar.update(b.Images, b.Cost, b.Accuracy)
+			if onBatch != nil {
+				onBatch(b.Epoch, b.Batch)
+			}
+		},
+		Epoch: func(row train.Row) {
+			bar.finish()
+			fmt.Fprintf(stdout, "epoch %2d/%d  cost %.4f  train %6.2f%%  test %6.2f%%  %5.1f s\n",
+				row.Epoch, rec.Epochs, row.TrainCost, 100*row.TrainAccuracy, 100*row.TestAccuracy, row.Seconds)
+		},
+	})
+	err := r.Train(ctx)
+	var stop *train.Interrupted
+	switch {
+	case errors.As(err, &stop):
+		return fmt.Errorf("%w; continue with: lenet train --resume %s", err, out)
+	case errors.Is(err, graph.ErrDiverged):
+		return fmt.Errorf("%w; try a smaller --lr (this run: %g); no checkpoint was written for it", err, rec.Adam.LR)
+	case err != nil:
+		return err
+	}
+	best, epoch := r.Best()
+	fmt.Fprintf(stdout, "best test accuracy %.2f%% (epoch %d); checkpoints %s and %s\n", 100*best, epoch,
+		filepath.Join(out, checkpoints.BestLink), filepath.Join(out, checkpoints.LatestLink))
+	return nil
+}
+
+// progress shows a bar for the epoch on a terminal, with images/s, the time left and the
+// running cost and accuracy. Anywhere else (a pipe, a file, CI) it shows nothing: the
+// epoch lines on stdout are the record, free of control characters.
+type progress struct {
+	bar          *progressbar.ProgressBar
+	epoch, total int
+}
+
+func newProgress(w io.Writer, epoch, epochs, images, done int) *progress {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return &progress{}
+	}
+	bar := progressbar.NewOptions(images,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", epoch, epochs)),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("img"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionFullWidth(),
+	)
+	bar.Set(done)
+	return &progress{bar: bar, epoch: epoch, total: epochs}
+}
+
+// update adds a batch of n images with the running cost and accuracy.
+func (p *progress) update(n int, cost, acc float64) {
+	if p.bar == nil {
+		return
+	}
+	p.bar.Describe(fmt.Sprintf("epoch %d/%d cost %.4f acc %.2f%%", p.epoch, p.total, cost, 100*acc))
+	p.bar.Add(n)
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
 }

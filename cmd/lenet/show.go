@@ -1,7 +1,10 @@
+// The commands that show a model at work: view and predict.
+
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -9,16 +12,16 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/preprocess"
 	"github.com/lenet/lenet/render"
 	"github.com/spf13/pflag"
 )
 
 const viewSummary = `Usage: lenet view [--checkpoint DIR] [--index N | --wrong] [--png FILE]
 
-Shows MNIST test images with the network's guess (the seed's viewtest): --index N draws
-test image N in the terminal with its label, the guess and the top 3 probabilities;
---wrong walks through the misclassified images from --index on, --count at a time;
---png FILE writes a montage of mistakes, each captioned "label -> guess (p)".`
+Draws test image --index in the terminal with its label and the network's guess;
+--wrong walks through the mistakes from --index on, --count at a time, and --png FILE
+writes a montage of them, each captioned "label -> guess (p)".`
 
 func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var m checkpoints.Source
@@ -95,5 +98,50 @@ func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, names [10]string
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d misclassified test images from image %d on\n", pngPath, len(digits), index)
+	return nil
+}
+
+const predictSummary = `Usage: lenet predict [--checkpoint DIR] [--show] FILE...
+
+Classifies PNG, JPEG or GIF pictures of single digits, of any size and either polarity,
+each first made to look like MNIST (ink cropped, scaled to 20 pixels, centred by mass
+in 28x28). Prints the guess and the probabilities; --show draws what the network saw.`
+
+func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
+	var m checkpoints.Source
+	var show bool
+	fs := pflag.NewFlagSet("predict", pflag.ContinueOnError)
+	registerModel(fs, &m)
+	fs.BoolVar(&show, "show", false, "draw the preprocessed 28x28 image in the terminal")
+	if err := parseArgs(fs, args, stdout, predictSummary); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return errors.New("predict: no image files given (see 'lenet predict --help')")
+	}
+	mod, err := checkpoints.Open(m)
+	if err != nil {
+		return err
+	}
+	ev, err := graph.NewEvaluator(mod.Params, 1)
+	if err != nil {
+		return err
+	}
+	defer ev.Close()
+	for _, f := range files {
+		px, err := preprocess.ReadFile(f, preprocess.FitFor(mod.Dataset))
+		if err != nil {
+			return err
+		}
+		probs, err := ev.Probabilities(px)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, render.Guess(probs, mod.Dataset.Classes), render.Probabilities(probs, mod.Dataset.Classes))
+		if show {
+			fmt.Fprint(stdout, render.Terminal(px))
+		}
+	}
 	return nil
 }
