@@ -29,7 +29,8 @@ func (s *AdamSolver) SetLR(lr float64) { s.opt.LR = lr }
 // Steps is the number of updates made so far.
 func (s *AdamSolver) Steps() int { return s.step }
 
-// Step updates every weight from its gradient and zeroes the gradient:
+// Step updates every weight from its gradient and zeroes the gradient, as gorgonia's
+// solvers do (the Trainer runs the same update, its tensors split among its goroutines):
 //
 //	m = β1 m + (1-β1) g                 the gradient's running mean
 //	v = β2 v + (1-β2) g²                its running uncentred variance
@@ -44,14 +45,19 @@ func (s *AdamSolver) Step(model []G.ValueGrad) error {
 		if err != nil {
 			return fmt.Errorf("adam: tensor %d has no gradient: %w", i, err)
 		}
+		gd, ok := g.(*tensor.Dense)
+		if !ok {
+			return fmt.Errorf("adam: gradient %d of type %T, expected a dense tensor", i, g)
+		}
 		switch wd := n.Value().(*tensor.Dense).Data().(type) {
 		case []float32:
-			adamUpdate(step, i, wd, g.Data().([]float32), 0)
+			adamUpdate(step, i, wd, gd.Data().([]float32), 0)
 		case []float64:
-			adamUpdate(step, i, wd, g.Data().([]float64), 0)
+			adamUpdate(step, i, wd, gd.Data().([]float64), 0)
 		default:
 			return fmt.Errorf("adam: unsupported dtype %T", wd)
 		}
+		zeroGrads([]*tensor.Dense{gd}, 0, gd.Len())
 	}
 	return nil
 }
@@ -88,7 +94,7 @@ func (s *AdamSolver) begin(model []G.ValueGrad) (adamStep, error) {
 }
 
 // adamUpdate updates the elements of tensor k from off on: w and g are those elements
-// of the weights and the gradient, which it zeroes.
+// of the weights and the gradient.
 func adamUpdate[T float32 | float64](st adamStep, k int, w, g []T, off int) {
 	s := st.s
 	switch w := any(w).(type) {
@@ -99,7 +105,7 @@ func adamUpdate[T float32 | float64](st adamStep, k int, w, g []T, off int) {
 	}
 }
 
-// adam32 and adam64 update w, m and v in place and zero g; explicit conversions keep
+// adam32 and adam64 update w, m and v in place from g; explicit conversions keep
 // the compiler from fusing multiply-adds, so results match gorgonia's solver exactly.
 // adam32 is kernels.Adam32 (eight elements at a time where the CPU has AVX2).
 func adam32(w, g, m, v []float32, o Adam, corr1, corr2 float32) {
@@ -116,7 +122,6 @@ func adam64(w, g, m, v []float64, o Adam, corr1, corr2 float64) {
 		v[i] = float64(v[i]*o.Beta2) + float64(float64(gi*gi)*omb2)
 		vh := math.Sqrt(float64(v[i]*corr2)) + o.Eps
 		w[i] += float64(float64(m[i]*corr1)*-o.LR) / vh
-		g[i] = 0
 	}
 }
 

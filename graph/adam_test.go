@@ -16,29 +16,35 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// TestAdamMatchesGorgonia trains two copies of the model for 6 steps, one with
-// AdamSolver and one with gorgonia's AdamSolver: the weights must be bit-identical.
+// TestAdamMatchesGorgonia trains two copies of the model for 6 steps, one with the
+// Trainer's update (AdamSolver) and one with gorgonia's AdamSolver stepping the same
+// graph's gradients: the weights must be bit-identical.
 func TestAdamMatchesGorgonia(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		opt := Adam{LR: 3e-3, Beta1: 0.8, Beta2: 0.99, Eps: 1e-7}
 		ours, _ := NewParams(dt, 5)
 		theirs, _ := NewParams(dt, 5)
-		a, err := NewTrainer(ours, 8, Optimizer{Adam: opt})
+		a, err := newTrainerShares(ours, 8, Optimizer{Adam: opt}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := newTrainer(theirs, 8, G.NewAdamSolver(G.WithLearnRate(opt.LR), G.WithBeta1(opt.Beta1), G.WithBeta2(opt.Beta2), G.WithEps(opt.Eps)))
+		b, err := newTrainerShares(theirs, 8, Optimizer{Adam: opt}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
+		gorgonias := G.NewAdamSolver(G.WithLearnRate(opt.LR), G.WithBeta1(opt.Beta1), G.WithBeta2(opt.Beta2), G.WithEps(opt.Eps))
 		for step := 0; step < 6; step++ {
 			x, y := randomImages(8, uint64(step))
 			if _, _, err := a.Step(x, y); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := b.Step(x, y); err != nil {
+			if err := b.forwardBackward(x, y); err != nil {
 				t.Fatal(err)
 			}
+			if err := gorgonias.Step(b.replicas[0].grads); err != nil {
+				t.Fatal(err)
+			}
+			b.reset(false)
 		}
 		a.Close()
 		b.Close()
@@ -126,12 +132,12 @@ func TestSchedules(t *testing.T) {
 func TestSplitBatchMatchesOneMachine(t *testing.T) {
 	one, _ := NewParams(tensor.Float64, 8)
 	two, _ := NewParams(tensor.Float64, 8)
-	a, err := newTrainerShares(one, 8, NewAdamSolver(DefaultAdam), 1)
+	a, err := newTrainerShares(one, 8, Optimizer{Adam: DefaultAdam}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := newTrainerShares(two, 8, NewAdamSolver(DefaultAdam), 2)
+	b, err := newTrainerShares(two, 8, Optimizer{Adam: DefaultAdam}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

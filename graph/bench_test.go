@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/lenet/lenet/dataset"
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -90,7 +91,7 @@ func BenchmarkShare(b *testing.B) {
 			b.Fatal(err)
 		}
 		r.vm.Reset()
-		zeroGrads(r.grads)
+		zeroAll(r.grads)
 	}
 }
 
@@ -99,11 +100,10 @@ func BenchmarkShare(b *testing.B) {
 // it among its goroutines).
 func BenchmarkUpdate(b *testing.B) {
 	p, _ := NewParams(tensor.Float32, 1)
-	tr, err := newTrainerShares(p, 32, NewAdamSolver(DefaultAdam), 2)
+	tr, err := newTrainerShares(p, 32, Optimizer{Adam: DefaultAdam}, 2)
 	if err != nil {
 		b.Fatal(err)
 	}
-	tr.Adam, tr.opt = tr.solver.(*AdamSolver), Optimizer{Adam: DefaultAdam}
 	defer tr.Close()
 	tr.team.close()
 	tr.team = newTeam(1)
@@ -115,5 +115,17 @@ func BenchmarkUpdate(b *testing.B) {
 		if err := tr.update(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// zeroAll zeroes the gradients of vgs with zeroGrads, as a step's update does; before
+// a graph's first run there are none.
+func zeroAll(vgs []G.ValueGrad) {
+	for _, vg := range vgs {
+		g, err := vg.Grad()
+		if err != nil || g == nil {
+			continue
+		}
+		zeroGrads([]*tensor.Dense{g.(*tensor.Dense)}, 0, g.Shape().TotalSize())
 	}
 }

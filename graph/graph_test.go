@@ -38,11 +38,7 @@ func gradMachine(t *testing.T, p *Params, x []float32, y []byte) (*net, func() f
 		t.Fatal(err)
 	}
 	return n, func() float64 {
-		for _, l := range n.w.Learnables() { // gradients accumulate: start each run from zero
-			if g, err := l.Grad(); err == nil && g != nil {
-				g.(*tensor.Dense).Zero()
-			}
-		}
+		zeroAll(G.NodesToValueGrads(n.w.Learnables())) // gradients accumulate: start each run from zero
 		if err := vm.RunAll(); err != nil {
 			t.Fatal(err)
 		}

@@ -49,8 +49,8 @@ func TestTapeMatchesRunAll(t *testing.T) {
 							t.Fatal(err)
 						}
 						results[i] = append(results[i], clone(g.Data()))
-						g.(*tensor.Dense).Zero()
 					}
+					zeroAll(G.NodesToValueGrads(n.w.Learnables()))
 					vm.Reset()
 				}
 			}

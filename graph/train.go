@@ -54,8 +54,7 @@ type Trainer struct {
 	team     *team      // a goroutine per share, or per core if there are fewer
 	batch    int
 	opt      Optimizer
-	solver   G.Solver
-	Adam     *AdamSolver // the solver, for its state (nil with another solver, in tests)
+	Adam     *AdamSolver // the solver, for its state
 }
 
 // replica is one machine training on a share of each batch.
@@ -70,17 +69,7 @@ type replica struct {
 // an Adam solver over p. Each step's learning rate follows opt.Schedule from the solver's
 // step count, which a resumed run restores with the solver's state.
 func NewTrainer(p *Params, batch int, opt Optimizer) (*Trainer, error) {
-	a := NewAdamSolver(opt.Adam)
-	t, err := newTrainer(p, batch, a)
-	if err != nil {
-		return nil, err
-	}
-	t.Adam, t.opt = a, opt
-	return t, nil
-}
-
-func newTrainer(p *Params, batch int, solver G.Solver) (*Trainer, error) {
-	return newTrainerShares(p, batch, solver, Shares(batch))
+	return newTrainerShares(p, batch, opt, Shares(batch))
 }
 
 // MinShare is the fewest images a share of a batch of more than 32 holds: below that
@@ -100,12 +89,13 @@ func Shares(batch int) int {
 	return shares
 }
 
-// newTrainerShares splits each batch into shares equal parts (shares divides batch).
-func newTrainerShares(p *Params, batch int, solver G.Solver, shares int) (*Trainer, error) {
+// newTrainerShares is NewTrainer with each batch split into shares equal parts (shares
+// divides batch).
+func newTrainerShares(p *Params, batch int, opt Optimizer, shares int) (*Trainer, error) {
 	if batch < 1 || shares < 1 || batch%shares != 0 {
 		return nil, fmt.Errorf("batch %d in %d shares: expected a positive batch that the shares divide", batch, shares)
 	}
-	t := &Trainer{batch: batch, solver: solver}
+	t := &Trainer{batch: batch, opt: opt, Adam: NewAdamSolver(opt.Adam)}
 	for i := 0; i < shares; i++ {
 		rp := p
 		if i > 0 {
@@ -144,7 +134,7 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 	if len(labels) != t.batch || len(x) != t.batch*dataset.Pixels {
 		return 0, 0, fmt.Errorf("training step: %d images and %d labels (expected %d)", len(x)/dataset.Pixels, len(labels), t.batch)
 	}
-	defer func() { t.reset(err != nil) }()
+	defer t.reset(err != nil)
 	if err := t.forwardBackward(x, labels); err != nil {
 		return 0, 0, fmt.Errorf("training step: %w", err)
 	}
@@ -152,28 +142,16 @@ func (t *Trainer) Step(x []float32, labels []byte) (cost float64, correct int, e
 	if math.IsNaN(cost) || math.IsInf(cost, 0) {
 		return cost, 0, fmt.Errorf("%w: cost %g", ErrDiverged, cost)
 	}
-	if t.Adam == nil { // another solver (tests): average, step, copy, one after the other
-		if err := t.averageGrads(); err != nil {
-			return 0, 0, err
-		}
-		if err := t.solver.Step(t.replicas[0].grads); err != nil {
-			return 0, 0, fmt.Errorf("solver step: %w", err)
-		}
-		for _, r := range t.replicas[1:] {
-			r.p.CopyFrom(t.replicas[0].p)
-		}
-		return cost, correct, nil
-	}
 	if err := t.update(); err != nil {
 		return 0, 0, err
 	}
 	return cost, correct, nil
 }
 
-// update averages the replicas' gradients into the first, takes the Adam step and copies
-// the new weights to the other replicas. All of it is element-wise, so it is split into
-// one contiguous range of every tensor per replica's goroutine: the same arithmetic, and
-// the same bits, however many goroutines share it.
+// update averages the replicas' gradients into the first, takes the Adam step, copies
+// the new weights to the other replicas and zeroes the gradients for the next step. All
+// of it is element-wise, so it is split into one contiguous range of every tensor per
+// goroutine: the same arithmetic, and the same bits, however many goroutines share it.
 func (t *Trainer) update() error {
 	t.Adam.SetLR(t.opt.LR(t.Adam.Steps()))
 	step, err := t.Adam.begin(t.replicas[0].grads)
@@ -213,6 +191,7 @@ func updatePart[T float32 | float64](step adamStep, gs []*tensor.Dense, weights 
 	for _, other := range weights[1:] {
 		copy(other[k].Data().([]T)[lo:hi], w)
 	}
+	zeroGrads(gs, lo, hi)
 }
 
 // gradsByTensor returns the replicas' gradient tensors, [tensor][replica].
@@ -257,40 +236,22 @@ func (t *Trainer) costAndCorrect(labels []byte) (cost float64, correct int) {
 }
 
 // reset readies the machines for the next step: without Reset the next run silently
-// does nothing, and a failed step leaves gradients behind (a step that succeeds has
-// zeroed them).
+// does nothing. A failed step leaves its gradients behind (update zeroes them).
 func (t *Trainer) reset(failed bool) {
 	for _, r := range t.replicas {
 		r.vm.Reset()
-		if failed || t.Adam == nil {
-			zeroGrads(r.grads)
+	}
+	if !failed {
+		return
+	}
+	if grads, err := t.gradsByTensor(); err == nil {
+		for _, gs := range grads {
+			zeroGrads(gs, 0, gs[0].Len())
 		}
 	}
 }
 
-// averageGrads replaces the first replica's gradients by the mean over all replicas:
-// each replica's cost is the mean over its share, so their mean is the batch's gradient.
-func (t *Trainer) averageGrads() error {
-	if len(t.replicas) == 1 {
-		return nil
-	}
-	grads, err := t.gradsByTensor()
-	if err != nil {
-		return err
-	}
-	for _, gs := range grads {
-		switch gs[0].Dtype() {
-		case tensor.Float32:
-			meanInto[float32](gs, 0, gs[0].Len())
-		case tensor.Float64:
-			meanInto[float64](gs, 0, gs[0].Len())
-		}
-	}
-	return nil
-}
-
-// meanInto replaces elements lo to hi of gs[0] by their mean over gs, summed in order,
-// and zeroes them in the others.
+// meanInto replaces elements lo to hi of gs[0] by their mean over gs, summed in order.
 func meanInto[T float32 | float64](gs []*tensor.Dense, lo, hi int) {
 	g := gs[0].Data().([]T)[lo:hi]
 	if len(gs) == 1 {
@@ -300,7 +261,6 @@ func meanInto[T float32 | float64](gs []*tensor.Dense, lo, hi int) {
 		for i, v := range o.Data().([]T)[lo:hi] {
 			g[i] += v
 		}
-		clear(o.Data().([]T)[lo:hi])
 	}
 	n := T(len(gs))
 	if len(gs)&(len(gs)-1) == 0 { // x/2^k and x*(1/2^k) are the same number, rounded alike
@@ -315,14 +275,15 @@ func meanInto[T float32 | float64](gs []*tensor.Dense, lo, hi int) {
 	}
 }
 
-// zeroGrads clears gradients a failed or finished step leaves behind (the solver clears
-// only those it used).
-func zeroGrads(grads []G.ValueGrad) {
-	for _, vg := range grads {
-		if g, err := vg.Grad(); err == nil && g != nil {
-			if d, ok := g.(interface{ Zero() }); ok {
-				d.Zero()
-			}
+// zeroGrads zeroes elements lo to hi of the gradients gs, which gorgonia's backward
+// pass adds to: the one place gradients are cleared, after each update (and a failed step).
+func zeroGrads(gs []*tensor.Dense, lo, hi int) {
+	for _, g := range gs {
+		switch d := g.Data().(type) {
+		case []float32:
+			clear(d[lo:hi])
+		case []float64:
+			clear(d[lo:hi])
 		}
 	}
 }

@@ -9,7 +9,7 @@ type AdamStep32 struct {
 	NegLR, Eps                                 float32
 }
 
-// Adam32 updates the weights w, the moments m and v from the gradient g, and zeroes g:
+// Adam32 updates the weights w, the moments m and v from the gradient g (left as it is):
 //
 //	m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²;  w += (m corr1 (-lr)) / (sqrt(v corr2) + ε)
 //
@@ -30,6 +30,5 @@ func adam32Scalar(w, g, m, v []float32, h AdamStep32) {
 		v[i] = float32(v[i]*h.Beta2) + float32(float32(gi*gi)*h.OneMinusBeta2)
 		vh := float32(math.Sqrt(float64(float32(v[i]*h.Corr2)))) + h.Eps
 		w[i] += float32(float32(m[i]*h.Corr1)*h.NegLR) / vh
-		g[i] = 0
 	}
 }

@@ -20,7 +20,6 @@ TEXT ·adam32AVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSS 20(AX), Y13 // corr2
 	VBROADCASTSS 24(AX), Y14 // -lr
 	VBROADCASTSS 28(AX), Y15 // ε
-	VXORPS Y7, Y7, Y7
 	XORQ BX, BX
 
 loop:
@@ -47,7 +46,6 @@ loop:
 	VMOVUPS (DI)(BX*4), Y1 // w
 	VADDPS  Y6, Y1, Y1
 	VMOVUPS Y1, (DI)(BX*4)
-	VMOVUPS Y7, (SI)(BX*4) // g = 0
 	ADDQ    $8, BX
 	JMP     loop
 
