@@ -15,11 +15,14 @@ import (
 // from thin to bold (6-15% of the digit's height; MNIST's strokes are about 12%) and in
 // pictures from 16 to 80 pixels high (low-resolution scans to photos), dark on light,
 // through the preprocessing of predict, draw and test --images. Plain upright 1s were the
-// digit most misread in the handwriting that issue 13 reports (61%, as 4, 8 or 7). The
-// built-in model must read at least 105 of these 108 as a 1. It reads 105: flagged 1s
-// leaning right are the ones it misses, two thin ones 24 and 40 px high read as 7s (a
-// long flag on a thin stroke), a bold one 16 px high as a 9.
+// digit most misread in the handwriting that issue 13 reports (61%, as 4, 8 or 7).
+//
+// maxWrongOnes is a regression pin, not a target: it is what the built-in model scores
+// today (105 of 108 read as a 1), so the test fails when a new built-in model or a change
+// of preprocessing reads fewer. The three it misses all have a flag and lean right: two thin ones 24 and 40 px
+// high read as 7s (a long flag on a thin stroke) and a bold one 16 px high read as a 9.
 func TestUprightOnes(t *testing.T) {
+	const maxWrongOnes = 3
 	ev := builtin(t)
 	wrong := 0
 	for _, height := range []int{16, 24, 40, 80} {
@@ -42,8 +45,8 @@ func TestUprightOnes(t *testing.T) {
 			}
 		}
 	}
-	if t.Logf("%d of 108 misread", wrong); wrong > 3 {
-		t.Errorf("%d of 108 pictures of a 1 misread, want at most 3", wrong)
+	if t.Logf("%d of 108 misread", wrong); wrong > maxWrongOnes {
+		t.Errorf("%d of 108 pictures of a 1 misread, want at most %d (the built-in model's score when the pin was set)", wrong, maxWrongOnes)
 	}
 }
 
