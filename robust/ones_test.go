@@ -19,8 +19,9 @@ import (
 //
 // maxWrongOnes is a regression pin, not a target: it is what the built-in model scores
 // today (105 of 108 read as a 1), so the test fails when a new built-in model or a change
-// of preprocessing reads fewer. The three it misses all have a flag and lean right: two thin ones 24 and 40 px
-// high read as 7s (a long flag on a thin stroke) and a bold one 16 px high read as a 9.
+// of preprocessing reads fewer. The three it misses all have a flag and lean right: two
+// thin ones 24 and 40 px high read as 7s (a long flag on a thin stroke) and a bold one
+// 16 px high read as a 9.
 func TestUprightOnes(t *testing.T) {
 	const maxWrongOnes = 3
 	ev := builtin(t)
