@@ -21,15 +21,8 @@ const DefaultEvalBatch = 250
 // it, so the outputs are the same on any number of cores.
 type Evaluator struct {
 	src      *Params
-	replicas []*evalReplica
+	replicas []*replica
 	team     *team
-}
-
-type evalReplica struct {
-	n   *net
-	vm  *tape
-	p   *Params
-	buf []float32 // a batch of images made by PredictSet: the graph's input where it is float32
 }
 
 // maxEvalMachines bounds an Evaluator's machines (up to about 14 MiB each at
@@ -46,28 +39,15 @@ func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 
 // newEvaluator is NewEvaluator on graphs of the given kind (evalGraph or layerGraph).
 func newEvaluator(p *Params, batch int, kind graphKind) (*Evaluator, error) {
-	e := &Evaluator{src: p}
 	machines := min(runtime.GOMAXPROCS(0), maxEvalMachines)
 	if batch == 1 {
 		machines = 1
 	}
-	for i := 0; i < machines; i++ {
-		rp := p
-		if i > 0 {
-			rp = p.Clone()
-		}
-		n, err := build(rp, batch, kind)
-		if err != nil {
-			return nil, err
-		}
-		vm, err := newTape(n.g)
-		if err != nil {
-			return nil, err
-		}
-		e.replicas = append(e.replicas, &evalReplica{n: n, vm: vm, p: rp})
+	replicas, err := newReplicas(p, machines, batch, kind)
+	if err != nil {
+		return nil, err
 	}
-	e.team = newTeam(len(e.replicas))
-	return e, nil
+	return &Evaluator{src: p, replicas: replicas, team: newTeam(machines)}, nil
 }
 
 // Probabilities returns the softmax probabilities, (count, 10) row-major, of the count
@@ -138,7 +118,7 @@ func (e *Evaluator) probabilities(count int, images func(start, end int, buf []f
 }
 
 // run writes the probabilities of the images in x into out.
-func (r *evalReplica) run(x []float32, out []float64) error {
+func (r *replica) run(x []float32, out []float64) error {
 	if err := r.n.load(x, nil); err != nil {
 		return err
 	}
@@ -162,11 +142,7 @@ func (e *Evaluator) Predict(x []float32) ([]int, error) {
 // Close releases the machines.
 func (e *Evaluator) Close() error {
 	e.team.close()
-	var errs []error
-	for _, r := range e.replicas {
-		errs = append(errs, r.vm.Close())
-	}
-	return errors.Join(errs...)
+	return closeReplicas(e.replicas)
 }
 
 // Argmax returns, for each row of 10 scores, the index of the largest.

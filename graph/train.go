@@ -7,7 +7,6 @@ import (
 	"runtime"
 
 	"github.com/lenet/lenet/dataset"
-	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -57,14 +56,6 @@ type Trainer struct {
 	Adam     *AdamSolver // the solver, for its state
 }
 
-// replica is one machine training on a share of each batch.
-type replica struct {
-	n     *net
-	vm    *tape
-	p     *Params
-	grads []G.ValueGrad
-}
-
 // NewTrainer builds the training graphs with their symbolic gradients, tape machines and
 // an Adam solver over p. Each step's learning rate follows opt.Schedule from the solver's
 // step count, which a resumed run restores with the solver's state.
@@ -95,22 +86,11 @@ func newTrainerShares(p *Params, batch int, opt Optimizer, shares int) (*Trainer
 	if batch < 1 || shares < 1 || batch%shares != 0 {
 		return nil, fmt.Errorf("batch %d in %d shares: expected a positive batch that the shares divide", batch, shares)
 	}
-	t := &Trainer{batch: batch, opt: opt, Adam: NewAdamSolver(opt.Adam)}
-	for i := 0; i < shares; i++ {
-		rp := p
-		if i > 0 {
-			rp = p.Clone()
-		}
-		n, err := build(rp, batch/shares, trainGraph)
-		if err != nil {
-			return nil, err
-		}
-		vm, err := newTape(n.g, G.BindDualValues(n.w.Learnables()...))
-		if err != nil {
-			return nil, err
-		}
-		t.replicas = append(t.replicas, &replica{n: n, vm: vm, p: rp, grads: G.NodesToValueGrads(n.w.Learnables())})
+	replicas, err := newReplicas(p, shares, batch/shares, trainGraph)
+	if err != nil {
+		return nil, err
 	}
+	t := &Trainer{replicas: replicas, batch: batch, opt: opt, Adam: NewAdamSolver(opt.Adam)}
 	t.team = newTeam(min(shares, runtime.GOMAXPROCS(0)))
 	return t, nil
 }
@@ -291,11 +271,7 @@ func zeroGrads(gs []*tensor.Dense, lo, hi int) {
 // Close releases the machines.
 func (t *Trainer) Close() error {
 	t.team.close()
-	var errs []error
-	for _, r := range t.replicas {
-		errs = append(errs, r.vm.Close())
-	}
-	return errors.Join(errs...)
+	return closeReplicas(t.replicas)
 }
 
 func toFloat64(v any) float64 {
