@@ -4,7 +4,7 @@
 
 WEIGHTS_DIR holds the ten .npy files (float32 or float64) that `lenet export` writes, and
 arch.json naming the activation and pooling (without it: sigmoid and average pooling);
-their shapes and meaning are in README.md. MNIST_DIR holds t10k-images-idx3-ubyte(.gz) and
+their shapes and meaning are in docs/guide.md (Checkpoints). MNIST_DIR holds t10k-images-idx3-ubyte(.gz) and
 t10k-labels-idx1-ubyte(.gz). Prints the accuracy on the first N test images; --predictions
 writes one guessed digit per line.
 """

@@ -2,7 +2,7 @@
 # Chooses among candidate recipes without the test set: each candidate trains for 20
 # epochs on MNIST's first 50,000 training images (seed 1), then its last checkpoint is
 # scored on the other 10,000 (docs/holdout.py): clean, on a copy shifted, rotated and
-# scaled as people write, and under the robustness suite. Prints a table; the README's
+# scaled as people write, and under the robustness suite. Prints a table; docs/results.md's
 # "Choosing the default on held-out images" comes from it. About 2 minutes a candidate on
 # 2 cores.
 #   bash docs/holdout-recipes.sh [OUT]        # OUT defaults to runs/holdout-recipes

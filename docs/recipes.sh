@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's table of candidate recipes ("Robustness and the recipe"): each
+# Reproduces the table in docs/results.md of candidate recipes ("Robustness and the recipe"): each
 # candidate trained for 20 epochs, then its best checkpoint scored on the clean test set,
 # on a copy shifted, rotated and scaled as people write (lenet test), and under every
 # family of the robustness suite (lenet robustness). About 2 minutes a candidate on 2 cores.

@@ -32,9 +32,9 @@ type Recipe struct {
 // digits differ from MNIST's: shifts of 3 pixels, zoom 0.8 to 1.2, rotations of 15
 // degrees, a slant of 0.3, strokes up to 0.75 pixels thicker or thinner, a blur of up to
 // 0.75 pixels, and a quarter of the images left as they are. The rate and schedule were
-// chosen by 20-epoch runs of the seed model (README, "The recipe": 1e-3 constant 98.70%,
+// chosen by 20-epoch runs of the seed model (docs/results.md, "The recipe": 1e-3 constant 98.70%,
 // 5e-3 cosine 99.32%), the distortions by the robustness suite on images held out from
-// training (README, "Robustness and the recipe": 99.40% clean, 97.2% on digits shifted,
+// training (docs/results.md, "Robustness and the recipe": 99.40% clean, 97.2% on digits shifted,
 // rotated and scaled as people write, against 95.4% with the earlier shift 2, zoom 0.1,
 // rotate 10).
 func DefaultRecipe() Recipe {

@@ -135,7 +135,7 @@ func TestDrawPageInBrowser(t *testing.T) {
 	if state.Top != "1" || state.Bar < 0.3 || state.Seen < 20 {
 		t.Fatalf("after a 1: the highlighted bar is %q, filled to %.2f of its track; the 28x28 view has %g inked pixels", state.Top, state.Bar, state.Seen)
 	}
-	if shot := os.Getenv("LENET_SCREENSHOT"); shot != "" { // README picture
+	if shot := os.Getenv("LENET_SCREENSHOT"); shot != "" { // docs/draw.png
 		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 			os.WriteFile(shot, png, 0o644)
 		}

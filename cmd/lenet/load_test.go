@@ -26,7 +26,7 @@ import (
 	"github.com/lenet/lenet/preprocess"
 )
 
-var drawLoad = flag.Duration("draw-load", 2*time.Second, "how long TestDrawUnderLoad's clients post drawings (the README's figures: 10s)")
+var drawLoad = flag.Duration("draw-load", 2*time.Second, "how long TestDrawUnderLoad's clients post drawings (docs/guide.md's figures: 10s)")
 
 // loadClients is how many clients post at once in TestDrawUnderLoad.
 const loadClients = 16

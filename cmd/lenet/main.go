@@ -1,7 +1,7 @@
 // Command lenet trains and runs the LeNet-5 convolutional network on MNIST digits:
 // lenet train, test, robustness, view, predict, draw, plot, augment, export and
 // version. 'lenet help' lists them and 'lenet help COMMAND' gives a command's flags;
-// README.md shows each at work.
+// docs/guide.md shows each at work.
 package main
 
 import (
