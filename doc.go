@@ -16,6 +16,6 @@
 //  4. models on disk: checkpoints (checkpoint folders, .npy files, run folders, the
 //     built-in model, loading a model for a command)
 //  5. engines: train (training runs), serve (the drawing page's server), robust (the
-//     robustness suite)
+//     robustness suite), onnx (a model as an ONNX file)
 //  6. the command: cmd/lenet (flags, help and printing)
 package lenet

@@ -92,3 +92,23 @@ func TestExportBuiltIn(t *testing.T) {
 		t.Fatalf("export: %v\n%s", err, msg)
 	}
 }
+
+// TestExportONNX: --format onnx writes one file (package onnx runs it in ONNX Runtime)
+// and never overwrites one.
+func TestExportONNX(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lenet.onnx")
+	msg, err := runCmd("export", "--format", "onnx", "--out", path)
+	if err != nil || !strings.Contains(msg, "ONNX opset 13, input image [N,1,28,28], output probabilities [N,10] from built-in") {
+		t.Fatalf("export --format onnx: %v\n%s", err, msg)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil || len(before) < 150_000 {
+		t.Fatalf("%s: %d bytes, %v; want the model's 60,000 weights", path, len(before), err)
+	}
+	if msg, err := runCmd("export", "--format", "onnx", "--out", path); err == nil || !strings.Contains(msg+err.Error(), "exists") {
+		t.Errorf("export over an existing file: %v\n%s", err, msg)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the existing file was changed")
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/lenet/lenet/graph/kernels"
 	"github.com/lenet/lenet/internal/atomicfile"
 	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/onnx"
 	"github.com/lenet/lenet/train"
 	"github.com/spf13/pflag"
 )
@@ -94,29 +95,30 @@ func writePNG(path string, img image.Image) error {
 	return atomicfile.WriteFile(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
-const exportSummary = `Usage: lenet export [--checkpoint DIR] --out DIR [--dtype float32|float64] [--format npy|checkpoint]
+const exportSummary = `Usage: lenet export [--checkpoint DIR] --out PATH [--dtype float32|float64] [--format npy|checkpoint|onnx]
 
 Writes a model's weights (the built-in model's by default) into a new folder as one
 NumPy .npy file a tensor (c1_kernels.npy ... f7_biases.npy) and arch.json, for NumPy
 code such as checkpoints/numpy_forward.py ('lenet test --npy DIR' reads them back).
---format checkpoint writes a checkpoint to share: weights and manifest, no Adam state.`
+--format checkpoint writes a checkpoint to share: weights and manifest, no Adam state.
+--format onnx writes one ONNX file (float32) for ONNX Runtime: see docs/onnx.md.`
 
 func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var m checkpoints.Source
 	var out, dtype, format string
 	fs := pflag.NewFlagSet("export", pflag.ContinueOnError)
 	fs.StringVar(&m.Checkpoint, "checkpoint", "", "checkpoint folder, or a run folder (its best checkpoint) (default: the built-in model)")
-	fs.StringVar(&out, "out", "", "new folder for the .npy files (required)")
+	fs.StringVar(&out, "out", "", "new folder for the .npy files or checkpoint, or the .onnx file (required)")
 	fs.StringVar(&dtype, "dtype", "", "float32 or float64 (default: the checkpoint's)")
-	fs.StringVar(&format, "format", "npy", "npy (for NumPy) or checkpoint (weights and manifest, no optimiser state)")
+	fs.StringVar(&format, "format", "npy", "npy (for NumPy), checkpoint (weights and manifest, no optimiser state) or onnx")
 	if err := parse(fs, args, stdout, exportSummary); err != nil {
 		return err
 	}
 	if out == "" {
-		return errors.New("export: --out DIR is required")
+		return errors.New("export: --out PATH is required")
 	}
-	if format != "npy" && format != "checkpoint" {
-		return fmt.Errorf("invalid --format %q (expected npy or checkpoint)", format)
+	if format != "npy" && format != "checkpoint" && format != "onnx" {
+		return fmt.Errorf("invalid --format %q (expected npy, checkpoint or onnx)", format)
 	}
 	dt, err := graph.ParseDtype(cmp.Or(dtype, "float32"))
 	if err != nil {
@@ -129,20 +131,24 @@ func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if dtype == "" {
 		dt = mod.Params.Dtype
 	}
-	if format == "checkpoint" {
-		if dt != mod.Params.Dtype {
-			return fmt.Errorf("--format checkpoint keeps the checkpoint's dtype (%s); --dtype %s is for .npy", mod.Params.Dtype, dtype)
-		}
-		if err := checkpoints.Share(out, mod); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote %s: checkpoint (weights and manifest) from %s\n", out, mod.Name)
-		return nil
+	what := map[string]string{"npy": fmt.Sprintf("10 .npy files (%s)", dt), "checkpoint": "checkpoint (weights and manifest)",
+		"onnx": fmt.Sprintf("ONNX opset %d, input image [N,1,28,28], output probabilities [N,10]", onnx.Opset)}[format]
+	switch {
+	case format == "onnx" && dtype == "float64":
+		return errors.New("--format onnx writes float32 (a float64 model's weights rounded, its probabilities moved by under 1e-5); --dtype float64 is for .npy")
+	case format == "onnx":
+		err = onnx.Export(out, mod)
+	case format == "checkpoint" && dt != mod.Params.Dtype:
+		return fmt.Errorf("--format checkpoint keeps the checkpoint's dtype (%s); --dtype %s is for .npy", mod.Params.Dtype, dtype)
+	case format == "checkpoint":
+		err = checkpoints.Share(out, mod)
+	default:
+		err = checkpoints.Export(out, mod.Params, dt)
 	}
-	if err := checkpoints.Export(out, mod.Params, dt); err != nil {
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: 10 .npy files (%s) from %s\n", out, dt, mod.Name)
+	fmt.Fprintf(stdout, "wrote %s: %s from %s\n", out, what, mod.Name)
 	return nil
 }
 

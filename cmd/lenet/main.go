@@ -33,7 +33,7 @@ Usage:
   lenet draw                    a local web page: draw a digit, watch the network guess
   lenet plot --run DIR          draw a run's cost and accuracy curves (DIR/curves.png)
   lenet augment --preview PNG   a grid of training images beside their distortions
-  lenet export --out DIR        a model's weights as NumPy .npy files, or a checkpoint
+  lenet export --out PATH       a model as NumPy .npy files, a checkpoint or an ONNX file
   lenet version                 lenet's and Go's versions and the kernels it runs on
 
 test, view, predict, draw and export use the model built into lenet (the seed LeNet-5
@@ -77,16 +77,8 @@ const gcPercent = 25
 
 // commands are the subcommands by name.
 var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-	"train":      runTrain,
-	"test":       runTest,
-	"augment":    runAugment,
-	"export":     runExport,
-	"view":       runView,
-	"predict":    runPredict,
-	"plot":       runPlot,
-	"draw":       runDraw,
-	"version":    runVersion,
-	"robustness": runRobust,
+	"train": runTrain, "test": runTest, "augment": runAugment, "export": runExport, "view": runView,
+	"predict": runPredict, "plot": runPlot, "draw": runDraw, "version": runVersion, "robustness": runRobust,
 }
 
 // commandList names the commands for error messages.

@@ -1,0 +1,279 @@
+package onnx_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/graph/kernels"
+	"github.com/lenet/lenet/onnx"
+	"gorgonia.org/tensor"
+)
+
+func TestMain(m *testing.M) {
+	kernels.UseBest() // lenet's side of the comparison is what the command computes
+	os.Exit(m.Run())
+}
+
+// tolerance is how far ONNX Runtime's probabilities may be from lenet's.
+const tolerance = 1e-5
+
+// TestRuntimeMatchesLenet exports models, runs them in ONNX Runtime (onnxruntime-node,
+// through js/run.mjs) on the 10,000 MNIST test images and on a batch of one, and
+// requires lenet's guess for every image and every probability within tolerance: the
+// built-in model, a ReLU and max-pooling variant, and a float64 model (exported as
+// float32).
+func TestRuntimeMatchesLenet(t *testing.T) {
+	node, script := runtime(t)
+	test, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	images := floats(test.Pixels)
+	builtin, manifest, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		params *graph.Params
+	}{
+		{"built-in", builtin},
+		{"relu, max pool", trainedVariant(t)},
+		{"float64", asFloat64(t, builtin)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			model := filepath.Join(dir, "lenet.onnx")
+			var buf bytes.Buffer
+			info := onnx.Info{Name: c.name, Command: manifest.Command, Dataset: dataset.MNIST}
+			if err := onnx.Write(&buf, c.params, info); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(model, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := graph.NewEvaluator(c.params, 250)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ev.Close()
+			want, err := ev.Probabilities(images)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := run(t, node, script, model, images, dir)
+			compare(t, got, want)
+			one := run(t, node, script, model, images[7*784:8*784], dir) // a batch of one
+			compare(t, one, want[7*10:8*10])
+		})
+	}
+}
+
+// TestCheckerAcceptsModel runs the ONNX project's own checker (Debian's python3-onnx),
+// with shape inference, on an export of the built-in model and of a variant.
+func TestCheckerAcceptsModel(t *testing.T) {
+	if err := exec.Command("/usr/bin/python3", "-c", "import onnx").Run(); err != nil {
+		needed(t, "Debian's python3-onnx (apt-get install python3-onnx)")
+	}
+	builtin, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	relu := builtin.Clone()
+	relu.Arch = graph.Arch{Activation: "relu", Pool: "max"}
+	for _, p := range []*graph.Params{builtin, relu} {
+		path := filepath.Join(t.TempDir(), "lenet.onnx")
+		var buf bytes.Buffer
+		if err := onnx.Write(&buf, p, onnx.Info{Dataset: dataset.MNIST}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		check := `import sys, onnx
+m = onnx.load(sys.argv[1])
+onnx.checker.check_model(m, full_check=True)
+meta = {p.key: p.value for p in m.metadata_props}
+print(m.opset_import[0].version, meta["opset"], meta["classes"])`
+		out, err := exec.Command("/usr/bin/python3", "-c", check, path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("onnx.checker refuses the %s model: %v\n%s", p.Arch.Activation, err, out)
+		}
+		if want := "13 13 0,1,2,3,4,5,6,7,8,9\n"; string(out) != want {
+			t.Errorf("opset and metadata: %q, want %q", out, want)
+		}
+	}
+}
+
+// runtime finds node and run.mjs's installed onnxruntime-node, or skips (fails under CI).
+func runtime(t *testing.T) (node, script string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		needed(t, "Node.js")
+	}
+	if _, err := os.Stat(filepath.Join("js", "node_modules", "onnxruntime-node")); err != nil {
+		needed(t, "onnxruntime-node (cd onnx/js && npm ci --ignore-scripts)")
+	}
+	return node, filepath.Join("js", "run.mjs")
+}
+
+func needed(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("CI must have %s", what)
+	}
+	t.Skipf("needs %s", what)
+}
+
+// run runs images through the model in ONNX Runtime and returns the probabilities.
+func run(t *testing.T, node, script, model string, images []float32, dir string) []float32 {
+	t.Helper()
+	in, out := filepath.Join(dir, "images.f32"), filepath.Join(dir, "probabilities.f32")
+	var buf bytes.Buffer
+	binary.Write(&buf, binary.LittleEndian, images)
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := exec.Command(node, script, model, in, out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", script, err, stdout)
+	}
+	var said struct {
+		Inputs, Outputs []string
+		Dims            []int
+	}
+	if err := json.Unmarshal(stdout, &said); err != nil {
+		t.Fatalf("node %s printed %q: %v", script, stdout, err)
+	}
+	n := len(images) / 784
+	if len(said.Inputs) != 1 || said.Inputs[0] != "image" || len(said.Outputs) != 1 || said.Outputs[0] != "probabilities" ||
+		len(said.Dims) != 2 || said.Dims[0] != n || said.Dims[1] != 10 {
+		t.Errorf("ONNX Runtime sees inputs %v, outputs %v of %v; want image, probabilities of [%d 10]", said.Inputs, said.Outputs, said.Dims, n)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := make([]float32, len(raw)/4)
+	binary.Read(bytes.NewReader(raw), binary.LittleEndian, probs)
+	if len(probs) != n*10 {
+		t.Fatalf("%d probabilities for %d images", len(probs), n)
+	}
+	return probs
+}
+
+// compare requires the same guess for every image and probabilities within tolerance.
+func compare(t *testing.T, got []float32, want []float64) {
+	t.Helper()
+	worst, differ := 0.0, 0
+	for i := 0; i < len(want); i += 10 {
+		if argmax(got[i:i+10]) != argmax(want[i:i+10]) {
+			differ++
+		}
+		for j := range 10 {
+			worst = math.Max(worst, math.Abs(float64(got[i+j])-want[i+j]))
+		}
+	}
+	t.Logf("%d images: largest difference %.2g, %d guesses differ", len(want)/10, worst, differ)
+	if differ > 0 || !(worst <= tolerance) {
+		t.Errorf("%d of %d guesses differ, probabilities up to %.2g apart (want none, at most %g)", differ, len(want)/10, worst, tolerance)
+	}
+}
+
+func argmax[T float32 | float64](v []T) int {
+	best := 0
+	for i := range v {
+		if v[i] > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+func floats(px []byte) []float32 {
+	v := make([]float32, len(px))
+	for i, b := range px {
+		v[i] = float32(b) / 255
+	}
+	return v
+}
+
+// trainedVariant is a ReLU network with max pooling after 400 steps on 12,800
+// training images: a model whose guesses mean something (ties are rare).
+func trainedVariant(t *testing.T) *graph.Params {
+	t.Helper()
+	p, err := graph.NewArchParams(graph.Arch{Activation: "relu", Pool: "max"}, tensor.Float32, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, err := dataset.MNIST.Load("", "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := graph.NewTrainer(p, 32, graph.Optimizer{Adam: graph.Adam{LR: 3e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	for s := range 400 {
+		lo, hi := s*32, (s+1)*32
+		if _, _, err := tr.Step(floats(train.Pixels[lo*784:hi*784]), train.Labels[lo:hi]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// asFloat64 is p with float64 weights of the same values.
+func asFloat64(t *testing.T, p *graph.Params) *graph.Params {
+	t.Helper()
+	q, err := graph.ZeroParams(tensor.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Arch = p.Arch
+	src := p.Learnables()
+	for i, d := range q.Learnables() {
+		dst := d.Data().([]float64)
+		for j, v := range src[i].Data().([]float32) {
+			dst[j] = float64(v)
+		}
+	}
+	return q
+}
+
+// TestDocsShowWhatRuns: every line of docs/onnx.md's JavaScript example is a line of
+// js/run.mjs, the script the tests run.
+func TestDocsShowWhatRuns(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "onnx.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join("js", "run.mjs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(doc), "```js\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/onnx.md has no ```js block")
+	}
+	lines := strings.Split(string(script), "\n")
+	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
+		if !slices.Contains(lines, l) {
+			t.Errorf("docs/onnx.md shows %q, which js/run.mjs does not run", l)
+		}
+	}
+}
