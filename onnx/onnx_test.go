@@ -31,8 +31,8 @@ const tolerance = 1e-5
 // TestRuntimeMatchesLenet exports models, runs them in ONNX Runtime (onnxruntime-node,
 // through js/run.mjs) on the 10,000 MNIST test images and on a batch of one, and
 // requires lenet's guess for every image and every probability within tolerance: the
-// built-in model, a ReLU and max-pooling variant, and a float64 model (exported as
-// float32).
+// built-in model, variants with each other activation and pooling, and a float64 model
+// (exported as float32).
 func TestRuntimeMatchesLenet(t *testing.T) {
 	node, script := runtime(t)
 	test, err := dataset.MNIST.Load("", "test")
@@ -49,7 +49,9 @@ func TestRuntimeMatchesLenet(t *testing.T) {
 		params *graph.Params
 	}{
 		{"built-in", builtin},
-		{"relu, max pool", trainedVariant(t)},
+		{"relu, max pool", trainedVariant(t, graph.Arch{Activation: "relu", Pool: "max"})},
+		{"tanh, avg pool", trainedVariant(t, graph.Arch{Activation: "tanh", Pool: "avg"})},
+		{"sigmoid, max pool", trainedVariant(t, graph.Arch{Activation: "sigmoid", Pool: "max"})},
 		{"float64", asFloat64(t, builtin)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -210,11 +212,11 @@ func floats(px []byte) []float32 {
 	return v
 }
 
-// trainedVariant is a ReLU network with max pooling after 400 steps on 12,800
-// training images: a model whose guesses mean something (ties are rare).
-func trainedVariant(t *testing.T) *graph.Params {
+// trainedVariant is a network of arch after 400 steps on 12,800 training images: a
+// model whose guesses mean something (ties are rare).
+func trainedVariant(t *testing.T, arch graph.Arch) *graph.Params {
 	t.Helper()
-	p, err := graph.NewArchParams(graph.Arch{Activation: "relu", Pool: "max"}, tensor.Float32, 3)
+	p, err := graph.NewArchParams(arch, tensor.Float32, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
