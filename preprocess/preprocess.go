@@ -86,7 +86,12 @@ func Picture(img image.Image) ([]float32, error) { return fit(img, dataset.Side,
 // fit crops img to its ink, scales the longer side to box pixels and places it in the
 // 28x28 field: its centre of mass at the centre (byMass), or its bounding box.
 func fit(img image.Image, box int, byMass, deskew bool) ([]float32, error) {
-	ink, w, h := inkMap(img)
+	page, err := analyse(img, !byMass) // placed by its box: a Fashion-MNIST object, solid
+	if err != nil {
+		return nil, err
+	}
+	ink, w, h := page.Ink, page.W, page.H
+	stretch(ink)
 	if deskew {
 		ink, w = unslant(ink, w, h)
 	}
@@ -135,42 +140,6 @@ func fit(img image.Image, box int, byMass, deskew bool) ([]float32, error) {
 		}
 	}
 	return out, nil
-}
-
-// inkMap returns each pixel's ink strength in [0,1]: its distance from the background
-// grey level (the border's mean), towards the far end of the grey scale.
-func inkMap(img image.Image) ([]float64, int, int) {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	lum := make([]float64, w*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA() // premultiplied by alpha
-			// Composite over white, so transparent pixels read as a light background.
-			grey := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl) + float64(0xffff-a)) / 0xffff
-			lum[y*w+x] = min(1, grey)
-		}
-	}
-	var border float64
-	n := 0
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			if x == 0 || y == 0 || x == w-1 || y == h-1 {
-				border += lum[y*w+x]
-				n++
-			}
-		}
-	}
-	bg := border / float64(n)
-	for i, v := range lum {
-		if bg > 0.5 { // light background: dark ink
-			lum[i] = max(0, bg-v) / bg
-		} else {
-			lum[i] = max(0, v-bg) / (1 - bg)
-		}
-	}
-	stretch(lum)
-	return lum, w, h
 }
 
 // stretch scales ink so that its strong part reaches 1, as MNIST's pen strokes do: a
