@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/internal/bounds"
@@ -34,6 +36,24 @@ type Params struct {
 type Elastic struct {
 	Alpha float64 `json:"alpha"`
 	Sigma float64 `json:"sigma"`
+}
+
+// String is e as ALPHA,SIGMA, as Set reads it.
+func (e *Elastic) String() string { return fmt.Sprintf("%g,%g", e.Alpha, e.Sigma) }
+
+// Type names Set's format (for flag packages such as pflag).
+func (e *Elastic) Type() string { return "ALPHA,SIGMA" }
+
+// Set reads "ALPHA,SIGMA" (e.g. "8,4"; "0,0" disables it), as lenet's --elastic flag.
+func (e *Elastic) Set(s string) error {
+	a, sg, ok := strings.Cut(s, ",")
+	alpha, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	sigma, err2 := strconv.ParseFloat(strings.TrimSpace(sg), 64)
+	if !ok || err1 != nil || err2 != nil {
+		return fmt.Errorf("expected ALPHA,SIGMA, e.g. 8,4, or 0,0")
+	}
+	*e = Elastic{Alpha: alpha, Sigma: sigma}
+	return nil
 }
 
 // IsZero reports whether p leaves every image as it is.

@@ -18,7 +18,8 @@ type Page struct {
 	W, H  int
 	Scale float64 // picture pixels per Page pixel (1 unless the picture was larger than WorkSide)
 	// Marks are the connected pieces of ink found, left to right by their left edge.
-	Marks []Mark
+	Marks  []Mark
+	labels []int32 // W x H: the Mark.label of each pixel of kept ink, 0 elsewhere
 }
 
 // Mark is one connected piece of ink: its bounding box [X0,X1) x [Y0,Y1) in Page
@@ -83,6 +84,7 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 			for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
 				if j := yy*w + xx; !keep[j] && rim[j] && !lines[j] && ink[j] > low {
 					keep[j] = true
+					labels[j] = labels[i]
 					stack = append(stack, j)
 				}
 			}
@@ -90,10 +92,10 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 	}
 	for i := range ink {
 		if !keep[i] {
-			ink[i] = 0
+			ink[i], labels[i] = 0, 0
 		}
 	}
-	p.Ink, p.Marks = ink, marks
+	p.Ink, p.Marks, p.labels = ink, marks, labels
 	slices.SortFunc(p.Marks, func(a, b Mark) int { return a.X0 - b.X0 })
 	return p, nil
 }
@@ -501,6 +503,34 @@ func noiseFloor(ink []float64, mask []bool) float64 {
 	}
 	m := s / n
 	return max(0.05, m+3*math.Sqrt(max(0, sq/n-m*m)))
+}
+
+// Glyph is the 28x28 MNIST-like image (as Digit makes) of the ink of marks (some of
+// p.Marks) in the columns [x0, x1) of the page.
+func (p *Page) Glyph(marks []Mark, x0, x1 int) ([]float32, error) {
+	bx0, by0, bx1, by1 := p.W, p.H, 0, 0
+	for _, m := range marks {
+		bx0, by0, bx1, by1 = min(bx0, m.X0), min(by0, m.Y0), max(bx1, m.X1), max(by1, m.Y1)
+	}
+	bx0, bx1 = max(bx0-1, x0, 0), min(bx1+1, x1, p.W) // the rims reach a pixel further
+	by0, by1 = max(by0-1, 0), min(by1+1, p.H)
+	if bx1 <= bx0 || by1 <= by0 {
+		return nil, ErrBlank
+	}
+	w, h := bx1-bx0, by1-by0
+	ink := make([]float64, w*h)
+	for y := range h {
+		for x := range w {
+			i := (by0+y)*p.W + bx0 + x
+			for _, m := range marks {
+				if p.labels[i] == m.label {
+					ink[y*w+x] = p.Ink[i]
+					break
+				}
+			}
+		}
+	}
+	return fitInk(ink, w, h, Box, true, true)
 }
 
 // dilate grows the true pixels of mask by r pixels (a square).

@@ -90,7 +90,11 @@ func fit(img image.Image, box int, byMass, deskew bool) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	ink, w, h := page.Ink, page.W, page.H
+	return fitInk(page.Ink, page.W, page.H, box, byMass, deskew)
+}
+
+// fitInk is fit on a w x h ink map (it changes ink).
+func fitInk(ink []float64, w, h, box int, byMass, deskew bool) ([]float32, error) {
 	stretch(ink)
 	if deskew {
 		ink, w = unslant(ink, w, h)

@@ -109,3 +109,15 @@ func (r Report) Text() string {
 	}
 	return b.String()
 }
+
+// Mistakes are the indices of the first count records from index on whose guess in pred
+// is not their label.
+func Mistakes(pred []int, labels []byte, index, count int) []int {
+	var out []int
+	for i := index; i < len(labels) && len(out) < count; i++ {
+		if pred[i] != int(labels[i]) {
+			out = append(out, i)
+		}
+	}
+	return out
+}

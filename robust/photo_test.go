@@ -14,7 +14,7 @@ func TestPhotos(t *testing.T) {
 	set := testSet(t, 400)
 	ev := builtin(t)
 	x := dataset.Floats(set)
-	white := augment.Corruption{Apply: photoFamily(func(*Photo, float64) {})}
+	white := augment.Corruption{Apply: photoFamily(func(*augment.Photo, float64) {})}
 	base, err := accuracy(ev, Corrupt(x, set.Rows, white, 0, 7, 1), set.Labels)
 	if err != nil {
 		t.Fatal(err)

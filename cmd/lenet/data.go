@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
-
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
@@ -31,24 +27,8 @@ func registerDistortions(fs *pflag.FlagSet, p *augment.Params) {
 	fs.Float64Var(&p.Thickness, "thickness", p.Thickness, "distortion: thicker or thinner strokes, by up to ± this many pixels of radius (0 to 2)")
 	fs.Float64Var(&p.Blur, "blur", p.Blur, "distortion: Gaussian blur of a standard deviation up to this many pixels (0 to 3)")
 	fs.Float64Var(&p.Clean, "clean", p.Clean, "distortion: leave this share of the images, drawn per image, as they are (0 to 1)")
-	fs.Var((*elasticValue)(&p.Elastic), "elastic", "distortion: elastic displacement ALPHA,SIGMA in pixels (Simard et al. 2003); 0,0 disables")
+	fs.Var(&p.Elastic, "elastic", "distortion: elastic displacement ALPHA,SIGMA in pixels (Simard et al. 2003); 0,0 disables")
 }
 
 // distortionFlags are the names registerDistortions binds.
 var distortionFlags = []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness", "blur", "clean"}
-
-// elasticValue is the --elastic flag: two numbers, ALPHA,SIGMA.
-type elasticValue augment.Elastic
-
-func (e *elasticValue) String() string { return fmt.Sprintf("%g,%g", e.Alpha, e.Sigma) }
-func (e *elasticValue) Type() string   { return "ALPHA,SIGMA" }
-func (e *elasticValue) Set(s string) error {
-	a, sg, ok := strings.Cut(s, ",")
-	alpha, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	sigma, err2 := strconv.ParseFloat(strings.TrimSpace(sg), 64)
-	if !ok || err1 != nil || err2 != nil {
-		return fmt.Errorf("expected ALPHA,SIGMA, e.g. 8,4, or 0,0")
-	}
-	*e = elasticValue{Alpha: alpha, Sigma: sigma}
-	return nil
-}

@@ -1,5 +1,5 @@
 // Command lenet trains and runs the LeNet-5 convolutional network on MNIST digits:
-// lenet train, test, robustness, view, predict, draw, plot, augment, export and
+// lenet train, test, robustness, view, predict, read, draw, plot, augment, export and
 // version. 'lenet help' lists them and 'lenet help COMMAND' gives a command's flags;
 // docs/guide.md shows each at work.
 package main
@@ -30,6 +30,7 @@ Usage:
   lenet robustness              accuracy on shifted, rotated, thick, thin, blurred, noisy... digits
   lenet view                    test images in the terminal with the guess, or mistakes (--wrong, --png)
   lenet predict FILE...         classify your own PNG, JPEG or GIF pictures of digits
+  lenet read FILE...            read the numbers in photos and scans of handwriting
   lenet draw                    a local web page: draw a digit, watch the network guess
   lenet plot --run DIR          draw a run's cost and accuracy curves (DIR/curves.png)
   lenet augment --preview PNG   a grid of training images beside their distortions
@@ -63,26 +64,22 @@ func mainCode() int {
 	return 0
 }
 
-// memoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one: near it the
-// collector runs sooner. gorgonia allocates most buffers afresh at every step, so a
-// command's memory otherwise follows its garbage, not its live data.
+// memoryLimit is the heap's soft limit unless GOMEMLIMIT sets one: gorgonia allocates
+// afresh at every step, so memory would follow the garbage, not the live data.
 const memoryLimit = 300 << 20
 
-// gcPercent is the Go collector's GOGC unless GOGC sets one. A training run's live data
-// is mostly byte images and float tensors, which hold no pointers and cost the collector
-// next to nothing to mark, so collecting 4 times as often (25 against Go's 100) costs no
-// measurable time and lowers the default run's peak resident memory from 197 MiB to
-// 135 (2 epochs, alternated 2 times each).
+// gcPercent is GOGC unless set: the live data holds few pointers, so collecting 4 times
+// as often costs no measurable time and lowers peak memory (docs/performance.md).
 const gcPercent = 25
 
 // commands are the subcommands by name.
 var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 	"train": runTrain, "test": runTest, "augment": runAugment, "export": runExport, "view": runView,
-	"predict": runPredict, "plot": runPlot, "draw": runDraw, "version": runVersion, "robustness": runRobust,
+	"predict": runPredict, "read": runRead, "plot": runPlot, "draw": runDraw, "version": runVersion, "robustness": runRobust,
 }
 
 // commandList names the commands for error messages.
-const commandList = "train, test, robustness, view, predict, draw, plot, augment, export or version"
+const commandList = "train, test, robustness, view, predict, read, draw, plot, augment, export or version"
 
 // run executes one subcommand; stdout gets results, stderr progress and usage errors.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

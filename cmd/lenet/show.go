@@ -13,7 +13,9 @@ import (
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
 	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/reader"
 	"github.com/lenet/lenet/render"
+	"github.com/lenet/lenet/report"
 	"github.com/spf13/pflag"
 )
 
@@ -80,13 +82,9 @@ func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, names [10]string
 	var digits [][]float32
 	var captions []string
 	pred := graph.Argmax(probs)
-	for i := index; i < len(labels) && len(digits) < count; i++ {
-		if pred[i] == int(labels[i]) {
-			continue
-		}
+	for _, i := range report.Mistakes(pred, labels, index, count) {
 		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*dataset.Classes:(i+1)*dataset.Classes]
-		digits = append(digits, px)
-		captions = append(captions, fmt.Sprintf("%s -> %s (%.2f)", names[labels[i]], names[pred[i]], p[pred[i]]))
+		digits, captions = append(digits, px), append(captions, fmt.Sprintf("%s -> %s (%.2f)", names[labels[i]], names[pred[i]], p[pred[i]]))
 		if show {
 			fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", i, names[labels[i]], render.Guess(p, names), render.Terminal(px))
 		}
@@ -138,7 +136,11 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, render.Guess(probs, mod.Dataset.Classes), render.Probabilities(probs, mod.Dataset.Classes))
+		line := render.Guess(probs, mod.Dataset.Classes)
+		if unsure, ok := reader.Unsure(probs); ok && mod.Dataset.Name == dataset.MNIST.Name {
+			line = unsure + "; " + line
+		}
+		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, line, render.Probabilities(probs, mod.Dataset.Classes))
 		if show {
 			fmt.Fprint(stdout, render.Terminal(px))
 		}

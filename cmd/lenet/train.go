@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -17,10 +16,9 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/render"
 	"github.com/lenet/lenet/train"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 )
 
 // trainFlags are the train command's flags: the recipe they fill, and the flags that
@@ -152,20 +150,20 @@ func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr
 	fmt.Fprintf(stdout, "training %v on %d %s images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
 		rec.Arch, r.TrainSet.Count, rec.Dataset.Title, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, rec.Augment, out)
 	steps := r.StepsPerEpoch()
-	bar := &progress{}
-	defer func() { bar.finish() }()
+	bar := &render.Progress{}
+	defer func() { bar.Finish() }()
 	r.Observe(train.Observer{
 		EpochStart: func(epoch, done int) {
-			bar = newProgress(stderr, epoch, rec.Epochs, steps*rec.Batch, done*rec.Batch)
+			bar = render.NewProgress(stderr, epoch, rec.Epochs, steps*rec.Batch, done*rec.Batch)
 		},
 		Batch: func(b train.Batch) {
-			bar.update(b.Images, b.Cost, b.Accuracy)
+			bar.Update(b.Images, b.Cost, b.Accuracy)
 			if onBatch != nil {
 				onBatch(b.Epoch, b.Batch)
 			}
 		},
 		Epoch: func(row train.Row) {
-			bar.finish()
+			bar.Finish()
 			fmt.Fprintf(stdout, "epoch %2d/%d  cost %.4f  train %6.2f%%  test %6.2f%%  %5.1f s\n",
 				row.Epoch, rec.Epochs, row.TrainCost, 100*row.TrainAccuracy, 100*row.TestAccuracy, row.Seconds)
 		},
@@ -184,46 +182,4 @@ func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr
 	fmt.Fprintf(stdout, "best test accuracy %.2f%% (epoch %d); checkpoints %s and %s\n", 100*best, epoch,
 		filepath.Join(out, checkpoints.BestLink), filepath.Join(out, checkpoints.LatestLink))
 	return nil
-}
-
-// progress shows a bar for the epoch on a terminal, with images/s, the time left and the
-// running cost and accuracy. Anywhere else (a pipe, a file, CI) it shows nothing: the
-// epoch lines on stdout are the record, free of control characters.
-type progress struct {
-	bar          *progressbar.ProgressBar
-	epoch, total int
-}
-
-func newProgress(w io.Writer, epoch, epochs, images, done int) *progress {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return &progress{}
-	}
-	bar := progressbar.NewOptions(images,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", epoch, epochs)),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("img"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionFullWidth(),
-	)
-	bar.Set(done)
-	return &progress{bar: bar, epoch: epoch, total: epochs}
-}
-
-// update adds a batch of n images with the running cost and accuracy.
-func (p *progress) update(n int, cost, acc float64) {
-	if p.bar == nil {
-		return
-	}
-	p.bar.Describe(fmt.Sprintf("epoch %d/%d cost %.4f acc %.2f%%", p.epoch, p.total, cost, 100*acc))
-	p.bar.Add(n)
-}
-
-func (p *progress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-	}
 }

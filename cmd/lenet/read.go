@@ -1,0 +1,64 @@
+// The command that reads whole numbers: read.
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/reader"
+	"github.com/spf13/pflag"
+)
+
+const readSummary = `Usage: lenet read [--checkpoint DIR] [--json] FILE...
+
+Reads the number in each PNG, JPEG or GIF photo or scan left to right, each digit with
+its probability; one the model is not sure of is a '?' ("not sure: 4 or 9"). --json: an
+object a file (file, text, digits: digit, probability, sure, box [x0,y0,x1,y1]).`
+
+func runRead(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	var m checkpoints.Source
+	var asJSON bool
+	fs := pflag.NewFlagSet("read", pflag.ContinueOnError)
+	registerModel(fs, &m)
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object a file")
+	if err := parseArgs(fs, args, stdout, readSummary); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("read: no image files given (see 'lenet read --help')")
+	}
+	mod, err := checkpoints.Open(m)
+	if err != nil {
+		return err
+	}
+	if mod.Dataset.Name != dataset.MNIST.Name {
+		return fmt.Errorf("read reads digits; %s classifies %s", mod.Name, mod.Dataset.Title)
+	}
+	r, err := reader.New(mod.Params)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	failed := 0
+	for _, f := range fs.Args() {
+		reading, err := r.ReadFile(f)
+		if err != nil { // said, and the next file read
+			fmt.Fprintf(stderr, "lenet: %v\n", err)
+			failed++
+		} else if asJSON {
+			json.NewEncoder(stdout).Encode(reading)
+		} else {
+			fmt.Fprintf(stdout, "%s: %s\n", f, reader.Describe(reading))
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("read: %d of %d files not read", failed, fs.NArg())
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/dataset"
+)
+
+// writeNumberPNG writes a photo of MNIST test digits idx side by side.
+func writeNumberPNG(t *testing.T, path string, idx ...int) {
+	t.Helper()
+	set, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := dataset.Floats(set)
+	var digits [][]float32
+	var gaps []int
+	for j, i := range idx {
+		digits = append(digits, x[i*784:(i+1)*784])
+		if j > 0 {
+			gaps = append(gaps, 5)
+		}
+	}
+	ink, w := augment.Number(digits, 28, gaps)
+	img := augment.Photo{Scale: 3, Light: 0.25, Noise: 0.02}.DrawInk(ink, w, 28, rand.New(rand.NewPCG(3, 4)))
+	writeImage(t, path, img)
+}
+
+func writeImage(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRead reads a photographed number and a blank picture: the number is printed with
+// its digits (as text and as JSON with exactly the documented fields), the blank file is
+// an error naming it, and the other file is still read.
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	number, blank := filepath.Join(dir, "number.png"), filepath.Join(dir, "blank.png")
+	writeNumberPNG(t, number, 1, 0, 4) // 2, 7, 4
+	white := image.NewGray(image.Rect(0, 0, 200, 100))
+	for i := range white.Pix {
+		white.Pix[i] = 250
+	}
+	writeImage(t, blank, white)
+
+	out, err := runCmd("read", number)
+	if err != nil || !strings.HasPrefix(out, number+": 274 (2 ") {
+		t.Fatalf("read: %v\n%s", err, out)
+	}
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"read", "--json", blank, number}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 files not read") ||
+		!strings.Contains(stderr.String(), blank+": no digits found") {
+		t.Fatalf("read of a blank picture: %v\n%s", err, stderr.String())
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(stdout.Bytes(), &obj); err != nil {
+		t.Fatalf("--json printed %q: %v", stdout.String(), err)
+	}
+	if keys := sortedKeys(obj); !slices.Equal(keys, []string{"digits", "file", "text"}) {
+		t.Errorf("JSON fields %v, want digits, file, text", keys)
+	}
+	var digits []map[string]json.RawMessage
+	if err := json.Unmarshal(obj["digits"], &digits); err != nil || len(digits) != 3 {
+		t.Fatalf("digits %s: %v", obj["digits"], err)
+	}
+	if keys := sortedKeys(digits[0]); !slices.Equal(keys, []string{"box", "digit", "probability", "sure"}) {
+		t.Errorf("a digit's JSON fields %v, want box, digit, probability, sure", keys)
+	}
+	var box [4]int
+	if err := json.Unmarshal(digits[0]["box"], &box); err != nil || box[0] >= box[2] || box[1] >= box[3] {
+		t.Errorf("box %s: want [x0, y0, x1, y1]", digits[0]["box"])
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// TestPredictNotSure: a picture of a 4 and a 9 drawn over each other (MNIST's test
+// images 4 and 7, at 0.4 and 0.6 of full strength) gets "not sure: 4 or 9", not a silent guess.
+func TestPredictNotSure(t *testing.T) {
+	set, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := dataset.Floats(set)
+	both := make([]float32, 784)
+	for i := range both {
+		both[i] = 0.4*x[4*784+i] + 0.6*x[7*784+i]
+	}
+	path := filepath.Join(t.TempDir(), "four-or-nine.png")
+	writeImage(t, path, augment.Photo{}.Draw(both, 28, rand.New(rand.NewPCG(5, 6))))
+	out, err := runCmd("predict", path)
+	if err != nil || !(strings.Contains(out, "not sure: 4 or 9") || strings.Contains(out, "not sure: 9 or 4")) {
+		t.Fatalf("predict on a 4 drawn over a 9: %v\n%s", err, out)
+	}
+}
