@@ -18,6 +18,7 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/reader"
 )
 
 // Limits of a request: it carries one small canvas.
@@ -37,12 +38,13 @@ type Options struct {
 }
 
 // Handler serves the drawing page and its API to the page alone (guard): POST
-// /api/predict classifies a canvas, POST /api/save?label=7 stores it as a labelled
-// picture. One evaluator, used under a lock, serves concurrent requests.
+// /api/predict classifies a canvas, POST /api/read reads the number in a canvas or a
+// photo, POST /api/save?label=7 stores it as a labelled picture. One evaluator, used under a lock, serves concurrent requests.
 type Handler struct {
 	guarded http.Handler
 	mu      sync.Mutex
 	ev      *graph.Evaluator
+	reader  *reader.Reader
 	saves   *saveFolder
 }
 
@@ -55,7 +57,12 @@ func New(p *graph.Params, o Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{ev: ev, saves: saves}
+	rd, err := reader.New(p)
+	if err != nil {
+		ev.Close()
+		return nil, err
+	}
+	h := &Handler{ev: ev, reader: rd, saves: saves}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -66,15 +73,16 @@ func New(p *graph.Params, o Options) (*Handler, error) {
 	})
 	mux.HandleFunc("/api/predict", postOnly(h.predict))
 	mux.HandleFunc("/api/save", postOnly(h.save))
+	mux.HandleFunc("/api/read", postOnly(h.read))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		jsonError(w, http.StatusNotFound, "no such endpoint (POST /api/predict or /api/save)")
+		jsonError(w, http.StatusNotFound, "no such endpoint (POST /api/predict, /api/read or /api/save)")
 	})
 	h.guarded = guard(mux, o.Addr, o.AllowHosts)
 	return h, nil
 }
 
-// Close releases the evaluator.
-func (h *Handler) Close() { h.ev.Close() }
+// Close releases the evaluator and the reader.
+func (h *Handler) Close() { h.ev.Close(); h.reader.Close() }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -105,6 +113,42 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(Prediction{Guess: graph.Argmax(probs)[0], Probabilities: probs, Image: px})
+}
+
+// read reads the number in a picture (image/png, image/jpeg or image/gif: the canvas or
+// a photo) and answers lenet read's JSON: text and digits; 422 when there are none.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request) {
+	body, status, err := readBody(w, r)
+	if err != nil {
+		jsonError(w, status, err.Error())
+		return
+	}
+	switch ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ctype {
+	case "image/png", "image/jpeg", "image/gif":
+	default:
+		jsonError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: expected image/png, image/jpeg or image/gif", r.Header.Get("Content-Type")))
+		return
+	}
+	img, err := preprocess.Decode(bytes.NewReader(body))
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if b := img.Bounds(); b.Dx() > MaxCanvasSide || b.Dy() > MaxCanvasSide {
+		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("picture %dx%d, at most %d a side", b.Dx(), b.Dy(), MaxCanvasSide))
+		return
+	}
+	reading, err := h.reader.Read(img)
+	if errors.Is(err, reader.ErrNoDigits) {
+		jsonError(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	if err != nil {
+		jsonError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(reading)
 }
 
 // readCanvas reads and preprocesses a request body, or says what status to answer.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/lenet/lenet/checkpoints"
 )
 
 const chromium = "/usr/bin/chromium"
@@ -47,9 +48,9 @@ func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Contex
 	return ctx
 }
 
-// strokeOn drags the mouse through points given in canvas pixels (0-280).
+// strokeOn drags the mouse through points given in canvas pixels (560 x 280).
 func strokeOn(ctx context.Context, pts [][2]float64) error {
-	box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = document.getElementById("pad").getBoundingClientRect(); return [r.left, r.top, r.width / 280]; })()`))
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = document.getElementById("pad").getBoundingClientRect(); return [r.left, r.top, r.height / 280]; })()`))
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func TestDrawPageInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	guess := text(ctx, t, "guess")
-	inked, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.getElementById("pad").getContext("2d").getImageData(0, 0, 280, 280).data.filter((v, i) => i % 4 == 0 && v < 128).length`))
+	inked, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.getElementById("pad").getContext("2d").getImageData(0, 0, 560, 280).data.filter((v, i) => i % 4 == 0 && v < 128).length`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,5 +225,70 @@ fetch(%q, {method: "POST", mode: "no-cors", body: "drawing"})
 	}
 	if files, _ := filepath.Glob(filepath.Join(saveDir, "*")); len(files) != 0 {
 		t.Fatalf("other sites saved %v", files)
+	}
+}
+
+// waitNumber waits for the page's reading of the latest picture sent (from "canvas" or
+// "photo") and returns its text.
+func waitNumber(ctx context.Context, t *testing.T, from string) string {
+	t.Helper()
+	type state struct {
+		Text string `json:"text"`
+		Done bool   `json:"done"`
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[state](`(() => { const n = document.getElementById("number");
+			return { text: n.textContent, done: n.dataset.seq === String(readSeq) && n.dataset.from === "`+from+`" }; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Done && s.Text != "" {
+			return s.Text
+		}
+	}
+	t.Fatalf("the page showed no number read from the %s within 20 s", from)
+	return ""
+}
+
+// TestReadInBrowser writes three digits on the draw page's canvas (a 1, a 0 and a 7)
+// and requires the page to read them back as 107; then it uploads a photo of a number
+// (MNIST's test digits 2, 7, 4 on paper under uneven light) through the page's file
+// input and requires 274.
+func TestReadInBrowser(t *testing.T) {
+	p, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := drawServerWith(t, p)
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("pad"))); err != nil {
+		t.Fatal(err)
+	}
+	var one, zero, sevenTop, sevenStem [][2]float64
+	for y := 60.0; y <= 220; y += 10 {
+		one = append(one, [2]float64{100, y})
+		sevenStem = append(sevenStem, [2]float64{450 - (y-60)*0.35, y})
+	}
+	for a := 0.0; a <= 2*math.Pi+0.3; a += 0.2 {
+		zero = append(zero, [2]float64{260 + 45*math.Sin(a), 140 - 80*math.Cos(a)})
+	}
+	for x := 380.0; x <= 450; x += 10 {
+		sevenTop = append(sevenTop, [2]float64{x, 60})
+	}
+	for _, s := range [][][2]float64{one, zero, sevenTop, sevenStem} {
+		if err := strokeOn(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := waitNumber(ctx, t, "canvas"); got != "107" {
+		t.Fatalf("wrote 107 on the canvas, the page reads %q", got)
+	}
+	photo := filepath.Join(t.TempDir(), "number.png")
+	writeNumberPNG(t, photo, 1, 0, 4)
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(`#photo`, []string{photo})); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitNumber(ctx, t, "photo"); got != "274" {
+		t.Fatalf("uploaded a photo of 274, the page reads %q", got)
 	}
 }

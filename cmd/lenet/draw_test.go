@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/serve"
 )
 
@@ -27,6 +28,12 @@ func drawServer(t *testing.T) (*httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return drawServerWith(t, p)
+}
+
+// drawServerWith is drawServer with the model p.
+func drawServerWith(t *testing.T, p *graph.Params) (*httptest.Server, string) {
+	t.Helper()
 	saveDir := filepath.Join(t.TempDir(), "drawings")
 	h, err := serve.New(p, serve.Options{Addr: "127.0.0.1:0", Page: drawPage, SaveDir: saveDir, MaxSaves: 100, MaxSaveBytes: 1 << 20})
 	if err != nil {
