@@ -33,7 +33,7 @@ func TestReadEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := dataset.Floats(set)
-	ink, w := augment.Number([][]float32{x[784:2*784], x[:784], x[4*784 : 5*784]}, 28, []int{6, 6})
+	ink, w := augment.Number([][]float32{x[784 : 2*784], x[:784], x[4*784 : 5*784]}, 28, []int{6, 6})
 	img := augment.Photo{Scale: 3, Light: 0.2, Noise: 0.02}.DrawInk(ink, w, 28, rand.New(rand.NewPCG(1, 1)))
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, img, &jpeg.Options{Quality: 85}); err != nil {
