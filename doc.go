@@ -15,8 +15,9 @@
 //  3. the model: graph (LeNet-5 as a gorgonia graph, the Trainer, Adam, the Evaluator)
 //  4. models on disk: checkpoints (checkpoint folders, .npy files, run folders, the
 //     built-in model, loading a model for a command)
-//  5. engines: train (training runs), robust (the robustness suite), onnx (a model as
-//     an ONNX file), reader (the digits and numbers in photos and scans)
-//  6. the server: serve (the drawing page's server, which reads with reader)
+//  5. engines: train (training runs), onnx (a model as an ONNX file), reader (the digits
+//     and numbers in photos and scans)
+//  6. what uses the reader: serve (the drawing page's server), robust (the robustness
+//     suite, photos and numbers included)
 //  7. the command: cmd/lenet (flags, help and printing)
 package lenet

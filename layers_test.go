@@ -20,8 +20,8 @@ var layers = map[string]int{
 	"graph/ops": 2, "graph/openblas": 2, "augment": 2, "preprocess": 2, "report": 2, "render": 2, "internal/chart": 2,
 	"graph":       3,
 	"checkpoints": 4,
-	"train":       5, "robust": 5, "onnx": 5, "reader": 5,
-	"serve":     6,
+	"train":       5, "onnx": 5, "reader": 5,
+	"serve":     6, "robust": 6,
 	"cmd/lenet": 7,
 }
 

@@ -156,6 +156,9 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 			return Reading{}, fmt.Errorf("over %d digits in the picture", MaxDigits)
 		}
 	}
+	if len(reading.Digits) == 0 { // marks too faint or small to make a digit of
+		return Reading{}, ErrNoDigits
+	}
 	var text strings.Builder
 	for _, d := range reading.Digits {
 		if d.Sure {

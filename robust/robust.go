@@ -19,6 +19,7 @@ import (
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/reader"
 	"github.com/lenet/lenet/report"
 	"golang.org/x/image/draw"
 )
@@ -69,7 +70,20 @@ type Result struct {
 	Clean  float64 `json:"clean"`
 	Mean   float64 `json:"mean"`
 	Cells  []Cell  `json:"cells"`
+	// The photo suite (PhotoFamilies) on the first PhotoImages images, its mean over the
+	// families, and the numbers figure: how lenet read reads numbers of these digits.
+	PhotoImages int           `json:"photo_images"`
+	Photos      []Cell        `json:"photos"`
+	PhotoMean   float64       `json:"photo_mean"`
+	Numbers     []NumberScore `json:"numbers"`
 }
+
+// PhotoImages and NumbersPerKind bound the photo suite and the numbers figure: drawing
+// and reading a photo costs about a hundred times what a corrupted image does.
+const (
+	MaxPhotoImages = 1000
+	NumbersPerKind = 300
+)
 
 // FamilyMean is the mean accuracy over the strengths of the family named name.
 func (r Result) FamilyMean(name string) float64 {
@@ -132,7 +146,44 @@ func RunModel(name string, set *dataset.Set, seed uint64) (Result, error) {
 	defer ev.Close()
 	r, err := Run(ev, set, seed)
 	r.Model = name
-	return r, err
+	if err != nil {
+		return r, err
+	}
+	if err := runPhotos(ev, set.Limit(min(set.Count, MaxPhotoImages)), seed, &r); err != nil {
+		return r, err
+	}
+	rd, err := reader.New(m.Params)
+	if err != nil {
+		return r, err
+	}
+	defer rd.Close()
+	for _, kind := range NumberKinds {
+		s, err := Numbers(rd, set, kind, NumbersPerKind, seed)
+		if err != nil {
+			return r, err
+		}
+		r.Numbers = append(r.Numbers, s)
+	}
+	return r, nil
+}
+
+// runPhotos scores ev's model on set drawn by each photo family into r.
+func runPhotos(ev *graph.Evaluator, set *dataset.Set, seed uint64, r *Result) error {
+	r.PhotoImages = set.Count
+	clean := dataset.Floats(set)
+	for f, fam := range PhotoFamilies {
+		sum := 0.0
+		for j, s := range fam.Strengths {
+			acc, err := accuracy(ev, Corrupt(clean, set.Rows, fam, s, seed+100+uint64(f), j+1), set.Labels)
+			if err != nil {
+				return err
+			}
+			r.Photos = append(r.Photos, Cell{Family: fam.Name, Strength: s, Accuracy: acc})
+			sum += acc
+		}
+		r.PhotoMean += sum / float64(len(fam.Strengths)) / float64(len(PhotoFamilies))
+	}
+	return nil
 }
 
 // Corrupt returns a copy of the images x (side x side each) corrupted by c at strength,

@@ -36,5 +36,23 @@ func Table(results []Result) string {
 		units = append(units, f.Name+": "+f.Unit)
 	}
 	fmt.Fprintf(&b, "%s units: %s\n", strings.Repeat("-", 26), strings.Join(units, "; "))
+	if len(results[0].Photos) > 0 {
+		fmt.Fprintf(&b, "photos of the first %d test digits, read back as lenet predict reads them:\n", results[0].PhotoImages)
+		for i, c := range results[0].Photos {
+			row(fmt.Sprintf("%s %g", c.Family, c.Strength), func(r Result) float64 { return r.Photos[i].Accuracy })
+		}
+		row("mean over the photo suite", func(r Result) float64 { return r.PhotoMean })
+		units = units[:0]
+		for _, f := range PhotoFamilies {
+			units = append(units, f.Name+": "+f.Unit)
+		}
+		fmt.Fprintf(&b, "%s units: %s\n", strings.Repeat("-", 26), strings.Join(units, "; "))
+	}
+	if len(results[0].Numbers) > 0 {
+		fmt.Fprintf(&b, "numbers of 2-6 test digits read whole by lenet read (%d of each kind):\n", results[0].Numbers[0].Numbers)
+		for i, n := range results[0].Numbers {
+			row("  "+n.Kind, func(r Result) float64 { return r.Numbers[i].Whole })
+		}
+	}
 	return b.String()
 }

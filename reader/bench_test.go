@@ -1,0 +1,103 @@
+package reader
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/preprocess"
+)
+
+// bigPhoto is a 4000x3000 JPEG of a phone photo of one test digit (a 7): the digit a
+// quarter of the frame high, uneven light, sensor noise.
+func bigPhoto(tb testing.TB) []byte {
+	tb.Helper()
+	set, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	small := augment.Photo{Scale: 4, Frame: 4, Light: 0.3, Noise: 0.02}.Draw(dataset.Floats(set)[:784], 28, rand.New(rand.NewPCG(9, 9)))
+	big := image.NewRGBA(image.Rect(0, 0, 4000, 3000))
+	b := small.Bounds()
+	for y := range 3000 {
+		for x := range 4000 {
+			big.Set(x, y, small.At(b.Min.X+x*b.Dx()/4000, b.Min.Y+y*b.Dy()/3000))
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, big, &jpeg.Options{Quality: 90}); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkReadPhoto decodes and reads a 4000x3000 JPEG of one digit: the path of
+// lenet read and predict on a phone's photo.
+func BenchmarkReadPhoto(b *testing.B) {
+	data := bigPhoto(b)
+	p, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := New(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		img, err := preprocess.Decode(bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if reading, err := r.Read(img); err != nil || reading.Text != "7" {
+			b.Fatalf("read %q, %v", reading.Text, err)
+		}
+	}
+}
+
+// TestHostilePictures: pure noise and 100,000 specks end quickly with no digits or a
+// bounded list (what the deadline allows on a slow machine is generous; the benchmark
+// measures).
+func TestHostilePictures(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	noise := image.NewGray(image.Rect(0, 0, 2000, 2000))
+	for i := range noise.Pix {
+		noise.Pix[i] = uint8(rng.IntN(256))
+	}
+	specks := image.NewGray(image.Rect(0, 0, 2000, 2000))
+	for i := range specks.Pix {
+		specks.Pix[i] = 255
+	}
+	for range 100_000 {
+		specks.SetGray(rng.IntN(2000), rng.IntN(2000), color.Gray{})
+	}
+	p, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for name, img := range map[string]image.Image{"noise": noise, "100,000 specks": specks} {
+		start := time.Now()
+		reading, err := r.Read(img)
+		took := time.Since(start)
+		t.Logf("%s: %q, %v in %v", name, reading.Text, err, took)
+		if err == nil && len(reading.Digits) > MaxDigits {
+			t.Errorf("%s: %d digits", name, len(reading.Digits))
+		}
+		if took > 10*time.Second {
+			t.Errorf("%s took %v", name, took)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package reader
+
+import (
+	"errors"
+	"image"
+	"sync"
+	"testing"
+
+	"github.com/lenet/lenet/checkpoints"
+)
+
+var (
+	fuzzOnce   sync.Once
+	fuzzReader *Reader
+)
+
+// FuzzRead reads any bytes as a grey picture (the first byte sets its width, 1 to
+// 256; the rest are its pixels, row by row): never a panic, and either ErrNoDigits or
+// at most MaxDigits digits, each with a box inside the picture and a probability in
+// [0,1] that agrees with its Sure.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte{0})
+	f.Add(append([]byte{9}, make([]byte, 81)...))
+	row := func(s string) []byte {
+		b := make([]byte, len(s))
+		for i, c := range s {
+			b[i] = 255
+			if c == '#' {
+				b[i] = 0
+			}
+		}
+		return b
+	}
+	var two []byte
+	for _, s := range []string{"............", ".##...###...", "..#.....#...", "..#....#....", "..#...#.....", ".###..####..", "............"} {
+		two = append(two, row(s)...)
+	}
+	f.Add(append([]byte{12}, two...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzOnce.Do(func() {
+			p, _, err := checkpoints.LoadDefault()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fuzzReader, err = New(p); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if len(data) < 2 {
+			return
+		}
+		w := int(data[0]) + 1
+		h := (len(data) - 1) / w
+		if h == 0 {
+			return
+		}
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		copy(img.Pix, data[1:])
+		reading, err := fuzzReader.Read(img)
+		if err != nil {
+			if !errors.Is(err, ErrNoDigits) {
+				t.Fatalf("%dx%d: %v", w, h, err)
+			}
+			return
+		}
+		if len(reading.Digits) == 0 || len(reading.Digits) > MaxDigits || len(reading.Text) != len(reading.Digits) {
+			t.Fatalf("%dx%d: %d digits, text %q", w, h, len(reading.Digits), reading.Text)
+		}
+		for _, d := range reading.Digits {
+			b := d.Box
+			if b[0] < 0 || b[1] < 0 || b[2] > w || b[3] > h || b[0] >= b[2] || b[1] >= b[3] ||
+				d.Digit < 0 || d.Digit > 9 || !(d.Probability >= 0 && d.Probability <= 1) || d.Sure != (d.Probability >= SureAt) {
+				t.Fatalf("%dx%d: digit %+v", w, h, d)
+			}
+		}
+	})
+}
