@@ -21,7 +21,7 @@ var layers = map[string]int{
 	"graph":       3,
 	"checkpoints": 4,
 	"train":       5, "onnx": 5, "reader": 5,
-	"serve":     6, "robust": 6,
+	"serve": 6, "robust": 6,
 	"cmd/lenet": 7,
 }
 
