@@ -78,11 +78,12 @@ type Result struct {
 	Numbers     []NumberScore `json:"numbers"`
 }
 
-// PhotoImages and NumbersPerKind bound the photo suite and the numbers figure: drawing
-// and reading a photo costs about a hundred times what a corrupted image does.
+// MaxPhotoImages and MaxNumbers bound the photo suite and the numbers figure (a tenth
+// as many numbers of each kind as images scored, at most MaxNumbers): drawing and
+// reading a photo costs about a hundred times what a corrupted image does.
 const (
 	MaxPhotoImages = 1000
-	NumbersPerKind = 300
+	MaxNumbers     = 300
 )
 
 // FamilyMean is the mean accuracy over the strengths of the family named name.
@@ -158,7 +159,7 @@ func RunModel(name string, set *dataset.Set, seed uint64) (Result, error) {
 	}
 	defer rd.Close()
 	for _, kind := range NumberKinds {
-		s, err := Numbers(rd, set, kind, NumbersPerKind, seed)
+		s, err := Numbers(rd, set, kind, max(1, min(MaxNumbers, set.Count/10)), seed)
 		if err != nil {
 			return r, err
 		}

@@ -28,9 +28,16 @@ func TestRobustness(t *testing.T) {
 	for _, f := range robust.Families {
 		cells += len(f.Strengths)
 	}
+	photos := 0
+	for _, f := range robust.PhotoFamilies {
+		photos += len(f.Strengths)
+	}
 	for i, r := range results {
 		if r.Model != []string{"builtin", ckpt}[i] || r.Images != 100 || len(r.Cells) != cells || !(r.Mean > 0 && r.Mean < r.Clean) {
 			t.Fatalf("result %d: model %q, %d images, %d cells (want %d), mean %g, clean %g", i, r.Model, r.Images, len(r.Cells), cells, r.Mean, r.Clean)
+		}
+		if r.PhotoImages != 100 || len(r.Photos) != photos || len(r.Numbers) != len(robust.NumberKinds) || r.Numbers[0].Numbers != 10 {
+			t.Fatalf("result %d: photos of %d images, %d photo cells (want %d), numbers %+v", i, r.PhotoImages, len(r.Photos), photos, r.Numbers)
 		}
 	}
 	if results[0].Mean <= results[1].Mean {
@@ -39,7 +46,7 @@ func TestRobustness(t *testing.T) {
 	png := filepath.Join(t.TempDir(), "robust.png")
 	out, err = runCmd("robustness", "--count", "100", "--checkpoint", "builtin", "--checkpoint", ckpt, "--png", png)
 	lines := strings.Split(out, "\n")
-	if err != nil || !strings.Contains(lines[1], "builtin") || !strings.Contains(lines[1], ckpt) || !strings.HasPrefix(lines[len(lines)-4], "mean over the suite") || !strings.Contains(out, "  thinner ") {
+	if err != nil || !strings.Contains(lines[1], "builtin") || !strings.Contains(lines[1], ckpt) || !strings.Contains(out, "\nmean over the suite ") || !strings.Contains(out, "\nmean over the photo suite ") || !strings.Contains(out, "  thinner ") || !strings.Contains(out, "\n  touching ") {
 		t.Fatalf("table: %v\n%s", err, out)
 	}
 	if b := decodePNG(t, png).Bounds(); b.Dx() < 2*b.Dy() {
