@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 	"github.com/lenet/lenet/checkpoints"
@@ -138,17 +139,10 @@ func Model(p *graph.Params, info Info) (*pb.ModelProto, error) {
 	h = add("Gemm", "logits", nil, h, s.F7Weights.Name, s.F7Biases.Name)
 	add("Softmax", "probabilities", []*pb.AttributeProto{{Name: "axis", Type: pb.AttributeProto_INT, I: 1}}, h)
 
-	classes := ""
-	for i, c := range info.Dataset.Classes {
-		if i > 0 {
-			classes += ","
-		}
-		classes += c
-	}
 	meta := []*pb.StringStringEntryProto{
 		{Key: "opset", Value: strconv.Itoa(Opset)},
 		{Key: "preprocessing", Value: Preprocessing},
-		{Key: "classes", Value: classes},
+		{Key: "classes", Value: strings.Join(info.Dataset.Classes[:], ",")},
 		{Key: "architecture", Value: fmt.Sprintf("LeNet-5 (%s, %s pool), C3 as LeCun 1998 Table I", p.Arch.Activation, p.Arch.Pool)},
 		{Key: "trained_dtype", Value: p.Dtype.String()},
 	}

@@ -35,8 +35,12 @@ const SureAt = 0.85
 // thousand specks gives at most this many, quickly.
 const MaxDigits = 64
 
-// ErrNoDigits is returned for a picture with no digits in it.
-var ErrNoDigits = errors.New("no digits found")
+// ErrNoDigits is returned for a picture with no digits in it, ErrTooManyDigits for one
+// with more than MaxDigits.
+var (
+	ErrNoDigits      = errors.New("no digits found")
+	ErrTooManyDigits = fmt.Errorf("over %d digits in the picture", MaxDigits)
+)
 
 // Digit is one digit read.
 type Digit struct {
@@ -72,26 +76,22 @@ func New(p *graph.Params) (*Reader, error) {
 // Close releases the model's machines.
 func (r *Reader) Close() error { return r.ev.Close() }
 
-var (
-	builtinOnce sync.Once
-	builtin     *Reader
-	builtinErr  error
-)
+// builtin is the reader of the built-in model, made at the first Read.
+var builtin = sync.OnceValues(func() (*Reader, error) {
+	p, _, err := checkpoints.LoadDefault()
+	if err != nil {
+		return nil, err
+	}
+	return New(p)
+})
 
 // Read reads img with the built-in model.
 func Read(img image.Image) (Reading, error) {
-	builtinOnce.Do(func() {
-		p, _, err := checkpoints.LoadDefault()
-		if err != nil {
-			builtinErr = err
-			return
-		}
-		builtin, builtinErr = New(p)
-	})
-	if builtinErr != nil {
-		return Reading{}, builtinErr
+	r, err := builtin()
+	if err != nil {
+		return Reading{}, err
 	}
-	return builtin.Read(img)
+	return r.Read(img)
 }
 
 // ReadFile reads the PNG, JPEG or GIF file path (bounded as preprocess.Decode bounds
@@ -118,7 +118,6 @@ func (r *Reader) ReadFile(path string) (Reading, error) {
 type group struct {
 	marks          []preprocess.Mark
 	x0, y0, x1, y1 int
-	area           int
 }
 
 func (g *group) add(m preprocess.Mark) {
@@ -127,7 +126,6 @@ func (g *group) add(m preprocess.Mark) {
 	}
 	g.marks = append(g.marks, m)
 	g.x0, g.y0, g.x1, g.y1 = min(g.x0, m.X0), min(g.y0, m.Y0), max(g.x1, m.X1), max(g.y1, m.Y1)
-	g.area += m.Area
 }
 
 // Read finds and reads every digit in img. A picture without ink, or whose ink holds
@@ -153,7 +151,7 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 		}
 		reading.Digits = append(reading.Digits, digits...)
 		if len(reading.Digits) > MaxDigits {
-			return Reading{}, fmt.Errorf("over %d digits in the picture", MaxDigits)
+			return Reading{}, ErrTooManyDigits
 		}
 	}
 	if len(reading.Digits) == 0 { // marks too faint or small to make a digit of
@@ -204,7 +202,7 @@ func groupMarks(marks []preprocess.Mark) []*group {
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].x0+kept[i].x1 < kept[j].x0+kept[j].x1 })
 	if len(kept) > MaxDigits {
-		kept = kept[:MaxDigits+1] // Read reports too many
+		kept = kept[:MaxDigits+1] // Read says ErrTooManyDigits
 	}
 	return kept
 }
@@ -228,12 +226,15 @@ func medianHeight(groups []*group) float64 {
 // probability; cutting a digit in two adds a second term, so it must pay for itself.
 func (r *Reader) readGroup(page *preprocess.Page, g *group, height float64) ([]Digit, error) {
 	w, h := g.x1-g.x0, max(float64(g.y1-g.y0), height)
-	if float64(w) <= 1.1*h {
+	whole := func() ([]Digit, error) {
 		d, _, err := r.readPiece(page, g, g.x0, g.x1)
 		if err != nil || d == nil {
 			return nil, err
 		}
 		return []Digit{*d}, nil
+	}
+	if float64(w) <= 1.1*h {
+		return whole()
 	}
 	cuts := cutCandidates(columnInk(page, g), g.x0)
 	n := len(cuts)
@@ -259,12 +260,8 @@ func (r *Reader) readGroup(page *preprocess.Page, g *group, height float64) ([]D
 			}
 		}
 	}
-	if math.IsInf(best[n-1], -1) { // no way to cut it: read it whole
-		d, _, err := r.readPiece(page, g, g.x0, g.x1)
-		if err != nil || d == nil {
-			return nil, err
-		}
-		return []Digit{*d}, nil
+	if math.IsInf(best[n-1], -1) { // no way to cut it
+		return whole()
 	}
 	var digits []Digit
 	for j := n - 1; j > 0; j = from[j] {

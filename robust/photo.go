@@ -51,11 +51,6 @@ func photoFamily(set func(*augment.Photo, float64)) func(dst, src []float32, sid
 	return func(dst, src []float32, side int, s float64, rng *rand.Rand) {
 		var p augment.Photo
 		set(&p, s)
-		px, err := preprocess.Digit(p.Draw(src, side, rng))
-		if err != nil {
-			clear(dst)
-			return
-		}
-		copy(dst, px)
+		readBack(dst, p.Draw(src, side, rng), preprocess.Digit)
 	}
 }

@@ -45,7 +45,13 @@ func drawPicture(dst, src []float32, side int, k, ink float64, rng *rand.Rand, f
 	}
 	x, y := rng.IntN(n/2+1), rng.IntN(n/2+1)
 	draw.BiLinear.Scale(frame, image.Rect(x, y, x+n, y+n), small, small.Bounds(), draw.Src, nil)
-	px, err := fit(frame)
+	readBack(dst, frame, fit)
+}
+
+// readBack writes what fit makes of img into dst, or leaves dst blank when fit finds no
+// digit in it (the model then scores a blank).
+func readBack(dst []float32, img image.Image, fit func(image.Image) ([]float32, error)) {
+	px, err := fit(img)
 	if err != nil {
 		clear(dst)
 		return

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"math"
 	"mime"
@@ -129,13 +130,9 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: expected image/png, image/jpeg or image/gif", r.Header.Get("Content-Type")))
 		return
 	}
-	img, err := preprocess.Decode(bytes.NewReader(body))
+	img, status, err := decodePicture(body)
 	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	if b := img.Bounds(); b.Dx() > MaxCanvasSide || b.Dy() > MaxCanvasSide {
-		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("picture %dx%d, at most %d a side", b.Dx(), b.Dy(), MaxCanvasSide))
+		jsonError(w, status, err.Error())
 		return
 	}
 	reading, err := h.reader.Read(img)
@@ -151,6 +148,19 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(reading)
 }
 
+// decodePicture decodes a request's picture of at most MaxCanvasSide pixels a side, or
+// says what status to answer.
+func decodePicture(body []byte) (image.Image, int, error) {
+	img, err := preprocess.Decode(bytes.NewReader(body))
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	if b := img.Bounds(); b.Dx() > MaxCanvasSide || b.Dy() > MaxCanvasSide {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("picture %dx%d, at most %d a side", b.Dx(), b.Dy(), MaxCanvasSide)
+	}
+	return img, http.StatusOK, nil
+}
+
 // readCanvas reads and preprocesses a request body, or says what status to answer.
 func readCanvas(w http.ResponseWriter, r *http.Request) ([]float32, int, error) {
 	body, status, err := readBody(w, r)
@@ -163,12 +173,9 @@ func readCanvas(w http.ResponseWriter, r *http.Request) ([]float32, int, error) 
 	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ctype {
 	case "image/png":
-		img, err := preprocess.Decode(bytes.NewReader(body))
+		img, status, err := decodePicture(body)
 		if err != nil {
-			return nil, http.StatusBadRequest, err
-		}
-		if b := img.Bounds(); b.Dx() > MaxCanvasSide || b.Dy() > MaxCanvasSide {
-			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("canvas %dx%d, at most %d a side", b.Dx(), b.Dy(), MaxCanvasSide)
+			return nil, status, err
 		}
 		px, err := preprocess.Digit(img)
 		if errors.Is(err, preprocess.ErrBlank) {

@@ -37,8 +37,8 @@ Usage:
   lenet export --out PATH       a model as NumPy .npy files, a checkpoint or an ONNX file
   lenet version                 lenet's and Go's versions and the kernels it runs on
 
-test, view, predict, draw and export use the model built into lenet (the seed LeNet-5
-trained by the default recipe) unless --checkpoint DIR names another.
+test, view, predict, read, draw and export use the model built into lenet (the seed
+LeNet-5 trained by the default recipe) unless --checkpoint DIR names another.
 
 Run 'lenet help COMMAND' or 'lenet COMMAND --help' for a command's flags.
 `
