@@ -6,7 +6,8 @@
 //  1. foundations: dataset (IDX files, the data sets, the image geometry),
 //     graph/kernels (assembly GEMM, sigmoid, Adam, convolution tiles),
 //     internal/atomicfile (files written whole or not at all), internal/bounds (range
-//     checks that name the setting), internal/suggest (the command meant by a typo)
+//     checks that name the setting), internal/suggest (the command meant by a typo), internal/buildinfo (the version and
+//     revision a binary was built from)
 //  2. parts: graph/ops (gorgonia ops and their gradients), graph/openblas (OpenBLAS as
 //     the BLAS), augment (distortions, the batch stream), preprocess (pictures into
 //     MNIST-like images), report (scores and confusion matrices), render (digits and guesses drawn for

@@ -33,6 +33,9 @@ var (
 	ErrVersion  = errors.New("unsupported checkpoint")
 	ErrCorrupt  = errors.New("corrupt checkpoint")
 	ErrManifest = errors.New("invalid manifest")
+	// ErrCommittee is Load's error for a committee's folder, which holds several
+	// networks (LoadModel loads it).
+	ErrCommittee = errors.New("committee checkpoint")
 )
 
 // Manifest describes a checkpoint.
@@ -47,17 +50,24 @@ type Manifest struct {
 	Files   []File     `json:"files"`
 	Resume  *Resume    `json:"resume,omitempty"`  // what continuing the run needs
 	Command string     `json:"command,omitempty"` // the command line that trained the model
+	// Temperature divides the logits (softmax(z/T)) in every command that shows
+	// probabilities: fitted on the validation images when that calibrates held-out ones
+	// better; 0 is none (1).
+	Temperature float64 `json:"temperature,omitempty"`
+	// Members are a committee's member checkpoints, subfolders of its folder, whose
+	// probabilities it averages; a committee's manifest lists no Files of its own.
+	Members []string `json:"members,omitempty"`
 }
 
 // Resume is the training state beyond the weights: where the run stood and Adam's
 // moment estimates (files adam_m_NAME.npy and adam_v_NAME.npy).
 type Resume struct {
-	Batch     int     `json:"batch"`      // batches of epoch Epoch+1 already trained; 0 at an epoch's end
-	AdamSteps int     `json:"adam_steps"` // Adam updates so far (its bias-correction step)
-	CostSum   float64 `json:"cost_sum"`   // sum of batch costs so far in the partial epoch
-	Correct   int     `json:"correct"`    // right answers so far in the partial epoch
-	Seconds   float64 `json:"seconds"`    // spent so far on the partial epoch
-	Best      float64 `json:"best_test_accuracy"`
+	Batch     int     `json:"batch"`             // batches of epoch Epoch+1 already trained; 0 at an epoch's end
+	AdamSteps int     `json:"adam_steps"`        // Adam updates so far (its bias-correction step)
+	CostSum   float64 `json:"cost_sum"`          // sum of batch costs so far in the partial epoch
+	Correct   int     `json:"correct"`           // right answers so far in the partial epoch
+	Seconds   float64 `json:"seconds"`           // spent so far on the partial epoch
+	Best      float64 `json:"best_val_accuracy"` // the validation accuracy that chose the best epoch
 	BestEpoch int     `json:"best_epoch"`
 	Files     []File  `json:"files"`
 }
@@ -81,6 +91,16 @@ type Hyper struct {
 	Augment    augment.Params `json:"augment"` // all zero: trained on undistorted images
 	Schedule   graph.Schedule `json:"lr_schedule"`
 	Dataset    string         `json:"dataset,omitempty"` // "mnist" (when empty) or "fashion"
+	// Validation are the training images held out to choose the best epoch; nil: none,
+	// the run's model is its last epoch.
+	Validation *Validation `json:"validation,omitempty"`
+}
+
+// Validation records the training images a run held out (dataset.Set.HoldOut).
+type Validation struct {
+	Count  int    `json:"count"`
+	Seed   uint64 `json:"seed"`   // drew them
+	Images string `json:"images"` // their indices among the training images, ascending, separated by spaces
 }
 
 // DataSums are a run's data by checksum.
@@ -93,6 +113,7 @@ type DataSums struct {
 type Metrics struct {
 	TrainCost     float64 `json:"train_cost"`
 	TrainAccuracy float64 `json:"train_accuracy"`
+	ValAccuracy   float64 `json:"val_accuracy,omitempty"` // on the held-out training images
 	TestAccuracy  float64 `json:"test_accuracy"`
 	Seconds       float64 `json:"seconds"`
 }
@@ -262,6 +283,9 @@ func LoadFS(fsys fs.FS, dir string) (*graph.Params, *Manifest, error) {
 	}
 	if err := m.Arch.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w: %v", mpath, ErrVersion, err)
+	}
+	if len(m.Members) > 0 {
+		return nil, nil, fmt.Errorf("%s: %w: a committee of %d networks, not one (commands and checkpoints.Open load it whole)", mpath, ErrCommittee, len(m.Members))
 	}
 	dtype, ok := map[string]tensor.Dtype{"float32": tensor.Float32, "float64": tensor.Float64}[m.Dtype]
 	if !ok {

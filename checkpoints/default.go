@@ -4,8 +4,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-
-	"github.com/lenet/lenet/graph"
 )
 
 // The built-in model: the seed architecture trained by the default recipe, as `lenet
@@ -21,10 +19,10 @@ var defaultModel embed.FS
 const DefaultDir = "(built-in model)"
 
 // LoadDefault loads the built-in model.
-func LoadDefault() (*graph.Params, *Manifest, error) {
+func LoadDefault() (*Model, error) {
 	sub, err := fs.Sub(defaultModel, "default")
 	if err != nil {
-		return nil, nil, fmt.Errorf("built-in model: %w", err)
+		return nil, fmt.Errorf("built-in model: %w", err)
 	}
-	return LoadFS(sub, DefaultDir)
+	return LoadModelFS(sub, DefaultDir)
 }

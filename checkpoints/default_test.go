@@ -17,10 +17,11 @@ import (
 // manifest says, name the command that made it, and read 97% of a copy of the test
 // digits shifted, rotated and scaled as people write them.
 func TestDefaultModel(t *testing.T) {
-	p, m, err := LoadDefault()
+	mod, err := LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
+	p, m := mod.Params, mod.Manifest
 	if p.Arch != graph.SeedArch || m.Arch != graph.SeedArch {
 		t.Fatalf("built-in model is %+v, want the seed architecture", p.Arch)
 	}
@@ -42,7 +43,7 @@ func TestDefaultModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := dataset.Floats(set)
-	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	ev, err := mod.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
 		t.Fatal(err)
 	}

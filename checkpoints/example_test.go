@@ -22,12 +22,12 @@ func ExampleLoadDefault() {
 		draw.Draw(img, image.Rect(x-8, y, x+8, y+1), &image.Uniform{color.Black}, image.Point{}, draw.Src)
 	}
 
-	params, _, err := checkpoints.LoadDefault()
+	model, err := checkpoints.LoadDefault() // one network or a committee
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ev, err := graph.NewEvaluator(params, 1)
+	ev, err := model.Evaluator(1)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
@@ -34,6 +35,80 @@ func Export(dir string, p *graph.Params, dtype tensor.Dtype) error {
 		}
 		return os.WriteFile(filepath.Join(tmp, ArchName), append(arch, '\n'), 0o644)
 	})
+}
+
+// CommitteeName is the file of an exported committee that lists its members' folders
+// and its temperature, for NumPy code (numpy_forward.py averages them).
+const CommitteeName = "committee.json"
+
+// ExportModel is Export for m, one network or a committee: a committee's members go
+// into subfolders member-K of dir, listed in CommitteeName with its temperature.
+func ExportModel(dir string, m *Model, dtype tensor.Dtype) error {
+	if len(m.Members) == 0 {
+		return Export(dir, m.Params, dtype)
+	}
+	spec := struct {
+		Members     []string `json:"members"`
+		Temperature float64  `json:"temperature"`
+	}{Temperature: 1}
+	if m.Temperature > 0 {
+		spec.Temperature = m.Temperature
+	}
+	return writeFolder(dir, func(tmp string) error {
+		for i, mem := range m.Members {
+			name := fmt.Sprintf("member-%d", i+1)
+			if err := Export(filepath.Join(tmp, name), mem.Params, dtype); err != nil {
+				return err
+			}
+			spec.Members = append(spec.Members, name)
+		}
+		js, err := json.MarshalIndent(spec, "", "  ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(tmp, CommitteeName), append(js, '\n'), 0o644)
+	})
+}
+
+// loadNpyModel reads an exported folder: one network's .npy files, or a committee's
+// (CommitteeName and a folder a member).
+func loadNpyModel(dir string) (*Model, error) {
+	js, err := readBounded(filepath.Join(dir, CommitteeName))
+	if errors.Is(err, fs.ErrNotExist) {
+		p, err := LoadNpy(dir)
+		if err != nil {
+			return nil, err
+		}
+		return &Model{Params: p, Name: fmt.Sprintf("%s (.npy, %v, %s)", dir, p.Arch, p.Dtype)}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var spec struct {
+		Members     []string `json:"members"`
+		Temperature float64  `json:"temperature"`
+	}
+	path := filepath.Join(dir, CommitteeName)
+	if err := json.Unmarshal(js, &spec); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", path, ErrManifest, err)
+	}
+	if len(spec.Members) == 0 || len(spec.Members) > MaxMembers || !(spec.Temperature > 0) {
+		return nil, fmt.Errorf("%s: %w: %d members (expected 1 to %d), temperature %v (expected above 0)", path, ErrManifest, len(spec.Members), MaxMembers, spec.Temperature)
+	}
+	m := &Model{Temperature: spec.Temperature}
+	for _, name := range spec.Members {
+		if !fs.ValidPath(name) || strings.Contains(name, "/") || name == "." {
+			return nil, fmt.Errorf("%s: %w: member %q (expected a subfolder's name)", path, ErrManifest, name)
+		}
+		p, err := LoadNpy(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		m.Members = append(m.Members, &Model{Params: p})
+	}
+	m.Params = m.Members[0].Params
+	m.Name = fmt.Sprintf("%s (.npy, committee of %d %v, %s)", dir, len(m.Members), m.Params.Arch, m.Params.Dtype)
+	return m, nil
 }
 
 // LoadNpy reads a folder of .npy files named as in graph.Layout, as Export writes them

@@ -4,6 +4,8 @@
 
 WEIGHTS_DIR holds the ten .npy files (float32 or float64) that `lenet export` writes, and
 arch.json naming the activation and pooling (without it: sigmoid and average pooling);
+or, for a committee, committee.json and a folder of those per member, whose
+probabilities are averaged (then tempered by committee.json's temperature);
 their shapes and meaning are in docs/guide.md (Checkpoints). MNIST_DIR holds t10k-images-idx3-ubyte(.gz) and
 t10k-labels-idx1-ubyte(.gz). Prints the accuracy on the first N test images; --predictions
 writes one guessed digit per line.
@@ -76,6 +78,31 @@ def forward(w, x, arch):
     return h @ w["f7_weights"] + w["f7_biases"]                         # (B, 10)
 
 
+def softmax(z):
+    e = np.exp(z - z.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def load(folder):
+    """A network's weights and architecture from an exported folder."""
+    w = {n: np.load(os.path.join(folder, n + ".npy")) for n in NAMES}
+    arch = {"activation": "sigmoid", "pool": "avg"}
+    arch_path = os.path.join(folder, "arch.json")
+    if os.path.exists(arch_path):
+        with open(arch_path) as f:
+            arch = json.load(f)
+    return w, arch
+
+
+def probabilities(nets, temperature, x):
+    """The committee's probabilities: its members' averaged, then p^(1/T) renormalised."""
+    p = np.mean([softmax(forward(w, x, arch).astype(np.float64)) for w, arch in nets], axis=0)
+    if temperature not in (0, 1):
+        p = p ** (1 / temperature)
+        p /= p.sum(1, keepdims=True)
+    return p
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("weights")
@@ -83,17 +110,19 @@ def main():
     p.add_argument("--count", type=int, default=10000)
     p.add_argument("--predictions")
     args = p.parse_args()
-    w = {n: np.load(os.path.join(args.weights, n + ".npy")) for n in NAMES}
-    arch = {"activation": "sigmoid", "pool": "avg"}
-    arch_path = os.path.join(args.weights, "arch.json")
-    if os.path.exists(arch_path):
-        with open(arch_path) as f:
-            arch = json.load(f)
-    dtype = w["c1_kernels"].dtype
+    committee, temperature = os.path.join(args.weights, "committee.json"), 1
+    if os.path.exists(committee):
+        with open(committee) as f:
+            spec = json.load(f)
+        nets = [load(os.path.join(args.weights, m)) for m in spec["members"]]
+        temperature = spec.get("temperature", 1)
+    else:
+        nets = [load(args.weights)]
+    dtype = nets[0][0]["c1_kernels"].dtype
     images = read_idx(find(args.mnist, "t10k-images-idx3-ubyte"))[: args.count]
     labels = read_idx(find(args.mnist, "t10k-labels-idx1-ubyte"))[: args.count]
     x = (images.astype(dtype) / 255)[:, None]
-    guesses = np.concatenate([forward(w, x[i:i + 500], arch).argmax(1) for i in range(0, len(x), 500)])
+    guesses = np.concatenate([probabilities(nets, temperature, x[i:i + 500]).argmax(1) for i in range(0, len(x), 500)])
     if args.predictions:
         np.savetxt(args.predictions, guesses, fmt="%d")
     print(f"{dtype} weights from {args.weights}: accuracy {100 * np.mean(guesses == labels):.2f}% on {len(labels)} test images")

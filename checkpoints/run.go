@@ -90,6 +90,10 @@ func Resolve(dir string) (string, error) {
 	return "", fmt.Errorf("checkpoint %s: %w: no %s, and no run folder's %s/%s", dir, fs.ErrNotExist, ManifestName, BestLink, ManifestName)
 }
 
+// Link points dir's link (LatestLink or BestLink) at target, a folder in dir, replacing
+// it atomically.
+func Link(dir, link, target string) error { return relink(dir, link, target) }
+
 func relink(dir, link, target string) error {
 	tmp := filepath.Join(dir, "."+link+".tmp")
 	os.Remove(tmp)

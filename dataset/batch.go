@@ -55,3 +55,36 @@ func DarkOnLight(px []float32, side int, ink float64) *image.Gray {
 	}
 	return img
 }
+
+// heldOutStream is the PCG stream of HoldOut's draw, apart from every epoch's shuffle.
+const heldOutStream = 1<<64 - 1
+
+// HoldOut splits s into the images to train on and n images held out for validation:
+// the first n of a shuffle drawn from seed (its own stream, not an epoch's), in the
+// order they have in s, which the rest keep too. idx are the held-out images' indices
+// in s, ascending. n 0 holds out none and returns s itself.
+func (s *Set) HoldOut(n int, seed uint64) (rest, held *Set, idx []int) {
+	if n <= 0 {
+		return s, nil, nil
+	}
+	n = min(n, s.Count)
+	rng := rand.New(rand.NewPCG(seed, heldOutStream))
+	out := make([]bool, s.Count)
+	for _, i := range rng.Perm(s.Count)[:n] {
+		out[i] = true
+	}
+	size := s.Rows * s.Cols
+	rest, held = &Set{Images: s.Images}, &Set{Images: s.Images}
+	rest.Pixels, held.Pixels = make([]byte, 0, (s.Count-n)*size), make([]byte, 0, n*size)
+	for i := range s.Count {
+		to := rest
+		if out[i] {
+			to = held
+			idx = append(idx, i)
+		}
+		to.Pixels = append(to.Pixels, s.Pixels[i*size:(i+1)*size]...)
+		to.Labels = append(to.Labels, s.Labels[i])
+	}
+	rest.Count, held.Count = s.Count-n, n
+	return rest, held, idx
+}

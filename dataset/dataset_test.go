@@ -221,3 +221,38 @@ func TestReadExactlyGrows(t *testing.T) {
 		t.Fatalf("1001 bytes for 1000: %v", err)
 	}
 }
+
+// TestHoldOut: the held-out images are drawn by the seed alone, disjoint from the rest,
+// and both keep the set's order.
+func TestHoldOut(t *testing.T) {
+	s := &Set{Images: Images{Count: 1000, Rows: 2, Cols: 2}}
+	for i := range s.Count {
+		s.Pixels = append(s.Pixels, byte(i), byte(i>>8), 0, 0)
+		s.Labels = append(s.Labels, byte(i%10))
+	}
+	rest, held, idx := s.HoldOut(100, 7)
+	if rest.Count != 900 || held.Count != 100 || len(idx) != 100 || len(rest.Labels) != 900 || len(held.Pixels) != 400 {
+		t.Fatalf("held out %d (%d indices), kept %d", held.Count, len(idx), rest.Count)
+	}
+	id := func(x *Set, k int) int { return int(x.Pixels[4*k]) | int(x.Pixels[4*k+1])<<8 }
+	seen := map[int]bool{}
+	for k := range held.Count {
+		if id(held, k) != idx[k] || held.Labels[k] != byte(idx[k]%10) || (k > 0 && idx[k] <= idx[k-1]) {
+			t.Fatalf("held-out image %d is image %d, index %d (expected ascending indices, matching)", k, id(held, k), idx[k])
+		}
+		seen[idx[k]] = true
+	}
+	for k := range rest.Count {
+		if seen[id(rest, k)] || (k > 0 && id(rest, k) <= id(rest, k-1)) {
+			t.Fatalf("kept image %d is image %d: held out too, or out of order", k, id(rest, k))
+		}
+	}
+	_, _, again := s.HoldOut(100, 7)
+	_, _, other := s.HoldOut(100, 8)
+	if !slices.Equal(idx, again) || slices.Equal(idx, other) {
+		t.Error("the held-out images are not fixed by the seed alone")
+	}
+	if r, h, _ := s.HoldOut(0, 7); r != s || h != nil {
+		t.Error("holding out none changed the set")
+	}
+}

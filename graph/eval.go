@@ -19,10 +19,15 @@ const DefaultEvalBatch = 250
 // tensors: see Trainer). The images are cut into batches the same way whatever the
 // number of machines, and each batch's arithmetic does not depend on which machine runs
 // it, so the outputs are the same on any number of cores.
+//
+// An Evaluator of a committee (NewCommittee) averages its members' probabilities, and
+// one with a temperature other than 1 rescales them as softmax(logits/T) would.
 type Evaluator struct {
-	src      *Params
-	replicas []*replica
-	team     *team
+	src         *Params
+	replicas    []*replica
+	team        *team
+	others      []*Evaluator // a committee's members after the first
+	temperature float64      // 0 or 1: none
 }
 
 // maxEvalMachines bounds an Evaluator's machines (up to about 14 MiB each at
@@ -35,6 +40,32 @@ const maxEvalMachines = 16
 // training graph's layers give.
 func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
 	return newEvaluator(p, batch, evalGraph)
+}
+
+// NewCommittee is NewEvaluator for the committee of members: its probabilities are the
+// average of theirs, rescaled by temperature (0 or 1 for none). A committee of one at
+// temperature 1 gives NewEvaluator's bits.
+func NewCommittee(members []*Params, temperature float64, batch int) (*Evaluator, error) {
+	if len(members) == 0 {
+		return nil, errors.New("evaluate: a committee of no networks")
+	}
+	if temperature < 0 || math.IsNaN(temperature) || math.IsInf(temperature, 0) {
+		return nil, fmt.Errorf("evaluate: temperature %v (expected a positive number)", temperature)
+	}
+	e, err := NewEvaluator(members[0], batch)
+	if err != nil {
+		return nil, err
+	}
+	e.temperature = temperature
+	for _, p := range members[1:] {
+		o, err := NewEvaluator(p, batch)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.others = append(e.others, o)
+	}
+	return e, nil
 }
 
 // newEvaluator is NewEvaluator on graphs of the given kind (evalGraph or layerGraph).
@@ -75,6 +106,14 @@ func (e *Evaluator) PredictSet(s *dataset.Set) ([]int, error) {
 	return Argmax(probs), nil
 }
 
+// SetProbabilities is Probabilities of the images of s, scaled as PredictSet does.
+func (e *Evaluator) SetProbabilities(s *dataset.Set) ([]float64, error) {
+	if s.Rows*s.Cols != dataset.Pixels {
+		return nil, fmt.Errorf("evaluate: %dx%d images (expected %dx%d)", s.Rows, s.Cols, dataset.Side, dataset.Side)
+	}
+	return e.probabilities(s.Count, setImages(s))
+}
+
 // setImages makes images of s for probabilities.
 func setImages(s *dataset.Set) func(start, end int, buf []float32) []float32 {
 	return func(start, end int, buf []float32) []float32 {
@@ -90,6 +129,59 @@ func setImages(s *dataset.Set) func(start, end int, buf []float32) []float32 {
 // images(start, end, buf) returns images start to end, in buf (room for a batch) if it
 // has to make them.
 func (e *Evaluator) probabilities(count int, images func(start, end int, buf []float32) []float32) ([]float64, error) {
+	out, err := e.own(count, images)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range e.others {
+		more, err := o.own(count, images)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range more {
+			out[i] += v
+		}
+	}
+	if k := float64(1 + len(e.others)); k > 1 {
+		for i := range out {
+			out[i] /= k
+		}
+	}
+	if e.temperature > 0 && e.temperature != 1 {
+		Temper(out, e.temperature)
+	}
+	return out, nil
+}
+
+// Temper rescales rows of 10 probabilities in place to those of the logits divided by
+// t: softmax(z/t) is softmax(z)^(1/t), renormalised.
+func Temper(probs []float64, t float64) {
+	for r := 0; r+dataset.Classes <= len(probs); r += dataset.Classes {
+		row := probs[r : r+dataset.Classes]
+		var sum float64
+		for c, v := range row {
+			row[c] = math.Pow(v, 1/t)
+			sum += row[c]
+		}
+		if sum == 0 || math.IsInf(sum, 0) || math.IsNaN(sum) { // every entry underflowed: keep the largest
+			best := 0
+			for c, v := range row {
+				if v > row[best] {
+					best = c
+				}
+			}
+			clear(row)
+			row[best] = 1
+			continue
+		}
+		for c := range row {
+			row[c] /= sum
+		}
+	}
+}
+
+// own is probabilities of this network alone.
+func (e *Evaluator) own(count int, images func(start, end int, buf []float32) []float32) ([]float64, error) {
 	for _, r := range e.replicas[1:] {
 		r.p.CopyFrom(e.src)
 	}
@@ -142,7 +234,11 @@ func (e *Evaluator) Predict(x []float32) ([]int, error) {
 // Close releases the machines.
 func (e *Evaluator) Close() error {
 	e.team.close()
-	return closeReplicas(e.replicas)
+	errs := []error{closeReplicas(e.replicas)}
+	for _, o := range e.others {
+		errs = append(errs, o.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Argmax returns, for each row of 10 scores, the index of the largest.

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +109,77 @@ func TestFusedLayersOnlyWhereExact(t *testing.T) {
 		if (fused == 2) != c.fused || (fused != 0 && fused != 2) {
 			t.Errorf("%s: %d fused convolution layers in the evaluation graph, want %d", c.name, fused, map[bool]int{true: 2}[c.fused])
 		}
+	}
+}
+
+// TestCommittee checks that a committee's probabilities are its members' averaged (a
+// committee of one giving NewEvaluator's bits) and that a temperature rescales them as
+// dividing the logits would.
+func TestCommittee(t *testing.T) {
+	var members []*Params
+	for seed := range uint64(3) {
+		p, err := NewParams(tensor.Float32, seed+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, p)
+	}
+	x := make([]float32, 20*dataset.Pixels)
+	for i := range x {
+		x[i] = float32(i%97) / 96
+	}
+	probs := func(ps []*Params, temp float64) []float64 {
+		t.Helper()
+		e, err := NewCommittee(ps, temp, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		out, err := e.Probabilities(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	single := make([][]float64, len(members))
+	for i, p := range members {
+		e, err := NewEvaluator(p, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if single[i], err = e.Probabilities(x); err != nil {
+			t.Fatal(err)
+		}
+		e.Close()
+	}
+	if got := probs(members[:1], 1); !slices.Equal(got, single[0]) {
+		t.Error("a committee of one differs from its network")
+	}
+	got := probs(members, 0)
+	for i, v := range got {
+		want := (single[0][i] + single[1][i] + single[2][i]) / 3
+		if math.Abs(v-want) > 1e-15 {
+			t.Fatalf("committee probability %d: %v (expected the average %v)", i, v, want)
+		}
+	}
+	hot := probs(members[:1], 2)
+	row, want := single[0][:dataset.Classes], make([]float64, dataset.Classes)
+	var z float64
+	for c, v := range row {
+		want[c] = math.Sqrt(v)
+		z += want[c]
+	}
+	for c := range want {
+		if math.Abs(hot[c]-want[c]/z) > 1e-12 {
+			t.Fatalf("temperature 2: probability %d is %v (expected %v)", c, hot[c], want[c]/z)
+		}
+	}
+	for _, bad := range []float64{-1, math.NaN(), math.Inf(1)} {
+		if _, err := NewCommittee(members, bad, 7); err == nil {
+			t.Errorf("temperature %v accepted", bad)
+		}
+	}
+	if _, err := NewCommittee(nil, 1, 7); err == nil {
+		t.Error("a committee of none accepted")
 	}
 }

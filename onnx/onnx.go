@@ -56,7 +56,13 @@ func Export(path string, m *checkpoints.Model) error {
 	if mf := m.Manifest; mf != nil {
 		info.Command, info.Accuracy = mf.Command, mf.Metrics.TestAccuracy
 	}
-	return atomicfile.WriteFile(path, func(w io.Writer) error { return Write(w, m.Params, info) })
+	return atomicfile.WriteFile(path, func(w io.Writer) error {
+		mp, err := Committee(m.Networks(), m.Temperature, info)
+		if err != nil {
+			return err
+		}
+		return encode(w, mp)
+	})
 }
 
 // Write writes p as an ONNX model to w (see Model).
@@ -65,6 +71,11 @@ func Write(w io.Writer, p *graph.Params, info Info) error {
 	if err != nil {
 		return err
 	}
+	return encode(w, m)
+}
+
+// encode writes m's protobuf encoding to w.
+func encode(w io.Writer, m *pb.ModelProto) error {
 	b, err := proto.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("onnx: encoding the model: %w", err)
@@ -82,69 +93,64 @@ func Write(w io.Writer, p *graph.Params, info Info) error {
 // float32; a float64 model's are rounded to float32, which moves its probabilities by
 // about 1e-7.
 func Model(p *graph.Params, info Info) (*pb.ModelProto, error) {
-	if err := p.Arch.Validate(); err != nil {
-		return nil, fmt.Errorf("onnx: %w", err)
-	}
-	act, ok := map[string]string{"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}[p.Arch.Activation]
-	if !ok {
-		return nil, fmt.Errorf("onnx: activation %q has no ONNX operator here", p.Arch.Activation)
-	}
-	pool := map[string]string{"avg": "AveragePool", "max": "MaxPool"}[p.Arch.Pool]
-	if pool == "" {
-		return nil, fmt.Errorf("onnx: pooling %q has no ONNX operator here", p.Arch.Pool)
-	}
+	return Committee([]*graph.Params{p}, 0, info)
+}
 
-	var inits []*pb.TensorProto
-	for i, t := range p.Learnables() {
-		spec := graph.Layout[i]
-		v, err := float32s(t)
-		if err != nil {
-			return nil, fmt.Errorf("onnx: %s: %w", spec.Name, err)
-		}
-		if spec.Name == graph.Shapes.C3Kernels.Name {
-			v = slices.Clone(v)
-			for o := range 16 {
-				for in := range 6 {
-					if !graph.Connected(o, in) {
-						clear(v[(o*6+in)*25 : (o*6+in+1)*25])
-					}
-				}
-			}
-		}
-		dims := make([]int64, len(spec.Shape))
-		for j, d := range spec.Shape {
-			dims[j] = int64(d)
-		}
-		inits = append(inits, &pb.TensorProto{Name: spec.Name, Dims: dims, DataType: int32(pb.TensorProto_FLOAT), FloatData: v})
+// Committee is Model for a committee of networks: each member's nodes and weights named
+// with the prefix mK_ (none for a committee of one), their probabilities averaged (Mean)
+// and, for a temperature other than 0 or 1, tempered as lenet does: Softmax(Log(p)/T).
+func Committee(members []*graph.Params, temperature float64, info Info) (*pb.ModelProto, error) {
+	if len(members) == 0 || temperature < 0 {
+		return nil, fmt.Errorf("onnx: a committee of %d at temperature %v", len(members), temperature)
 	}
-
 	var nodes []*pb.NodeProto
-	add := func(op, out string, attrs []*pb.AttributeProto, in ...string) string {
-		nodes = append(nodes, &pb.NodeProto{Name: out, OpType: op, Input: in, Output: []string{out}, Attribute: attrs})
+	var inits []*pb.TensorProto
+	var outs []string
+	for k, p := range members {
+		prefix := ""
+		if len(members) > 1 {
+			prefix = fmt.Sprintf("m%d_", k+1)
+		}
+		n, in, err := network(p, prefix)
+		if err != nil {
+			return nil, err
+		}
+		nodes, inits, outs = append(nodes, n...), append(inits, in...), append(outs, n[len(n)-1].Output[0])
+	}
+	add := func(op, out string, in ...string) string {
+		nodes = append(nodes, &pb.NodeProto{Name: out, OpType: op, Input: in, Output: []string{out}})
 		return out
 	}
-	ints := func(name string, v ...int64) *pb.AttributeProto {
-		return &pb.AttributeProto{Name: name, Type: pb.AttributeProto_INTS, Ints: v}
+	if len(members) > 1 {
+		out := "probabilities"
+		if temperature != 0 && temperature != 1 {
+			out = "mean"
+		}
+		add("Mean", out, outs...)
 	}
-	window := []*pb.AttributeProto{ints("kernel_shape", 2, 2), ints("strides", 2, 2)}
-	conv := []*pb.AttributeProto{ints("kernel_shape", 5, 5)}
-	s := graph.Shapes
-	h := add("Conv", "c1", conv, "image", s.C1Kernels.Name, s.C1Biases.Name) // (N,6,24,24)
-	h = add(pool, "s2", window, add(act, "c1_act", nil, h))                  // (N,6,12,12)
-	h = add("Conv", "c3", conv, h, s.C3Kernels.Name, s.C3Biases.Name)        // (N,16,8,8)
-	h = add(pool, "s4", window, add(act, "c3_act", nil, h))                  // (N,16,4,4)
-	h = add("Flatten", "flat", []*pb.AttributeProto{{Name: "axis", Type: pb.AttributeProto_INT, I: 1}}, h)
-	h = add(act, "f5_act", nil, add("Gemm", "f5", nil, h, s.F5Weights.Name, s.F5Biases.Name))
-	h = add(act, "f6_act", nil, add("Gemm", "f6", nil, h, s.F6Weights.Name, s.F6Biases.Name))
-	h = add("Gemm", "logits", nil, h, s.F7Weights.Name, s.F7Biases.Name)
-	add("Softmax", "probabilities", []*pb.AttributeProto{{Name: "axis", Type: pb.AttributeProto_INT, I: 1}}, h)
-
+	if temperature != 0 && temperature != 1 {
+		if len(members) == 1 {
+			nodes[len(nodes)-1].Output[0], nodes[len(nodes)-1].Name = "mean", "mean"
+		}
+		inits = append(inits, &pb.TensorProto{Name: "temperature", DataType: int32(pb.TensorProto_FLOAT), FloatData: []float32{float32(temperature)}})
+		h := add("Div", "tempered", add("Log", "log_mean", "mean"), "temperature")
+		nodes = append(nodes, &pb.NodeProto{Name: "probabilities", OpType: "Softmax", Input: []string{h}, Output: []string{"probabilities"},
+			Attribute: []*pb.AttributeProto{{Name: "axis", Type: pb.AttributeProto_INT, I: 1}}})
+	}
+	p := members[0]
+	arch := fmt.Sprintf("LeNet-5 (%s, %s pool), C3 as LeCun 1998 Table I", p.Arch.Activation, p.Arch.Pool)
+	if len(members) > 1 {
+		arch = fmt.Sprintf("a committee of %d %s, their probabilities averaged", len(members), arch)
+	}
 	meta := []*pb.StringStringEntryProto{
 		{Key: "opset", Value: strconv.Itoa(Opset)},
 		{Key: "preprocessing", Value: Preprocessing},
 		{Key: "classes", Value: strings.Join(info.Dataset.Classes[:], ",")},
-		{Key: "architecture", Value: fmt.Sprintf("LeNet-5 (%s, %s pool), C3 as LeCun 1998 Table I", p.Arch.Activation, p.Arch.Pool)},
+		{Key: "architecture", Value: arch},
 		{Key: "trained_dtype", Value: p.Dtype.String()},
+	}
+	if temperature != 0 && temperature != 1 {
+		meta = append(meta, &pb.StringStringEntryProto{Key: "temperature", Value: strconv.FormatFloat(temperature, 'g', -1, 64)})
 	}
 	if info.Name != "" {
 		meta = append(meta, &pb.StringStringEntryProto{Key: "model", Value: info.Name})
@@ -170,6 +176,75 @@ func Model(p *graph.Params, info Info) (*pb.ModelProto, error) {
 			Output:      []*pb.ValueInfoProto{valueInfo("probabilities", "N", int64(dataset.Classes))},
 		},
 	}, nil
+}
+
+// network is p's nodes from "image" to its probabilities, and its weights, each name
+// with prefix.
+func network(p *graph.Params, prefix string) ([]*pb.NodeProto, []*pb.TensorProto, error) {
+	if err := p.Arch.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("onnx: %w", err)
+	}
+	act, ok := map[string]string{"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}[p.Arch.Activation]
+	if !ok {
+		return nil, nil, fmt.Errorf("onnx: activation %q has no ONNX operator here", p.Arch.Activation)
+	}
+	pool := map[string]string{"avg": "AveragePool", "max": "MaxPool"}[p.Arch.Pool]
+	if pool == "" {
+		return nil, nil, fmt.Errorf("onnx: pooling %q has no ONNX operator here", p.Arch.Pool)
+	}
+
+	var inits []*pb.TensorProto
+	for i, t := range p.Learnables() {
+		spec := graph.Layout[i]
+		v, err := float32s(t)
+		if err != nil {
+			return nil, nil, fmt.Errorf("onnx: %s: %w", spec.Name, err)
+		}
+		if spec.Name == graph.Shapes.C3Kernels.Name {
+			v = slices.Clone(v)
+			for o := range 16 {
+				for in := range 6 {
+					if !graph.Connected(o, in) {
+						clear(v[(o*6+in)*25 : (o*6+in+1)*25])
+					}
+				}
+			}
+		}
+		dims := make([]int64, len(spec.Shape))
+		for j, d := range spec.Shape {
+			dims[j] = int64(d)
+		}
+		inits = append(inits, &pb.TensorProto{Name: prefix + spec.Name, Dims: dims, DataType: int32(pb.TensorProto_FLOAT), FloatData: v})
+	}
+
+	var nodes []*pb.NodeProto
+	add := func(op, out string, attrs []*pb.AttributeProto, in ...string) string {
+		out = prefix + out
+		for i, name := range in {
+			if slices.ContainsFunc(graph.Layout, func(s graph.Spec) bool { return s.Name == name }) {
+				in[i] = prefix + name // a weight
+			}
+		}
+		nodes = append(nodes, &pb.NodeProto{Name: out, OpType: op, Input: in, Output: []string{out}, Attribute: attrs})
+		return out
+	}
+	ints := func(name string, v ...int64) *pb.AttributeProto {
+		return &pb.AttributeProto{Name: name, Type: pb.AttributeProto_INTS, Ints: v}
+	}
+	window := []*pb.AttributeProto{ints("kernel_shape", 2, 2), ints("strides", 2, 2)}
+	conv := []*pb.AttributeProto{ints("kernel_shape", 5, 5)}
+	s := graph.Shapes
+	h := add("Conv", "c1", conv, "image", s.C1Kernels.Name, s.C1Biases.Name) // (N,6,24,24)
+	h = add(pool, "s2", window, add(act, "c1_act", nil, h))                  // (N,6,12,12)
+	h = add("Conv", "c3", conv, h, s.C3Kernels.Name, s.C3Biases.Name)        // (N,16,8,8)
+	h = add(pool, "s4", window, add(act, "c3_act", nil, h))                  // (N,16,4,4)
+	h = add("Flatten", "flat", []*pb.AttributeProto{{Name: "axis", Type: pb.AttributeProto_INT, I: 1}}, h)
+	h = add(act, "f5_act", nil, add("Gemm", "f5", nil, h, s.F5Weights.Name, s.F5Biases.Name))
+	h = add(act, "f6_act", nil, add("Gemm", "f6", nil, h, s.F6Weights.Name, s.F6Biases.Name))
+	h = add("Gemm", "logits", nil, h, s.F7Weights.Name, s.F7Biases.Name)
+	add("Softmax", "probabilities", []*pb.AttributeProto{{Name: "axis", Type: pb.AttributeProto_INT, I: 1}}, h)
+
+	return nodes, inits, nil
 }
 
 // valueInfo declares a float32 tensor whose first dimension is the symbolic batch.

@@ -40,32 +40,34 @@ func TestRuntimeMatchesLenet(t *testing.T) {
 		t.Fatal(err)
 	}
 	images := floats(test.Pixels)
-	builtin, manifest, err := checkpoints.LoadDefault()
+	mod, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
+	builtin := mod.Params
+	relu := trainedVariant(t, graph.Arch{Activation: "relu", Pool: "max"})
+	tanh := trainedVariant(t, graph.Arch{Activation: "tanh", Pool: "avg"})
+	one := func(p *graph.Params) *checkpoints.Model { return &checkpoints.Model{Params: p} }
 	for _, c := range []struct {
-		name   string
-		params *graph.Params
+		name  string
+		model *checkpoints.Model
 	}{
-		{"built-in", builtin},
-		{"relu, max pool", trainedVariant(t, graph.Arch{Activation: "relu", Pool: "max"})},
-		{"tanh, avg pool", trainedVariant(t, graph.Arch{Activation: "tanh", Pool: "avg"})},
-		{"sigmoid, max pool", trainedVariant(t, graph.Arch{Activation: "sigmoid", Pool: "max"})},
-		{"float64", asFloat64(t, builtin)},
+		{"built-in", mod},
+		{"relu, max pool", one(relu)},
+		{"tanh, avg pool", one(tanh)},
+		{"sigmoid, max pool", one(trainedVariant(t, graph.Arch{Activation: "sigmoid", Pool: "max"}))},
+		{"float64", one(asFloat64(t, builtin))},
+		{"at temperature 1.7", &checkpoints.Model{Params: relu, Temperature: 1.7}},
+		{"committee of 3 at temperature 0.8", &checkpoints.Model{Params: builtin, Members: []*checkpoints.Model{one(builtin), one(relu), one(tanh)}, Temperature: 0.8}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			model := filepath.Join(dir, "lenet.onnx")
-			var buf bytes.Buffer
-			info := onnx.Info{Name: c.name, Command: manifest.Command, Dataset: dataset.MNIST}
-			if err := onnx.Write(&buf, c.params, info); err != nil {
+			c.model.Dataset = dataset.MNIST
+			if err := onnx.Export(model, c.model); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(model, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			ev, err := graph.NewEvaluator(c.params, 250)
+			ev, err := c.model.Evaluator(250)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,10 +90,11 @@ func TestCheckerAcceptsModel(t *testing.T) {
 	if err := exec.Command("/usr/bin/python3", "-c", "import onnx").Run(); err != nil {
 		needed(t, "Debian's python3-onnx (apt-get install python3-onnx)")
 	}
-	builtin, _, err := checkpoints.LoadDefault()
+	mod, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
+	builtin := mod.Params
 	relu := builtin.Clone()
 	relu.Arch = graph.Arch{Activation: "relu", Pool: "max"}
 	for _, p := range []*graph.Params{builtin, relu} {

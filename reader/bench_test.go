@@ -42,7 +42,7 @@ func bigPhoto(tb testing.TB) []byte {
 // lenet read and predict on a phone's photo.
 func BenchmarkReadPhoto(b *testing.B) {
 	data := bigPhoto(b)
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestHostilePictures(t *testing.T) {
 	for range 100_000 {
 		specks.SetGray(rng.IntN(2000), rng.IntN(2000), color.Gray{})
 	}
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}

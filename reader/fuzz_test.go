@@ -38,7 +38,7 @@ func FuzzRead(f *testing.F) {
 	f.Add(append([]byte{12}, two...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzOnce.Do(func() {
-			p, _, err := checkpoints.LoadDefault()
+			p, err := checkpoints.LoadDefault()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -64,9 +64,10 @@ type Reader struct {
 	ev *graph.Evaluator
 }
 
-// New reads with the model p (a digit model: ten classes 0-9).
-func New(p *graph.Params) (*Reader, error) {
-	ev, err := graph.NewEvaluator(p, 1)
+// New reads with the model m (a digit model: ten classes 0-9), one network or a
+// committee.
+func New(m *checkpoints.Model) (*Reader, error) {
+	ev, err := m.Evaluator(1)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func (r *Reader) Close() error { return r.ev.Close() }
 
 // builtin is the reader of the built-in model, made at the first Read.
 var builtin = sync.OnceValues(func() (*Reader, error) {
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ func TestChooseSureAt(t *testing.T) {
 	}
 	x := dataset.Floats(set)[50000*784:]
 	labels := set.Labels[50000:]
-	probs := heldOutProbabilities(t, m.Params, x)
+	probs := heldOutProbabilities(t, m, x)
 	chosen := 0.0
 	for th := 0.5; th < 1; th += 0.05 {
 		sure, right := 0, 0
@@ -67,9 +67,9 @@ func TestChooseSureAt(t *testing.T) {
 	}
 }
 
-// heldOutProbabilities draws each image as a phone photo, reads it back and returns p's
+// heldOutProbabilities draws each image as a phone photo, reads it back and returns m's
 // probabilities for it.
-func heldOutProbabilities(t *testing.T, p *graph.Params, x []float32) []float64 {
+func heldOutProbabilities(t *testing.T, m *checkpoints.Model, x []float32) []float64 {
 	t.Helper()
 	photo := augment.Photo{Light: 0.2, Noise: 0.03, JPEG: 80}
 	n := len(x) / 784
@@ -80,7 +80,7 @@ func heldOutProbabilities(t *testing.T, p *graph.Params, x []float32) []float64 
 			copy(in[i*784:], px)
 		}
 	}
-	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	ev, err := m.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestSureOnTestSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}

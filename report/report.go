@@ -48,7 +48,9 @@ type Report struct {
 	PerClass  []Score                               `json:"per_class"`
 	Confusion [dataset.Classes][dataset.Classes]int `json:"confusion"` // [true label][guess]
 	Distorted *Score                                `json:"distorted,omitempty"`
-	noun      string                                // what a class is called: "digit", "class"
+	// Calibration is how far the probabilities can be trusted, when they were given.
+	Calibration *Calibration `json:"calibration,omitempty"`
+	noun        string       // what a class is called: "digit", "class"
 }
 
 // New is the report of guesses pred for labels, named model and source.
@@ -106,6 +108,9 @@ func (r Report) Text() string {
 	}
 	if r.Distorted != nil {
 		fmt.Fprintf(&b, "%s: %s\n", r.Distorted.Name, r.Distorted)
+	}
+	if r.Calibration != nil {
+		fmt.Fprintf(&b, "%s\n", r.Calibration)
 	}
 	return b.String()
 }

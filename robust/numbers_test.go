@@ -14,7 +14,7 @@ import (
 // pins that.
 func TestReadNumbers(t *testing.T) {
 	set := testSet(t, 10000)
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}

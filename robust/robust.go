@@ -146,7 +146,7 @@ func RunModel(name string, set *dataset.Set, seed uint64) (Result, error) {
 	if m.Dataset.Name != dataset.MNIST.Name {
 		return Result{}, fmt.Errorf("robustness is for handwritten digits; %s classifies %s", name, m.Dataset.Title)
 	}
-	ev, err := graph.NewEvaluator(m.Params, graph.DefaultEvalBatch)
+	ev, err := m.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
 		return Result{}, err
 	}
@@ -159,7 +159,7 @@ func RunModel(name string, set *dataset.Set, seed uint64) (Result, error) {
 	if err := runPhotos(ev, set.Limit(min(set.Count, MaxPhotoImages)), seed, &r); err != nil {
 		return r, err
 	}
-	rd, err := reader.New(m.Params)
+	rd, err := reader.New(m)
 	if err != nil {
 		return r, err
 	}

@@ -50,11 +50,11 @@ func TestCorruptSameOnAnyNumberOfCores(t *testing.T) {
 // builtin is an evaluator of the built-in model, closed when the test ends.
 func builtin(t *testing.T) *graph.Evaluator {
 	t.Helper()
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	ev, err := p.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
 		t.Fatal(err)
 	}

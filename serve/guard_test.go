@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
 	"gorgonia.org/tensor"
 )
@@ -17,7 +18,7 @@ import (
 // rebinding (its own name in Host), or cross-site from another origin. Each must get a
 // 403 with a JSON error and save nothing; the page's own requests still work.
 func TestDrawRefusesOtherSites(t *testing.T) {
-	p, _ := graph.NewParams(tensor.Float32, 1)
+	p := &checkpoints.Model{Params: must(graph.NewParams(tensor.Float32, 1))}
 	saveDir := t.TempDir()
 	h, err := New(p, testOptions(saveDir))
 	if err != nil {
@@ -109,7 +110,7 @@ func TestDrawHostsOfAddr(t *testing.T) {
 
 // TestDrawAllowHostFlag: --allow-host reaches the server's guard, and refusals name it.
 func TestDrawAllowHostFlag(t *testing.T) {
-	p, _ := graph.NewParams(tensor.Float32, 1)
+	p := &checkpoints.Model{Params: must(graph.NewParams(tensor.Float32, 1))}
 	o := testOptions(t.TempDir())
 	o.AllowHosts = []string{"mybox.lan"}
 	h, err := New(p, o)
@@ -126,4 +127,12 @@ func TestDrawAllowHostFlag(t *testing.T) {
 			t.Errorf("Host %s: %d %s, want %d", host, rec.Code, rec.Body.String(), want)
 		}
 	}
+}
+
+// must is v, for a test's setup that cannot fail.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

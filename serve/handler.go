@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
@@ -49,16 +50,17 @@ type Handler struct {
 	saves   *saveFolder
 }
 
-func New(p *graph.Params, o Options) (*Handler, error) {
+// New serves the model m (one network or a committee) as o says.
+func New(m *checkpoints.Model, o Options) (*Handler, error) {
 	saves, err := openSaveFolder(o.SaveDir, o.MaxSaves, o.MaxSaveBytes)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := graph.NewEvaluator(p, 1)
+	ev, err := m.Evaluator(1)
 	if err != nil {
 		return nil, err
 	}
-	rd, err := reader.New(p)
+	rd, err := reader.New(m)
 	if err != nil {
 		ev.Close()
 		return nil, err

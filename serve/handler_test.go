@@ -69,7 +69,7 @@ func post(t *testing.T, url, ctype string, body []byte) (int, map[string]any) {
 // of test image 0 (a 7, as JSON), every kind of bad request, concurrent requests, and
 // saving.
 func TestHandler(t *testing.T) {
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestHandler(t *testing.T) {
 // answer is 200 with a guess and 10 probabilities, or a 4xx with a JSON error; never a
 // crash or a 5xx.
 func FuzzPredictHandler(f *testing.F) {
-	p, _ := graph.NewParams(tensor.Float32, 1)
+	p := &checkpoints.Model{Params: must(graph.NewParams(tensor.Float32, 1))}
 	h, err := New(p, testOptions(f.TempDir()))
 	if err != nil {
 		f.Fatal(err)
@@ -221,7 +221,7 @@ func FuzzPredictHandler(f *testing.F) {
 // name, or Sec-Fetch-Site cross-site on a POST) never succeeds; a save that succeeds
 // holds exactly the body posted, and the folder never holds a partial file.
 func FuzzDrawRequest(f *testing.F) {
-	p, _ := graph.NewParams(tensor.Float32, 1)
+	p := &checkpoints.Model{Params: must(graph.NewParams(tensor.Float32, 1))}
 	dir := f.TempDir()
 	o := testOptions(dir)
 	o.MaxSaves = 20
@@ -299,7 +299,7 @@ func loopbackOrigin(host string) bool {
 // TestPredictConcurrently hits one handler from many goroutines (run it with -race):
 // every answer must equal the answer to the same request made alone.
 func TestPredictConcurrently(t *testing.T) {
-	p, _ := graph.NewParams(tensor.Float32, 2)
+	p := &checkpoints.Model{Params: must(graph.NewParams(tensor.Float32, 2))}
 	h, err := New(p, testOptions(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 // TestReadEndpoint posts a photographed number (MNIST's test images 1, 0, 4: 2, 7, 4) as
 // a JPEG and as a PNG to /api/read, a blank canvas, and a wrong type.
 func TestReadEndpoint(t *testing.T) {
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}

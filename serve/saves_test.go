@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/atomicfile"
 	"gorgonia.org/tensor"
@@ -23,7 +24,7 @@ import (
 // saveServer serves a draw handler with these options over loopback.
 func saveServer(t *testing.T, o Options) *httptest.Server {
 	t.Helper()
-	p, _ := graph.NewParams(tensor.Float32, 1)
+	p := &checkpoints.Model{Params: must(graph.NewParams(tensor.Float32, 1))}
 	h, err := New(p, o)
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ func Example() {
 	recipe := train.DefaultRecipe() // the seed LeNet-5, Adam 5e-3 with cosine decay, distortions
 	recipe.Epochs, recipe.Limit = 2, 12000
 	recipe.Augment = augment.Params{Shift: 2, Zoom: 0.1, Rotate: 10} // milder, for so short a run
+	recipe.Val, recipe.ValSeed = 2000, 1                             // 2,000 held out choose the best epoch
 	run, err := train.New(recipe, train.Options{Out: dir})           // checkpoints go to dir
 	if err != nil {
 		fmt.Println(err)
@@ -29,7 +30,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	accuracy, _ := run.Best()
-	fmt.Println("over 85% on the 10,000 test images:", accuracy > 0.85)
+	best, _ := run.Best()
+	fmt.Println("over 85% on the 10,000 test images:", best.TestAccuracy > 0.85)
 	// Output: over 85% on the 10,000 test images: true
 }

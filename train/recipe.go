@@ -25,6 +25,11 @@ type Recipe struct {
 	Schedule graph.Schedule // the learning rate over the run
 	Seed     uint64         // the weights, the shuffles and every distortion
 	Augment  augment.Params // the distortions; zero trains on the images as they are
+	// Val training images are held out (drawn from ValSeed, dataset.Set.HoldOut) and
+	// scored every epoch: the best epoch is chosen on them, and a temperature fitted.
+	// With none the run's model is its last epoch.
+	Val     int
+	ValSeed uint64
 }
 
 // DefaultRecipe is lenet train's default: the seed LeNet-5, 20 epochs of batches of 32,
@@ -55,6 +60,7 @@ func (r Recipe) Validate() error {
 		bounds.Int("epochs", r.Epochs, 1, 1000),
 		bounds.Int("batch", r.Batch, 1, 60000),
 		bounds.Int("limit", r.Limit, 0, 60000),
+		bounds.Int("val", r.Val, 0, 30000),
 		bounds.Float("lr", r.Adam.LR, 0, 1, true),
 		bounds.Float("beta1", r.Adam.Beta1, 0, 1-1e-12, false),
 		bounds.Float("beta2", r.Adam.Beta2, 0, 1-1e-12, false),
@@ -79,9 +85,13 @@ func (r Recipe) Validate() error {
 
 // manifest is the part of every checkpoint's manifest that the recipe fills.
 func (r Recipe) manifest() checkpoints.Manifest {
-	return checkpoints.Manifest{Arch: r.Arch, Dtype: r.Dtype.String(), Hyper: checkpoints.Hyper{
+	m := checkpoints.Manifest{Arch: r.Arch, Dtype: r.Dtype.String(), Hyper: checkpoints.Hyper{
 		Epochs: r.Epochs, Batch: r.Batch, Adam: r.Adam, Seed: r.Seed, Limit: r.Limit,
 		Augment: r.Augment, Schedule: r.Schedule, Dataset: r.Dataset.Name}}
+	if r.Val > 0 { // the images themselves are listed once they are drawn (newRun)
+		m.Hyper.Validation = &checkpoints.Validation{Count: r.Val, Seed: r.ValSeed}
+	}
+	return m
 }
 
 // recipeOf is the recipe a manifest records.
@@ -91,6 +101,10 @@ func recipeOf(m *checkpoints.Manifest, dtype tensor.Dtype) (Recipe, error) {
 		return Recipe{}, err
 	}
 	h := m.Hyper
-	return Recipe{Arch: m.Arch, Dtype: dtype, Dataset: ds, Epochs: h.Epochs, Batch: h.Batch, Limit: h.Limit,
-		Adam: h.Adam, Schedule: h.Schedule, Seed: h.Seed, Augment: h.Augment}, nil
+	r := Recipe{Arch: m.Arch, Dtype: dtype, Dataset: ds, Epochs: h.Epochs, Batch: h.Batch, Limit: h.Limit,
+		Adam: h.Adam, Schedule: h.Schedule, Seed: h.Seed, Augment: h.Augment}
+	if v := h.Validation; v != nil {
+		r.Val, r.ValSeed = v.Count, v.Seed
+	}
+	return r, nil
 }

@@ -24,6 +24,7 @@ func TestRecipeValidate(t *testing.T) {
 	}{
 		{"no epochs", func(r *Recipe) { r.Epochs = 0 }, "invalid --epochs 0 (expected 1 to 1000)"},
 		{"no batch", func(r *Recipe) { r.Batch = 0 }, "invalid --batch 0 (expected 1 to 60000)"},
+		{"too many held out", func(r *Recipe) { r.Val = 40000 }, "invalid --val 40000 (expected 0 to 30000)"},
 		{"limit below batch", func(r *Recipe) { r.Limit = 10 }, "invalid --limit 10: smaller than --batch 32"},
 		{"rate", func(r *Recipe) { r.Adam.LR = 0 }, "invalid --lr 0 (expected a value in (0, 1])"},
 		{"beta1", func(r *Recipe) { r.Adam.Beta1 = -0.1 }, "invalid --beta1 -0.1"},

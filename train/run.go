@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/lenet/lenet/augment"
@@ -60,6 +61,7 @@ type Run struct {
 	optim             graph.Optimizer // Adam, its schedule and the run's length
 	obs               Observer
 	TrainSet, TestSet *dataset.Set
+	ValSet            *dataset.Set // the held-out training images; nil for none
 	Params            *graph.Params
 	tr                *graph.Trainer
 	ev                *graph.Evaluator
@@ -139,6 +141,9 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 	if r.TrainSet, err = dataset.Load(dir, "train"); err != nil {
 		return nil, err
 	}
+	full := r.TrainSet
+	var held []int
+	r.TrainSet, r.ValSet, held = full.HoldOut(rec.Val, rec.ValSeed)
 	r.TrainSet = r.TrainSet.Limit(rec.Limit)
 	if r.TestSet, err = dataset.Load(dir, "test"); err != nil {
 		return nil, err
@@ -147,12 +152,18 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 		return nil, fmt.Errorf("batch %d: larger than the %d training images", rec.Batch, r.TrainSet.Count)
 	}
 	r.steps = r.TrainSet.Count / rec.Batch
-	sums := &checkpoints.DataSums{Train: r.TrainSet.Checksum(), Test: r.TestSet.Checksum()}
+	sums := &checkpoints.DataSums{Train: full.Limit(rec.Limit).Checksum(), Test: r.TestSet.Checksum()}
+	if r.ValSet != nil { // the images trained on; the held-out ones are recorded by index
+		sums.Train = r.TrainSet.Checksum()
+	}
 	if from != nil && from.m.Hyper.DataSHA256 != nil && *from.m.Hyper.DataSHA256 != *sums {
 		return nil, fmt.Errorf("resume %s: the %s data in %s are not the data the run was trained on (their checksums differ)", o.Out, rec.Dataset.Title, dir)
 	}
 	r.man = rec.manifest()
 	r.man.Hyper.Data, r.man.Hyper.DataSHA256, r.man.Command = o.Data, sums, o.Command
+	if r.ValSet != nil {
+		r.man.Hyper.Validation = &checkpoints.Validation{Count: r.ValSet.Count, Seed: rec.ValSeed, Images: joinInts(held)}
+	}
 	if from != nil {
 		res := from.m.Resume
 		r.epoch, r.batch, r.costSum, r.correct, r.seconds = from.m.Epoch, res.Batch, res.CostSum, res.Correct, res.Seconds
@@ -197,8 +208,14 @@ func (r *Run) Batch() int { return r.batch }
 // StepsPerEpoch is the number of batches an epoch trains.
 func (r *Run) StepsPerEpoch() int { return r.steps }
 
-// Best is the best test accuracy so far and its epoch (0 before the first).
-func (r *Run) Best() (float64, int) { return max(r.best, 0), r.bestEpoch }
+// Best is the epoch that is the run's model so far (0 before the first) and its row:
+// the one of the highest validation accuracy, or the last with no validation images.
+func (r *Run) Best() (Row, int) {
+	if r.bestEpoch == 0 || r.bestEpoch > len(r.rows) {
+		return Row{}, 0
+	}
+	return r.rows[r.bestEpoch-1], r.bestEpoch
+}
 
 // Train runs the remaining epochs, evaluating the weights on the test images and saving
 // a checkpoint and metrics.csv after each, and draws curves.png at the end. When ctx is cancelled it stops at the next
@@ -214,17 +231,25 @@ func (r *Run) Train(ctx context.Context) error {
 		row := Row{Epoch: epoch, TrainCost: r.costSum / float64(r.steps), TrainAccuracy: float64(r.correct) / float64(r.steps*r.Recipe.Batch),
 			LR: r.optim.LR(epoch*r.steps - 1)}
 		var err error
-		if row.TestAccuracy, err = r.accuracy(); err != nil {
+		if row.TestAccuracy, _, err = r.score(r.TestSet); err != nil {
 			return err
+		}
+		isBest, temperature := true, 0.0 // with no validation images, the last epoch
+		if r.ValSet != nil {
+			var probs []float64
+			if row.ValAccuracy, probs, err = r.score(r.ValSet); err != nil {
+				return err
+			}
+			isBest = row.ValAccuracy > r.best
+			temperature = Temperature(probs, r.ValSet.Labels)
 		}
 		row.Seconds = r.seconds + time.Since(start).Seconds()
 		r.rows = append(r.rows, row)
-		isBest := row.TestAccuracy > r.best
 		if isBest {
-			r.best, r.bestEpoch = row.TestAccuracy, epoch
+			r.best, r.bestEpoch = row.ValAccuracy, epoch
 		}
 		r.epoch, r.batch, r.costSum, r.correct, r.seconds = epoch, 0, 0, 0, 0
-		if err := r.save(row, isBest); err != nil {
+		if err := r.save(row, isBest, temperature); err != nil {
 			return err
 		}
 		if r.obs.Epoch != nil {
@@ -290,19 +315,19 @@ func (r *Run) stopped(epoch int, err error) error {
 		return err
 	}
 	if r.batch > 0 { // at an epoch's start the latest checkpoint already says where we stand
-		if err := r.save(Row{}, false); err != nil {
+		if err := r.save(Row{}, false, 0); err != nil {
 			return fmt.Errorf("interrupted, and saving failed: %w", err)
 		}
 	}
 	return &Interrupted{Epoch: epoch, Batch: r.batch, Steps: r.steps, Saved: filepath.Join(r.opt.Out, checkpoints.LatestLink)}
 }
 
-// save writes a checkpoint of where training stands (with row's metrics at an epoch's
-// end), metrics.csv, and moves the links.
-func (r *Run) save(row Row, isBest bool) error {
+// save writes a checkpoint of where training stands (with row's metrics and the
+// temperature fitted at an epoch's end), metrics.csv, and moves the links.
+func (r *Run) save(row Row, isBest bool, temperature float64) error {
 	m := r.man
-	m.Epoch = r.epoch
-	m.Metrics = checkpoints.Metrics{TrainCost: row.TrainCost, TrainAccuracy: row.TrainAccuracy, TestAccuracy: row.TestAccuracy, Seconds: row.Seconds}
+	m.Epoch, m.Temperature = r.epoch, temperature
+	m.Metrics = checkpoints.Metrics{TrainCost: row.TrainCost, TrainAccuracy: row.TrainAccuracy, ValAccuracy: row.ValAccuracy, TestAccuracy: row.TestAccuracy, Seconds: row.Seconds}
 	steps, mm, vv := r.tr.Adam.State()
 	m.Resume = &checkpoints.Resume{Batch: r.batch, AdamSteps: steps, CostSum: r.costSum, Correct: r.correct,
 		Seconds: r.seconds, Best: r.best, BestEpoch: r.bestEpoch}
@@ -316,11 +341,39 @@ func (r *Run) save(row Row, isBest bool) error {
 	return checkpoints.SaveEpoch(r.opt.Out, r.Params, m, adam, isBest)
 }
 
-// accuracy is the fraction of the test images the network classifies right.
-func (r *Run) accuracy() (float64, error) {
-	pred, err := r.ev.PredictSet(r.TestSet)
+// score is the fraction of s's images the network classifies right, and its
+// probabilities.
+func (r *Run) score(s *dataset.Set) (float64, []float64, error) {
+	probs, err := r.ev.SetProbabilities(s)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return report.Tally(pred, r.TestSet.Labels, 0, len(pred)).Accuracy, nil
+	return report.Tally(graph.Argmax(probs), s.Labels, 0, s.Count).Accuracy, probs, nil
+}
+
+// Temperature is the temperature fitted on the held-out images' probs when it
+// calibrates unseen images better: fitted on each half of them, it must lower the
+// negative log-likelihood of the other half; it is then fitted on all of them. 0 is
+// none.
+func Temperature(probs []float64, labels []byte) float64 {
+	h := len(labels) / 2
+	a, b := probs[:h*dataset.Classes], probs[h*dataset.Classes:]
+	la, lb := labels[:h], labels[h:]
+	if h == 0 || report.NLL(b, lb, report.FitTemperature(a, la)) >= report.NLL(b, lb, 1) ||
+		report.NLL(a, la, report.FitTemperature(b, lb)) >= report.NLL(a, la, 1) {
+		return 0
+	}
+	return report.FitTemperature(probs, labels)
+}
+
+// joinInts writes idx as decimal numbers separated by spaces.
+func joinInts(idx []int) string {
+	b := make([]byte, 0, 6*len(idx))
+	for i, v := range idx {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	return string(b)
 }

@@ -255,7 +255,7 @@ func waitNumber(ctx context.Context, t *testing.T, from string) string {
 // (MNIST's test digits 2, 7, 4 on paper under uneven light) through the page's file
 // input and requires 274.
 func TestReadInBrowser(t *testing.T) {
-	p, _, err := checkpoints.LoadDefault()
+	p, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}

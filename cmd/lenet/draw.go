@@ -51,7 +51,7 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	if mod.Dataset.Name != dataset.MNIST.Name {
 		return fmt.Errorf("draw is for handwritten digits; the model classifies %s", mod.Dataset.Title)
 	}
-	h, err := serve.New(mod.Params, o)
+	h, err := serve.New(mod, o)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/lenet/lenet/checkpoints"
-	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/serve"
 )
 
@@ -24,18 +23,18 @@ import (
 func drawServer(t *testing.T) (*httptest.Server, string) {
 	t.Helper()
 	run, _ := trainedModel(t)
-	p, _, err := checkpoints.Load(filepath.Join(run, "latest"))
+	m, err := checkpoints.LoadModel(filepath.Join(run, "latest"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return drawServerWith(t, p)
+	return drawServerWith(t, m)
 }
 
-// drawServerWith is drawServer with the model p.
-func drawServerWith(t *testing.T, p *graph.Params) (*httptest.Server, string) {
+// drawServerWith is drawServer with the model m.
+func drawServerWith(t *testing.T, m *checkpoints.Model) (*httptest.Server, string) {
 	t.Helper()
 	saveDir := filepath.Join(t.TempDir(), "drawings")
-	h, err := serve.New(p, serve.Options{Addr: "127.0.0.1:0", Page: drawPage, SaveDir: saveDir, MaxSaves: 100, MaxSaveBytes: 1 << 20})
+	h, err := serve.New(m, serve.Options{Addr: "127.0.0.1:0", Page: drawPage, SaveDir: saveDir, MaxSaves: 100, MaxSaveBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,12 +51,12 @@ func testExport(t *testing.T, ckpt string) {
 		t.Fatal(err)
 	}
 	lines := strings.Fields(string(data))
-	p, err := checkpoints.LoadNpy(npyDir)
+	m, err := checkpoints.Open(checkpoints.Source{Npy: npyDir}) // one network or a committee
 	if err != nil {
 		t.Fatal(err)
 	}
 	set, _ := dataset.Load(mnist, "test")
-	ev, _ := graph.NewEvaluator(p, graph.DefaultEvalBatch)
+	ev, _ := m.Evaluator(graph.DefaultEvalBatch)
 	defer ev.Close()
 	goPred, err := ev.Predict(dataset.Floats(set.Limit(1000)))
 	if err != nil {

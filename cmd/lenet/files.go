@@ -12,7 +12,6 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
@@ -21,6 +20,7 @@ import (
 	"github.com/lenet/lenet/graph/kernels"
 	"github.com/lenet/lenet/internal/atomicfile"
 	"github.com/lenet/lenet/internal/bounds"
+	"github.com/lenet/lenet/internal/buildinfo"
 	"github.com/lenet/lenet/onnx"
 	"github.com/lenet/lenet/train"
 	"github.com/spf13/pflag"
@@ -99,7 +99,8 @@ const exportSummary = `Usage: lenet export [--checkpoint DIR] --out PATH [--dtyp
 
 Writes a model's weights (the built-in model's by default) into a new folder as one
 NumPy .npy file a tensor (c1_kernels.npy ... f7_biases.npy) and arch.json, for NumPy
-code such as checkpoints/numpy_forward.py ('lenet test --npy DIR' reads them back).
+code such as checkpoints/numpy_forward.py ('lenet test --npy DIR' reads them back); a
+committee's members in subfolders, listed with its temperature in committee.json.
 --format checkpoint writes a checkpoint to share: weights and manifest, no Adam state.
 --format onnx writes one ONNX file (float32) for ONNX Runtime: see docs/onnx.md.`
 
@@ -143,7 +144,7 @@ func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 	case format == "checkpoint":
 		err = checkpoints.Share(out, mod)
 	default:
-		err = checkpoints.Export(out, mod.Params, dt)
+		err = checkpoints.ExportModel(out, mod, dt)
 	}
 	if err != nil {
 		return err
@@ -162,20 +163,7 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err := parse(fs, args, stdout, versionSummary); err != nil {
 		return err
 	}
-	version, revision := "unknown", "unknown (not stamped: built by go run or with -buildvcs=false)"
-	if info, ok := debug.ReadBuildInfo(); ok {
-		version = info.Main.Version // "(devel)" when built from a checkout
-		vcs := map[string]string{}
-		for _, s := range info.Settings {
-			vcs[s.Key] = s.Value
-		}
-		if r := vcs["vcs.revision"]; r != "" {
-			revision = r + " (" + vcs["vcs.time"] + ")"
-			if vcs["vcs.modified"] == "true" {
-				revision += " with uncommitted changes"
-			}
-		}
-	}
+	version, revision := buildinfo.Describe()
 	gemm, sigmoid := kernels.Describe()
 	fmt.Fprintf(stdout, "lenet %s\nrevision %s\n%s %s/%s, %d CPUs\nkernels: matrix products %s, sigmoid %s, evaluation's convolutions %s\n",
 		version, revision, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), gemm, sigmoid, kernels.DescribeConv())

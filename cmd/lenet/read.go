@@ -40,7 +40,7 @@ func runRead(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if mod.Dataset.Name != dataset.MNIST.Name {
 		return fmt.Errorf("read reads digits; %s classifies %s", mod.Name, mod.Dataset.Title)
 	}
-	r, err := reader.New(mod.Params)
+	r, err := reader.New(mod)
 	if err != nil {
 		return err
 	}

@@ -268,7 +268,7 @@ func TestProgressOnTerminal(t *testing.T) {
 		t.Fatalf("train on a terminal: %v\n%q", err, screen.String())
 	}
 	out := screen.String()
-	for _, want := range []string{"\r", "epoch 1/2 cost ", "img/s", "epoch  2/2  cost", "best test accuracy"} {
+	for _, want := range []string{"\r", "epoch 1/2 cost ", "img/s", "epoch  2/2  cost", "model: the last epoch"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("the terminal shows no %q:\n%q", want, out)
 		}

@@ -23,7 +23,8 @@ import (
 const testSummary = `Usage: lenet test [--checkpoint DIR] [flags]
 
 Reports a model's accuracy on the 10,000 test images (or --split train): overall, on
-each half, per digit and as a confusion matrix. --images DIR scores your own pictures
+each half, per digit and as a confusion matrix, and its calibration (negative
+log-likelihood, expected calibration error, accuracy at 90/95/99% coverage). --images DIR scores your own pictures
 instead, each named for its digit (7.png, 7-mine.png, 3_2026.jpg). With a distortion
 flag it also scores a copy distorted with those strengths (fixed by --seed).`
 
@@ -66,18 +67,21 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	ev, err := graph.NewEvaluator(mod.Params, graph.DefaultEvalBatch)
+	ev, err := mod.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
 		return err
 	}
 	defer ev.Close()
-	pred, err := ev.Predict(dataset.Floats(set))
+	probs, err := ev.Probabilities(dataset.Floats(set))
 	if err != nil {
 		return err
 	}
-	r := report.New(mod.Name, source, mod.Dataset, pred, set.Labels, images == "")
+	r := report.New(mod.Name, source, mod.Dataset, graph.Argmax(probs), set.Labels, images == "")
+	cal := report.Calibrate(probs, set.Labels)
+	r.Calibration = &cal
 	if !distort.IsZero() {
-		if pred, err = ev.Predict(augment.DistortAll(set, distort, seed)); err != nil {
+		pred, err := ev.Predict(augment.DistortAll(set, distort, seed))
+		if err != nil {
 			return err
 		}
 		d := report.Tally(pred, set.Labels, 0, set.Count)

@@ -54,7 +54,7 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err := bounds.Int("index", index, 0, set.Count-1); err != nil {
 		return err
 	}
-	ev, err := graph.NewEvaluator(mod.Params, graph.DefaultEvalBatch)
+	ev, err := mod.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ev, err := graph.NewEvaluator(mod.Params, 1)
+	ev, err := mod.Evaluator(1)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/lenet/lenet/augment"
-	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
@@ -28,7 +27,7 @@ type trainFlags struct {
 	opt                    train.Options
 	dtype, dataset, resume string
 	noAugment              bool
-	threads                int
+	threads, committee     int
 }
 
 const trainSummary = `Usage: lenet train [flags]
@@ -66,11 +65,13 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.StringVar(&c.opt.Data, "data", "", dataHelp)
 	fs.StringVar(&c.dtype, "dtype", r.Dtype.String(), "arithmetic: float32 or float64")
 	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, 0 for all (0 to 60000)")
+	fs.IntVar(&r.Val, "val", r.Val, "hold out N training images (drawn by --seed) to choose the best epoch and fit a temperature; 0: the model is the last epoch (0 to 30000)")
 	fs.BoolVar(&c.noAugment, "no-augment", false, "train on the images as they are, without distortions")
 	registerDistortions(fs, &r.Augment)
 	fs.IntVar(&c.threads, "threads", 0, "cores to compute on (sets GOMAXPROCS), 0 for all; the results are the same on any number (0 to 1024)")
 	fs.IntVar(&c.opt.Workers, "workers", 0, "goroutines distorting batches besides the training's own, which make them while they would wait; 0 for one per core the training leaves (none on 2 cores) (0 to 256)")
 	fs.StringVar(&c.resume, "resume", "", "continue the run in this folder from its latest checkpoint")
+	fs.IntVar(&c.committee, "committee", 1, "train a committee of N networks (seeds --seed to --seed+N-1) whose probabilities are averaged (1 to 16)")
 	if err := parse(fs, args, stdout, trainSummary); err != nil {
 		return err
 	}
@@ -81,7 +82,20 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.threads))
 	}
 	if c.resume != "" {
-		return c.resumeRun(ctx, fs, stdout, stderr, onBatch)
+		var fixed []string
+		fs.Visit(func(f *pflag.Flag) {
+			if f.Name != "resume" && f.Name != "workers" && f.Name != "data" && f.Name != "threads" {
+				fixed = append(fixed, "--"+f.Name)
+			}
+		})
+		if len(fixed) > 0 {
+			return fmt.Errorf("--resume continues a run with its own settings; %v cannot be changed (only --threads, --workers and --data)", fixed)
+		}
+		job, err := train.Continue(c.resume, c.opt)
+		if err != nil {
+			return err
+		}
+		return trainAndPrint(ctx, job, c.resume, stdout, stderr, onBatch)
 	}
 	if err := c.complete(fs); err != nil {
 		return err
@@ -90,32 +104,11 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if c.opt.Out == "" {
 		c.opt.Out = filepath.Join("runs", time.Now().Format("20060102-150405"))
 	}
-	run, err := train.New(*r, c.opt)
+	job, err := train.Start(*r, c.committee, c.opt)
 	if err != nil {
 		return err
 	}
-	defer run.Close()
-	return trainAndPrint(ctx, run, c.opt.Out, stdout, stderr, onBatch)
-}
-
-// resumeRun continues the run in --resume with its own recipe.
-func (c *trainFlags) resumeRun(ctx context.Context, fs *pflag.FlagSet, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
-	var fixed []string
-	fs.Visit(func(f *pflag.Flag) {
-		if f.Name != "resume" && f.Name != "workers" && f.Name != "data" && f.Name != "threads" {
-			fixed = append(fixed, "--"+f.Name)
-		}
-	})
-	if len(fixed) > 0 {
-		return fmt.Errorf("--resume continues a run with its own settings; %v cannot be changed (only --threads, --workers and --data)", fixed)
-	}
-	run, err := train.Resume(c.resume, c.opt)
-	if err != nil {
-		return err
-	}
-	defer run.Close()
-	fmt.Fprintf(stdout, "resuming %s at epoch %d, batch %d\n", c.resume, run.Epoch()+1, run.Batch())
-	return trainAndPrint(ctx, run, c.resume, stdout, stderr, onBatch)
+	return trainAndPrint(ctx, job, c.opt.Out, stdout, stderr, onBatch)
 }
 
 // complete fills the recipe with what the flags give after parsing; train.New checks it.
@@ -126,7 +119,7 @@ func (c *trainFlags) complete(fs *pflag.FlagSet) error {
 			return fmt.Errorf("--%s is for --lr-schedule %s (this run: %s)", f[0], f[1], r.Schedule.Kind)
 		}
 	}
-	r.Schedule = r.Schedule.Own()
+	r.Schedule, r.ValSeed = r.Schedule.Own(), r.Seed
 	var err error
 	if r.Dtype, err = graph.ParseDtype(c.dtype); err != nil {
 		return err
@@ -143,15 +136,33 @@ func (c *trainFlags) complete(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// trainAndPrint runs a training run to its end, printing a line per epoch on stdout and
-// a progress bar on stderr when it is a terminal; onBatch, for tests, acts between batches.
-func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
+// trainAndPrint runs a training job (one network, or a committee's in turn) to its end,
+// printing a line per epoch on stdout and a progress bar on stderr when it is a
+// terminal; onBatch, for tests, acts between batches.
+func trainAndPrint(ctx context.Context, job train.Job, out string, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
+	defer job.Close()
+	finish, lr := func() {}, 0.0
+	job.Runs(func(_ int, r *train.Run) {
+		finish()
+		finish, lr = observe(r, stdout, stderr, onBatch), r.Recipe.Adam.LR
+	})
+	err := job.Train(ctx)
+	finish()
+	if err := finished(err, out, lr); err != nil {
+		return err
+	}
+	outcome, err := job.Outcome()
+	fmt.Fprintln(stdout, outcome)
+	return err
+}
+
+// observe prints r's progress: a line an epoch on stdout, a progress bar on stderr;
+// finish ends the bar.
+func observe(r *train.Run, stdout, stderr io.Writer, onBatch func(epoch, batch int)) (finish func()) {
 	rec := r.Recipe
-	fmt.Fprintf(stdout, "training %v on %d %s images, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s\n",
-		rec.Arch, r.TrainSet.Count, rec.Dataset.Title, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, rec.Augment, out)
+	fmt.Fprintln(stdout, r)
 	steps := r.StepsPerEpoch()
 	bar := &render.Progress{}
-	defer func() { bar.Finish() }()
 	r.Observe(train.Observer{
 		EpochStart: func(epoch, done int) {
 			bar = render.NewProgress(stderr, epoch, rec.Epochs, steps*rec.Batch, done*rec.Batch)
@@ -164,22 +175,20 @@ func trainAndPrint(ctx context.Context, r *train.Run, out string, stdout, stderr
 		},
 		Epoch: func(row train.Row) {
 			bar.Finish()
-			fmt.Fprintf(stdout, "epoch %2d/%d  cost %.4f  train %6.2f%%  test %6.2f%%  %5.1f s\n",
-				row.Epoch, rec.Epochs, row.TrainCost, 100*row.TrainAccuracy, 100*row.TestAccuracy, row.Seconds)
+			fmt.Fprintln(stdout, row.Line(rec.Epochs))
 		},
 	})
-	err := r.Train(ctx)
+	return func() { bar.Finish() }
+}
+
+// finished explains how a run in out ended, if it did not finish.
+func finished(err error, out string, lr float64) error {
 	var stop *train.Interrupted
 	switch {
 	case errors.As(err, &stop):
 		return fmt.Errorf("%w; continue with: lenet train --resume %s", err, out)
 	case errors.Is(err, graph.ErrDiverged):
-		return fmt.Errorf("%w; try a smaller --lr (this run: %g); no checkpoint was written for it", err, rec.Adam.LR)
-	case err != nil:
-		return err
+		return fmt.Errorf("%w; try a smaller --lr (this run: %g); no checkpoint was written for it", err, lr)
 	}
-	best, epoch := r.Best()
-	fmt.Fprintf(stdout, "best test accuracy %.2f%% (epoch %d); checkpoints %s and %s\n", 100*best, epoch,
-		filepath.Join(out, checkpoints.BestLink), filepath.Join(out, checkpoints.LatestLink))
-	return nil
+	return err
 }
