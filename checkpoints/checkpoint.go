@@ -67,7 +67,7 @@ type Resume struct {
 	CostSum   float64 `json:"cost_sum"`          // sum of batch costs so far in the partial epoch
 	Correct   int     `json:"correct"`           // right answers so far in the partial epoch
 	Seconds   float64 `json:"seconds"`           // spent so far on the partial epoch
-	Best      float64 `json:"best_val_accuracy"` // the validation accuracy that chose the best epoch
+	Best      float64 `json:"best_val_cost"` // the validation cost that chose the best epoch
 	BestEpoch int     `json:"best_epoch"`
 	Files     []File  `json:"files"`
 }
@@ -113,7 +113,8 @@ type DataSums struct {
 type Metrics struct {
 	TrainCost     float64 `json:"train_cost"`
 	TrainAccuracy float64 `json:"train_accuracy"`
-	ValAccuracy   float64 `json:"val_accuracy,omitempty"` // on the held-out training images
+	ValCost       float64 `json:"val_cost,omitempty"`     // mean cross-entropy on the held-out training images
+	ValAccuracy   float64 `json:"val_accuracy,omitempty"` // on them
 	TestAccuracy  float64 `json:"test_accuracy"`
 	Seconds       float64 `json:"seconds"`
 }

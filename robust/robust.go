@@ -82,6 +82,8 @@ type Result struct {
 	Photos      []Cell        `json:"photos"`
 	PhotoMean   float64       `json:"photo_mean"`
 	Numbers     []NumberScore `json:"numbers"`
+	// Proxies: the weaknesses measured outside MNIST, made from these test digits.
+	Proxies []ProxyScore `json:"proxies"`
 }
 
 // MaxPhotoImages and MaxNumbers bound the photo suite and the numbers figure (a tenth
@@ -157,6 +159,9 @@ func RunModel(name string, set *dataset.Set, seed uint64) (Result, error) {
 		return r, err
 	}
 	if err := runPhotos(ev, set.Limit(min(set.Count, MaxPhotoImages)), seed, &r); err != nil {
+		return r, err
+	}
+	if err := runProxies(ev, set, seed, &r); err != nil {
 		return r, err
 	}
 	rd, err := reader.New(m)

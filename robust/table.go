@@ -48,6 +48,12 @@ func Table(results []Result) string {
 		}
 		fmt.Fprintf(&b, "%s units: %s\n", strings.Repeat("-", 26), strings.Join(units, "; "))
 	}
+	if len(results[0].Proxies) > 0 {
+		b.WriteString("proxies for weaknesses seen outside MNIST, made from these test digits:\n")
+		for i, p := range results[0].Proxies {
+			row(fmt.Sprintf("  %s (%d)", p.Name, p.Images), func(r Result) float64 { return r.Proxies[i].Accuracy })
+		}
+	}
 	if len(results[0].Numbers) > 0 {
 		fmt.Fprintf(&b, "numbers of 2-6 test digits read whole by lenet read (%d of each kind):\n", results[0].Numbers[0].Numbers)
 		for i, n := range results[0].Numbers {

@@ -27,7 +27,7 @@ func (r *Run) String() string {
 func (row Row) Line(epochs int) string {
 	val := ""
 	if row.ValAccuracy != 0 {
-		val = fmt.Sprintf("  val %6.2f%%", 100*row.ValAccuracy)
+		val = fmt.Sprintf("  val %6.2f%% (cost %.4f)", 100*row.ValAccuracy, row.ValCost)
 	}
 	return fmt.Sprintf("epoch %2d/%d  cost %.4f  train %6.2f%%%s  test %6.2f%%  %5.1f s",
 		row.Epoch, epochs, row.TrainCost, 100*row.TrainAccuracy, val, 100*row.TestAccuracy, row.Seconds)
@@ -38,7 +38,7 @@ func (r *Run) Outcome() string {
 	best, epoch := r.Best()
 	chosen := "the last epoch (no validation images)"
 	if r.ValSet != nil {
-		chosen = fmt.Sprintf("epoch %d, the best on %d validation images (%.2f%%)", epoch, r.ValSet.Count, 100*best.ValAccuracy)
+		chosen = fmt.Sprintf("epoch %d, the lowest cost on %d validation images (%.4f, %.2f%% right)", epoch, r.ValSet.Count, best.ValCost, 100*best.ValAccuracy)
 	}
 	return fmt.Sprintf("model: %s, test accuracy %.2f%%; checkpoints %s and %s", chosen, 100*best.TestAccuracy,
 		filepath.Join(r.opt.Out, checkpoints.BestLink), filepath.Join(r.opt.Out, checkpoints.LatestLink))

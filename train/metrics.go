@@ -16,18 +16,18 @@ import (
 const MetricsFile = "metrics.csv"
 
 var (
-	metricsHeader = []string{"epoch", "train_cost", "train_accuracy", "val_accuracy", "test_accuracy", "seconds", "lr"}
+	metricsHeader = []string{"epoch", "train_cost", "train_accuracy", "val_cost", "val_accuracy", "test_accuracy", "seconds", "lr"}
 	// oldHeader is metrics.csv before validation images (runs resumed from then).
 	oldHeader = []string{"epoch", "train_cost", "train_accuracy", "test_accuracy", "seconds", "lr"}
 )
 
-// Row is one epoch: cost and accuracy on the (distorted) training batches, accuracy on
-// the validation images (0, an empty field in metrics.csv: none held out) and on the
-// test images, seconds, and the learning rate of the epoch's last step.
+// Row is one epoch: cost and accuracy on the (distorted) training batches, cost and
+// accuracy on the validation images (0, empty fields in metrics.csv: none held out),
+// accuracy on the test images, seconds, and the learning rate of the epoch's last step.
 type Row struct {
-	Epoch                                               int
-	TrainCost, TrainAccuracy, ValAccuracy, TestAccuracy float64
-	Seconds, LR                                         float64
+	Epoch                                                        int
+	TrainCost, TrainAccuracy, ValCost, ValAccuracy, TestAccuracy float64
+	Seconds, LR                                                  float64
 }
 
 // WriteMetrics replaces path with rows, whole or not at all.
@@ -36,11 +36,11 @@ func WriteMetrics(path string, rows []Row) error {
 		w := csv.NewWriter(f)
 		w.Write(metricsHeader)
 		for _, r := range rows {
-			val := ""
+			cost, acc := "", ""
 			if r.ValAccuracy != 0 {
-				val = ff(r.ValAccuracy)
+				cost, acc = ff(r.ValCost), ff(r.ValAccuracy)
 			}
-			w.Write([]string{strconv.Itoa(r.Epoch), ff(r.TrainCost), ff(r.TrainAccuracy), val, ff(r.TestAccuracy), ff(r.Seconds), ff(r.LR)})
+			w.Write([]string{strconv.Itoa(r.Epoch), ff(r.TrainCost), ff(r.TrainAccuracy), cost, acc, ff(r.TestAccuracy), ff(r.Seconds), ff(r.LR)})
 		}
 		w.Flush()
 		return w.Error()
@@ -70,20 +70,21 @@ func ReadMetrics(path string, upTo int) ([]Row, error) {
 	old := len(records[0]) == len(oldHeader)
 	var rows []Row
 	for i, rec := range records[1:] {
-		if old { // no validation column
-			rec = append(rec[:3:3], append([]string{""}, rec[3:]...)...)
+		if old { // no validation columns
+			rec = append(rec[:3:3], append([]string{"", ""}, rec[3:]...)...)
 		}
 		var r Row
-		var errs [7]error
+		var errs [8]error
 		r.Epoch, errs[0] = strconv.Atoi(rec[0])
 		r.TrainCost, errs[1] = strconv.ParseFloat(rec[1], 64)
 		r.TrainAccuracy, errs[2] = strconv.ParseFloat(rec[2], 64)
-		if rec[3] != "" {
-			r.ValAccuracy, errs[3] = strconv.ParseFloat(rec[3], 64)
+		if rec[3] != "" || rec[4] != "" {
+			r.ValCost, errs[3] = strconv.ParseFloat(rec[3], 64)
+			r.ValAccuracy, errs[4] = strconv.ParseFloat(rec[4], 64)
 		}
-		r.TestAccuracy, errs[4] = strconv.ParseFloat(rec[4], 64)
-		r.Seconds, errs[5] = strconv.ParseFloat(rec[5], 64)
-		r.LR, errs[6] = strconv.ParseFloat(rec[6], 64)
+		r.TestAccuracy, errs[5] = strconv.ParseFloat(rec[5], 64)
+		r.Seconds, errs[6] = strconv.ParseFloat(rec[6], 64)
+		r.LR, errs[7] = strconv.ParseFloat(rec[7], 64)
 		if err := errors.Join(errs[:]...); err != nil || r.Epoch != i+1 {
 			return nil, fmt.Errorf("read %s: line %d: expected epoch %d and numbers: %v", path, i+2, i+1, rec)
 		}

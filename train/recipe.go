@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/lenet/lenet/augment"
@@ -107,4 +108,27 @@ func recipeOf(m *checkpoints.Manifest, dtype tensor.Dtype) (Recipe, error) {
 		r.Val, r.ValSeed = v.Count, v.Seed
 	}
 	return r, nil
+}
+
+// ValidationSet loads the training images the run recorded by m held out (from the
+// folder data, "" for the data set's own), checking they are the ones its manifest
+// lists: lenet test --split val scores a model on them.
+func ValidationSet(m *checkpoints.Manifest, data string) (*dataset.Set, error) {
+	if m == nil || m.Hyper.Validation == nil || m.Hyper.Validation.Count == 0 {
+		return nil, errors.New("--split val: the model records no validation images (lenet train --val N holds them out)")
+	}
+	v := m.Hyper.Validation
+	ds, err := dataset.Lookup(m.Hyper.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	full, err := ds.Load(data, "train")
+	if err != nil {
+		return nil, err
+	}
+	_, held, idx := full.HoldOut(v.Count, v.Seed)
+	if joinInts(idx) != v.Images {
+		return nil, fmt.Errorf("--split val: the %d images seed %d holds out of these training images are not the ones the manifest lists (other data?)", v.Count, v.Seed)
+	}
+	return held, nil
 }

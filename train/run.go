@@ -74,7 +74,7 @@ type Run struct {
 	costSum      float64
 	correct      int
 	seconds      float64
-	best         float64
+	best         float64 // the lowest validation cost so far
 	bestEpoch    int
 }
 
@@ -137,7 +137,7 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 			return nil, err
 		}
 	}
-	r := &Run{Recipe: rec, opt: o, Params: p, best: -1}
+	r := &Run{Recipe: rec, opt: o, Params: p}
 	if r.TrainSet, err = dataset.Load(dir, "train"); err != nil {
 		return nil, err
 	}
@@ -240,13 +240,16 @@ func (r *Run) Train(ctx context.Context) error {
 			if row.ValAccuracy, probs, err = r.score(r.ValSet); err != nil {
 				return err
 			}
-			isBest = row.ValAccuracy > r.best
+			row.ValCost = report.NLL(probs, r.ValSet.Labels, 1)
+			// The validation cost chooses: the accuracy of a few thousand images moves
+			// by single images between late epochs, the cost by every image's margin.
+			isBest = r.bestEpoch == 0 || row.ValCost < r.best
 			temperature = Temperature(probs, r.ValSet.Labels)
 		}
 		row.Seconds = r.seconds + time.Since(start).Seconds()
 		r.rows = append(r.rows, row)
 		if isBest {
-			r.best, r.bestEpoch = row.ValAccuracy, epoch
+			r.best, r.bestEpoch = row.ValCost, epoch
 		}
 		r.epoch, r.batch, r.costSum, r.correct, r.seconds = epoch, 0, 0, 0, 0
 		if err := r.save(row, isBest, temperature); err != nil {
@@ -327,7 +330,7 @@ func (r *Run) stopped(epoch int, err error) error {
 func (r *Run) save(row Row, isBest bool, temperature float64) error {
 	m := r.man
 	m.Epoch, m.Temperature = r.epoch, temperature
-	m.Metrics = checkpoints.Metrics{TrainCost: row.TrainCost, TrainAccuracy: row.TrainAccuracy, ValAccuracy: row.ValAccuracy, TestAccuracy: row.TestAccuracy, Seconds: row.Seconds}
+	m.Metrics = checkpoints.Metrics{TrainCost: row.TrainCost, TrainAccuracy: row.TrainAccuracy, ValCost: row.ValCost, ValAccuracy: row.ValAccuracy, TestAccuracy: row.TestAccuracy, Seconds: row.Seconds}
 	steps, mm, vv := r.tr.Adam.State()
 	m.Resume = &checkpoints.Resume{Batch: r.batch, AdamSteps: steps, CostSum: r.costSum, Correct: r.correct,
 		Seconds: r.seconds, Best: r.best, BestEpoch: r.bestEpoch}

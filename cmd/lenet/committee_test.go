@@ -39,6 +39,14 @@ func TestCommitteeCommand(t *testing.T) {
 	if reported == nil || !strings.Contains(test, "accuracy "+reported[1]+"%") {
 		t.Errorf("train says %v; test says\n%s", reported, test)
 	}
+	val, err := runCmd("test", "--split", "val", "--checkpoint", out)
+	want := regexp.MustCompile(`committee of 2: test accuracy [\d.]+%, validation ([\d.]+)%`).FindStringSubmatch(msg)
+	if err != nil || want == nil || !strings.Contains(val, "MNIST val: accuracy "+want[1]+"% (") || !strings.Contains(val, "/1000)") {
+		t.Errorf("test --split val: %v (train said validation %v)\n%s", err, want, val)
+	}
+	if msg, err := runCmd("test", "--split", "val"); err == nil || !strings.Contains(err.Error(), "records no validation images") {
+		t.Errorf("test --split val on a model without validation images: %v\n%s", err, msg)
+	}
 	testExport(t, out)
 	onnxPath := filepath.Join(t.TempDir(), "com.onnx")
 	if msg, err := runCmd("export", "--checkpoint", out, "--format", "onnx", "--out", onnxPath); err != nil {

@@ -39,6 +39,10 @@ func TestRobustness(t *testing.T) {
 		if r.PhotoImages != 100 || len(r.Photos) != photos || len(r.Numbers) != len(robust.NumberKinds) || r.Numbers[0].Numbers != 10 {
 			t.Fatalf("result %d: photos of %d images, %d photo cells (want %d), numbers %+v", i, r.PhotoImages, len(r.Photos), photos, r.Numbers)
 		}
+		// The first 100 test digits hold 14 1s and 14 4s.
+		if len(r.Proxies) != len(robust.Proxies) || r.Proxies[0].Images != 14 || r.Proxies[1].Images != 14 || r.Proxies[2].Images != 100 {
+			t.Fatalf("result %d: proxies %+v", i, r.Proxies)
+		}
 	}
 	if results[0].Mean <= results[1].Mean {
 		t.Errorf("the built-in model (%.3f) should be more robust than a 2-epoch one (%.3f)", results[0].Mean, results[1].Mean)
@@ -46,7 +50,7 @@ func TestRobustness(t *testing.T) {
 	png := filepath.Join(t.TempDir(), "robust.png")
 	out, err = runCmd("robustness", "--count", "100", "--checkpoint", "builtin", "--checkpoint", ckpt, "--png", png)
 	lines := strings.Split(out, "\n")
-	if err != nil || !strings.Contains(lines[1], "builtin") || !strings.Contains(lines[1], ckpt) || !strings.Contains(out, "\nmean over the suite ") || !strings.Contains(out, "\nmean over the photo suite ") || !strings.Contains(out, "  thinner ") || !strings.Contains(out, "\n  touching ") {
+	if err != nil || !strings.Contains(lines[1], "builtin") || !strings.Contains(lines[1], ckpt) || !strings.Contains(out, "\nmean over the suite ") || !strings.Contains(out, "\nmean over the photo suite ") || !strings.Contains(out, "  thinner ") || !strings.Contains(out, "\n  touching ") || !strings.Contains(out, "\n  4s with a closed top (14) ") {
 		t.Fatalf("table: %v\n%s", err, out)
 	}
 	if b := decodePNG(t, png).Bounds(); b.Dx() < 2*b.Dy() {

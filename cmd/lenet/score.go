@@ -3,11 +3,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
@@ -17,12 +19,13 @@ import (
 	"github.com/lenet/lenet/preprocess"
 	"github.com/lenet/lenet/report"
 	"github.com/lenet/lenet/robust"
+	"github.com/lenet/lenet/train"
 	"github.com/spf13/pflag"
 )
 
 const testSummary = `Usage: lenet test [--checkpoint DIR] [flags]
 
-Reports a model's accuracy on the 10,000 test images (or --split train): overall, on
+Reports a model's accuracy on the 10,000 test images (or --split train, or val): overall, on
 each half, per digit and as a confusion matrix, and its calibration (negative
 log-likelihood, expected calibration error, accuracy at 90/95/99% coverage). --images DIR scores your own pictures
 instead, each named for its digit (7.png, 7-mine.png, 3_2026.jpg). With a distortion
@@ -36,7 +39,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var distort augment.Params
 	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 	registerModel(fs, &m)
-	fs.StringVar(&split, "split", "test", "MNIST split to score: test or train")
+	fs.StringVar(&split, "split", "test", "images to score: test, train, or val (the training images the model held out)")
 	fs.StringVar(&images, "images", "", "score the labelled image files in this folder instead of MNIST")
 	fs.StringVar(&data, "data", "", dataHelp)
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
@@ -45,11 +48,8 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args, stdout, testSummary); err != nil {
 		return err
 	}
-	if err := distort.Validate(); err != nil {
-		return err
-	}
-	if split != "test" && split != "train" {
-		return fmt.Errorf("invalid --split %q (expected test or train)", split)
+	if err := distort.Validate(); err != nil || !slices.Contains([]string{"test", "train", "val"}, split) {
+		return cmp.Or(err, fmt.Errorf("invalid --split %q (expected test, train or val)", split))
 	}
 	mod, err := checkpoints.Open(m)
 	if err != nil {
@@ -61,6 +61,8 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if set, err = preprocess.ReadLabelled(images, preprocess.FitFor(mod.Dataset)); err != nil {
 			err = fmt.Errorf("--images: %w", err)
 		}
+	} else if split == "val" {
+		set, err = train.ValidationSet(mod.Manifest, data)
 	} else {
 		set, err = mod.Dataset.Load(data, split)
 	}
@@ -77,8 +79,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	r := report.New(mod.Name, source, mod.Dataset, graph.Argmax(probs), set.Labels, images == "")
-	cal := report.Calibrate(probs, set.Labels)
-	r.Calibration = &cal
+	r.Calibration = new(report.Calibrate(probs, set.Labels))
 	if !distort.IsZero() {
 		pred, err := ev.Predict(augment.DistortAll(set, distort, seed))
 		if err != nil {
