@@ -62,11 +62,11 @@ type Manifest struct {
 // Resume is the training state beyond the weights: where the run stood and Adam's
 // moment estimates (files adam_m_NAME.npy and adam_v_NAME.npy).
 type Resume struct {
-	Batch     int     `json:"batch"`             // batches of epoch Epoch+1 already trained; 0 at an epoch's end
-	AdamSteps int     `json:"adam_steps"`        // Adam updates so far (its bias-correction step)
-	CostSum   float64 `json:"cost_sum"`          // sum of batch costs so far in the partial epoch
-	Correct   int     `json:"correct"`           // right answers so far in the partial epoch
-	Seconds   float64 `json:"seconds"`           // spent so far on the partial epoch
+	Batch     int     `json:"batch"`         // batches of epoch Epoch+1 already trained; 0 at an epoch's end
+	AdamSteps int     `json:"adam_steps"`    // Adam updates so far (its bias-correction step)
+	CostSum   float64 `json:"cost_sum"`      // sum of batch costs so far in the partial epoch
+	Correct   int     `json:"correct"`       // right answers so far in the partial epoch
+	Seconds   float64 `json:"seconds"`       // spent so far on the partial epoch
 	Best      float64 `json:"best_val_cost"` // the validation cost that chose the best epoch
 	BestEpoch int     `json:"best_epoch"`
 	Files     []File  `json:"files"`
