@@ -1,7 +1,6 @@
 package reader
 
 import (
-	"flag"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -13,35 +12,30 @@ import (
 	"github.com/lenet/lenet/preprocess"
 )
 
-var holdout = flag.String("holdout", "", "a checkpoint trained on MNIST's first 50,000 training images, for TestChooseSureAt (docs/sure.sh)")
-
 // sureRule is the rule SureAt is chosen by, fixed before measuring: the lowest
 // threshold (in steps of 0.05) at which the answers given as sure are right at least
 // this often on the held-out images.
 const sureRule = 0.997
 
-// TestChooseSureAt is the measurement that chose SureAt, run by docs/sure.sh (it needs
-// a model that did not see the images it is chosen on, so it runs only with -holdout):
-// MNIST's last 10,000 training images, drawn as photos (the phone-photo family at its
-// middle strength) and read back through preprocess.Digit, scored by that model.
-// It fails if SureAt is not what the rule gives.
+// TestChooseSureAt is the measurement that chooses SureAt, on images the built-in model
+// did not see: the 5,000 training images its committee held out (its manifest lists
+// them), drawn as photos (the phone-photo family at its middle strength) and read back
+// through preprocess.Digit. It fails if SureAt is not what the rule gives.
 func TestChooseSureAt(t *testing.T) {
-	if *holdout == "" {
-		t.Skip("a measurement, run by docs/sure.sh: needs -holdout CHECKPOINT")
-	}
-	m, err := checkpoints.Open(checkpoints.Source{Checkpoint: *holdout})
+	m, err := checkpoints.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Manifest == nil || m.Manifest.Hyper.Limit != 50000 {
-		t.Fatalf("%s was not trained on the first 50,000 training images only (lenet train --limit 50000)", *holdout)
+	v := m.Manifest.Hyper.Validation
+	if v == nil || v.Count < 1000 {
+		t.Fatalf("the built-in model records %+v held-out images (expected at least 1,000)", v)
 	}
 	set, err := dataset.MNIST.Load("", "train")
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := dataset.Floats(set)[50000*784:]
-	labels := set.Labels[50000:]
+	_, held, _ := set.HoldOut(v.Count, v.Seed)
+	x, labels := dataset.Floats(held), held.Labels
 	probs := heldOutProbabilities(t, m, x)
 	chosen := 0.0
 	for th := 0.5; th < 1; th += 0.05 {

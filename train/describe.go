@@ -56,5 +56,9 @@ func (c *Committee) Outcome() (string, error) {
 	if m.Metrics.ValAccuracy != 0 {
 		val = fmt.Sprintf(", validation %.2f%%", 100*m.Metrics.ValAccuracy)
 	}
-	return fmt.Sprintf("committee of %d: test accuracy %.2f%%%s, temperature %g; checkpoint %s (links best and latest)", c.Size, 100*m.Metrics.TestAccuracy, val, max(m.Temperature, 1), dir), nil
+	temp := "no temperature"
+	if m.Temperature > 0 {
+		temp = fmt.Sprintf("temperature %.3f", m.Temperature)
+	}
+	return fmt.Sprintf("committee of %d: test accuracy %.2f%%%s, %s; checkpoint %s (links best and latest)", c.Size, 100*m.Metrics.TestAccuracy, val, temp, dir), nil
 }

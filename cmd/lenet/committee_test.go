@@ -44,7 +44,8 @@ func TestCommitteeCommand(t *testing.T) {
 	if err != nil || want == nil || !strings.Contains(val, "MNIST val: accuracy "+want[1]+"% (") || !strings.Contains(val, "/1000)") {
 		t.Errorf("test --split val: %v (train said validation %v)\n%s", err, want, val)
 	}
-	if msg, err := runCmd("test", "--split", "val"); err == nil || !strings.Contains(err.Error(), "records no validation images") {
+	run, _ := trainedModel(t) // trained without validation images
+	if msg, err := runCmd("test", "--split", "val", "--checkpoint", run); err == nil || !strings.Contains(err.Error(), "records no validation images") {
 		t.Errorf("test --split val on a model without validation images: %v\n%s", err, msg)
 	}
 	testExport(t, out)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,24 +73,37 @@ func testExport(t *testing.T, ckpt string) {
 	}
 }
 
-// TestExportBuiltIn: without --checkpoint, export writes the built-in model, the model
-// test, view, predict and draw use: as a checkpoint, the same weights byte for byte.
+// TestExportBuiltIn: without --checkpoint, export writes the built-in model (a committee
+// of 5), the model test, view, predict and draw use: as a checkpoint, the same files byte
+// for byte; as .npy files, a folder a member.
 func TestExportBuiltIn(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "builtin")
 	if msg, err := runCmd("export", "--out", out, "--format", "checkpoint"); err != nil || !strings.Contains(msg, "from built-in") {
 		t.Fatalf("export --format checkpoint: %v\n%s", err, msg)
 	}
 	builtin := filepath.Join("..", "..", "checkpoints", "default")
-	for _, l := range graph.Layout {
-		a, err1 := os.ReadFile(filepath.Join(out, l.Name+".npy"))
-		b, err2 := os.ReadFile(filepath.Join(builtin, l.Name+".npy"))
+	files := []string{checkpoints.ManifestName}
+	for k := 1; k <= 5; k++ {
+		files = append(files, filepath.Join(fmt.Sprintf("member-%d", k), checkpoints.ManifestName))
+		for _, l := range graph.Layout {
+			files = append(files, filepath.Join(fmt.Sprintf("member-%d", k), l.Name+".npy"))
+		}
+	}
+	for _, f := range files {
+		a, err1 := os.ReadFile(filepath.Join(out, f))
+		b, err2 := os.ReadFile(filepath.Join(builtin, f))
 		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
-			t.Fatalf("%s: the export differs from the built-in model (%v, %v)", l.Name, err1, err2)
+			t.Fatalf("%s: the export differs from the built-in model (%v, %v)", f, err1, err2)
 		}
 	}
 	npy := filepath.Join(t.TempDir(), "npy")
-	if msg, err := runCmd("export", "--out", npy); err != nil || !strings.Contains(msg, "10 .npy files (float32) from built-in") {
+	if msg, err := runCmd("export", "--out", npy); err != nil || !strings.Contains(msg, "10 .npy files a network (float32) from built-in") {
 		t.Fatalf("export: %v\n%s", err, msg)
+	}
+	for k := 1; k <= 5; k++ {
+		if _, err := checkpoints.LoadNpy(filepath.Join(npy, fmt.Sprintf("member-%d", k))); err != nil {
+			t.Errorf("member %d's .npy files: %v", k, err)
+		}
 	}
 }
 

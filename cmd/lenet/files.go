@@ -132,7 +132,7 @@ func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if dtype == "" {
 		dt = mod.Params.Dtype
 	}
-	what := map[string]string{"npy": fmt.Sprintf("10 .npy files (%s)", dt), "checkpoint": "checkpoint (weights and manifest)",
+	what := map[string]string{"npy": fmt.Sprintf("10 .npy files a network (%s)", dt), "checkpoint": "checkpoint (weights and manifest)",
 		"onnx": fmt.Sprintf("ONNX opset %d, input image [N,1,28,28], output probabilities [N,10]", onnx.Opset)}[format]
 	switch {
 	case format == "onnx" && dtype == "float64":

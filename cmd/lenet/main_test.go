@@ -72,7 +72,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "--limit", "64", "--out", filepath.Join(notDir, "run")}, "create run folder"},
 		{[]string{"train", "--data", t.TempDir(), "--out", t.TempDir()}, "data files not found"},
 		{[]string{"test", "--checkpoint", "a", "--npy", "b"}, "give --checkpoint or --npy, not both"},
-		{[]string{"test", "--checkpoint", "a", "--split", "valid"}, `invalid --split "valid" (expected test or train)`},
+		{[]string{"test", "--checkpoint", "a", "--split", "valid"}, `invalid --split "valid" (expected test, train or val)`},
 		{[]string{"test", "--checkpoint", "/nonexistent"}, "checkpoint /nonexistent"},
 		{[]string{"train", "--rotate", "-5"}, "invalid --rotate -5"},
 		{[]string{"train", "--elastic", "8"}, `invalid argument "8" for "--elastic"`},
