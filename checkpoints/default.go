@@ -6,7 +6,8 @@ import (
 	"io/fs"
 )
 
-// The built-in model: the seed architecture trained by the default recipe, as `lenet
+// The built-in model: a committee of 5 seed LeNet-5s trained by the default recipe
+// holding out 5,000 validation images, as `lenet
 // export --format checkpoint` writes it (weights and manifest, about 190 KB). Commands
 // use it when they are given no checkpoint, so a new user can try everything before
 // training. Its manifest records the command that made it; TestDefaultModel checks its

@@ -13,7 +13,7 @@ import (
 )
 
 // TestDefaultModel loads the built-in model and scores it on the 10,000 MNIST test
-// images: it must be the seed architecture, reach 99.3% (it scores 99.40%), score what its
+// images: it must be the seed architecture, reach 99.3% (it scores 99.51%), score what its
 // manifest says, name the command that made it, and read 97% of a copy of the test
 // digits shifted, rotated and scaled as people write them.
 func TestDefaultModel(t *testing.T) {
@@ -69,6 +69,14 @@ func TestDefaultModel(t *testing.T) {
 	if d := tally(distorted, set.Labels); d < minDistorted {
 		t.Fatalf("built-in model: %.2f%% on the distorted copy, want at least %.0f%%", 100*d, 100*minDistorted)
 	}
+	probs, err := ev.Probabilities(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The calibration targets, which the README quotes.
+	if c := report.Calibrate(probs, set.Labels); c.ECE > 0.005 || c.Coverage[2].Accuracy < 0.998 {
+		t.Fatalf("built-in model: expected calibration error %.4f (want <= 0.005), %.4f on its most confident 99%% (want >= 0.998)", c.ECE, c.Coverage[2].Accuracy)
+	}
 	if math.Abs(acc-m.Metrics.TestAccuracy) > 2e-4 { // the BLAS may round a borderline image differently
 		t.Fatalf("built-in model scores %.4f; its manifest says %.4f", acc, m.Metrics.TestAccuracy)
 	}
@@ -77,7 +85,7 @@ func TestDefaultModel(t *testing.T) {
 // The built-in model's floors: on the clean test set, and on its distorted copy.
 const (
 	minClean     = 0.993
-	minDistorted = 0.97
+	minDistorted = 0.975
 )
 
 func tally(pred []int, labels []byte) float64 {

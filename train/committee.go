@@ -111,8 +111,8 @@ func IsCommittee(dir string) bool {
 	return err == nil
 }
 
-// Observe calls obs with each member's run before it trains (to observe it in turn).
-func (c *Committee) Observe(obs func(member int, r *Run)) { c.obs = obs }
+// Runs calls obs with each member's run before it trains (to observe it in turn).
+func (c *Committee) Runs(obs func(member int, r *Run)) { c.obs = obs }
 
 // Member is member k's run folder.
 func (c *Committee) Member(k int) string {
@@ -265,9 +265,6 @@ func (s *single) Train(ctx context.Context) error {
 	}
 	return s.Run.Train(ctx)
 }
-
-// Runs is Observe, for Job.
-func (c *Committee) Runs(f func(int, *Run)) { c.Observe(f) }
 
 // Close releases nothing: each member's run is closed when it ends.
 func (c *Committee) Close() {}

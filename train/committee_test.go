@@ -40,7 +40,7 @@ func TestCommitteeResumesExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c.Observe(func(k int, r *Run) {
+	c.Runs(func(k int, r *Run) {
 		r.Observe(Observer{Batch: func(b Batch) {
 			if k == 2 && b.Epoch == 2 && b.Batch == 10 {
 				cancel()

@@ -152,10 +152,8 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 		return nil, fmt.Errorf("batch %d: larger than the %d training images", rec.Batch, r.TrainSet.Count)
 	}
 	r.steps = r.TrainSet.Count / rec.Batch
-	sums := &checkpoints.DataSums{Train: full.Limit(rec.Limit).Checksum(), Test: r.TestSet.Checksum()}
-	if r.ValSet != nil { // the images trained on; the held-out ones are recorded by index
-		sums.Train = r.TrainSet.Checksum()
-	}
+	// The images trained on; held-out ones are recorded by index.
+	sums := &checkpoints.DataSums{Train: r.TrainSet.Checksum(), Test: r.TestSet.Checksum()}
 	if from != nil && from.m.Hyper.DataSHA256 != nil && *from.m.Hyper.DataSHA256 != *sums {
 		return nil, fmt.Errorf("resume %s: the %s data in %s are not the data the run was trained on (their checksums differ)", o.Out, rec.Dataset.Title, dir)
 	}
