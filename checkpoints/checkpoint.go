@@ -268,7 +268,7 @@ func Load(dir string) (*graph.Params, *Manifest, error) {
 }
 
 // LoadFS is Load on the checkpoint at the root of fsys (an embedded one, say); dir
-// names it in errors.
+// names it in errors. A committee's folder is ErrCommittee, with its manifest.
 func LoadFS(fsys fs.FS, dir string) (*graph.Params, *Manifest, error) {
 	mpath := filepath.Join(dir, ManifestName)
 	js, err := readBoundedFS(fsys, ManifestName, mpath)
@@ -286,7 +286,7 @@ func LoadFS(fsys fs.FS, dir string) (*graph.Params, *Manifest, error) {
 		return nil, nil, fmt.Errorf("%s: %w: %v", mpath, ErrVersion, err)
 	}
 	if len(m.Members) > 0 {
-		return nil, nil, fmt.Errorf("%s: %w: a committee of %d networks, not one (commands and checkpoints.Open load it whole)", mpath, ErrCommittee, len(m.Members))
+		return nil, &m, fmt.Errorf("%s: %w: a committee of %d networks, not one (commands and checkpoints.Open load it whole)", mpath, ErrCommittee, len(m.Members))
 	}
 	dtype, ok := map[string]tensor.Dtype{"float32": tensor.Float32, "float64": tensor.Float64}[m.Dtype]
 	if !ok {

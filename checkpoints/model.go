@@ -130,14 +130,6 @@ func LoadModelFS(fsys fs.FS, dir string) (*Model, error) {
 	if !errors.Is(err, ErrCommittee) {
 		return nil, err
 	}
-	js, err := readBoundedFS(fsys, ManifestName, filepath.Join(dir, ManifestName))
-	if err != nil {
-		return nil, err
-	}
-	man = new(Manifest)
-	if err := json.Unmarshal(js, man); err != nil {
-		return nil, err
-	}
 	mpath := filepath.Join(dir, ManifestName)
 	if len(man.Members) > MaxMembers || len(man.Files) > 0 || man.Temperature < 0 || math.IsNaN(man.Temperature) {
 		return nil, fmt.Errorf("%s: %w: a committee of %d members (at most %d), %d files of its own (expected none), temperature %v", mpath, ErrManifest, len(man.Members), MaxMembers, len(man.Files), man.Temperature)
