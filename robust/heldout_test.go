@@ -1,0 +1,86 @@
+package robust
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/reader"
+	"github.com/lenet/lenet/train"
+)
+
+// TestNumbersHeldOut reads 400 separated and 400 touching numbers of 2-6 digits made
+// from the 5,000 training images the built-in committee held out (images that may
+// choose, unlike the test set's) and says how the misses split: a digit lost (two read
+// as one), a digit gained (one cut in two) or a digit misread. docs/reading.md quotes
+// it; the floors pin today's levels.
+func TestNumbersHeldOut(t *testing.T) {
+	m, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := train.ValidationSet(m.Manifest, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := reader.New(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	x := dataset.Floats(set)
+	for _, kind := range NumberKinds[:2] {
+		floor := map[string]float64{"separated": 0.94, "touching": 0.68}[kind.Name]
+		right, fewer, more, misread := heldOutNumbers(t, r, set, x, kind)
+		t.Logf("%s, held-out images: %d of %d read whole (%.1f%%); misses: %d lost a digit, %d gained one, %d misread one",
+			kind.Name, right, heldOut, 100*float64(right)/heldOut, fewer, more, misread)
+		if right+fewer+more+misread != heldOut || float64(right)/heldOut < floor {
+			t.Errorf("%s: %d of %d read whole, want at least %.0f%%", kind.Name, right, heldOut, 100*floor)
+		}
+	}
+}
+
+const heldOut = 400
+
+// heldOutNumbers reads heldOut numbers of kind made from set's digits (x) and counts
+// those read whole and the misses of each sort.
+func heldOutNumbers(t *testing.T, r *reader.Reader, set *dataset.Set, x []float32, kind NumberKind) (right, fewer, more, misread int) {
+	rng := rand.New(rand.NewPCG(7, 2026))
+	for range heldOut {
+		k := 2 + rng.IntN(5)
+		var ds [][]float32
+		var gaps []int
+		want := ""
+		for j := range k {
+			i := rng.IntN(set.Count)
+			ds = append(ds, x[i*dataset.Pixels:(i+1)*dataset.Pixels])
+			want += string(rune('0' + set.Labels[i]))
+			if j > 0 {
+				gaps = append(gaps, kind.Gap(rng))
+			}
+		}
+		ink, w := augment.Number(ds, set.Rows, gaps)
+		reading, err := r.Read(kind.Photo.DrawInk(ink, w, set.Rows, rng))
+		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, d := range reading.Digits {
+			got += string(rune('0' + d.Digit))
+		}
+		switch {
+		case got == want:
+			right++
+		case len(got) < len(want):
+			fewer++
+		case len(got) > len(want):
+			more++
+		default:
+			misread++
+		}
+	}
+	return right, fewer, more, misread
+}
