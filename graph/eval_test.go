@@ -78,10 +78,10 @@ func TestFusedEvaluationMatchesLayers(t *testing.T) {
 	}
 }
 
-// TestFusedLayersOnlyWhereExact builds evaluation graphs and looks at their ops: the
-// seed model in float32 gets the fused layers wherever this build's kernels give the
-// training graph's bits (with lenet's own BLAS on an AVX2 CPU they must), and the
-// float64, ReLU and max-pooling models never do.
+// TestFusedLayersOnlyWhereExact builds evaluation and training graphs and looks at
+// their ops: the seed model in float32 gets the fused convolution layers wherever this
+// build's kernels give the layer-by-layer graph's bits (with lenet's own BLAS on an AVX2
+// CPU they must), and the float64, ReLU and max-pooling models never do.
 func TestFusedLayersOnlyWhereExact(t *testing.T) {
 	p, _ := NewParams(tensor.Float32, 1)
 	if kernels.HaveConvTile() && ownBLAS && !kernels.ConvTileMatchesGemm() {
@@ -96,18 +96,20 @@ func TestFusedLayersOnlyWhereExact(t *testing.T) {
 		p     *Params
 		fused bool
 	}{{"seed float32", p, kernels.ConvTileMatchesGemm()}, {"float64", p64, false}, {"relu", &relu, false}, {"max pool", &maxPool, false}} {
-		n, err := build(c.p, 4, evalGraph)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fused := 0
-		for _, node := range n.g.AllNodes() {
-			if op := node.Op(); op != nil && strings.HasPrefix(op.String(), "Conv5x5SigmoidAvgPool2") {
-				fused++
+		for kind, what := range map[graphKind]string{evalGraph: "evaluation", trainGraph: "training"} {
+			n, err := build(c.p, 4, kind)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if (fused == 2) != c.fused || (fused != 0 && fused != 2) {
-			t.Errorf("%s: %d fused convolution layers in the evaluation graph, want %d", c.name, fused, map[bool]int{true: 2}[c.fused])
+			fused := 0
+			for _, node := range n.g.AllNodes() {
+				if op := node.Op(); op != nil && strings.HasPrefix(op.String(), "Conv5x5SigmoidAvgPool2") {
+					fused++
+				}
+			}
+			if (fused == 2) != c.fused || (fused != 0 && fused != 2) {
+				t.Errorf("%s: %d fused convolution layers in the %s graph, want %d", c.name, fused, what, map[bool]int{true: 2}[c.fused])
+			}
 		}
 	}
 }

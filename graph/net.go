@@ -53,7 +53,7 @@ func build(p *Params, batch int, kind graphKind) (*net, error) {
 		*nodes[i] = G.NodeFromAny(g, t, G.WithName(Layout[i].Name))
 	}
 	var err error
-	if n.logits, err = forward(p.Arch, n.w, x, kind == evalGraph && fusedLayers(p)); err != nil {
+	if n.logits, err = forward(p.Arch, n.w, x, kind, fusedLayers(p)); err != nil {
 		return nil, fmt.Errorf("build LeNet-5 (batch %d): %w", batch, err)
 	}
 	if kind != trainGraph {
@@ -71,10 +71,12 @@ func build(p *Params, batch int, kind graphKind) (*net, error) {
 }
 
 // forward is LeNet-5 with a's activation and pooling, from images (B,1,28,28) to logits,
-// one line per layer; with fused set, C1 and C3 with their activation and pooling as one
-// op each and the dense layers with their bias and activation, the same arithmetic (see
-// fusedLayers). gorgonia's Must panics with an op's error; forward returns it.
-func forward(a Arch, w Weights[*G.Node], x *G.Node, fused bool) (logits *G.Node, err error) {
+// one line per layer. With fused set (see fusedLayers), an evaluation graph computes C1
+// and C3 with their activation and pooling as one op each and the dense layers with
+// their bias and activation, a training graph C1 and C3 with theirs as one op each with
+// its gradient: the same arithmetic. gorgonia's Must panics with an op's error; forward
+// returns it.
+func forward(a Arch, w Weights[*G.Node], x *G.Node, kind graphKind, fused bool) (logits *G.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if err, _ = r.(error); err == nil {
@@ -84,7 +86,7 @@ func forward(a Arch, w Weights[*G.Node], x *G.Node, fused bool) (logits *G.Node,
 	}()
 	act := func(h *G.Node) *G.Node { return G.Must(ops.Activation(a.Activation, h)) }
 	pool := func(h *G.Node) *G.Node { return G.Must(ops.Pool2(a.Pool, h)) }
-	if fused {
+	if fused && kind == evalGraph {
 		h := G.Must(ops.ConvSigmoidPool(x, w.C1Kernels, w.C1Biases, nil))       // C1, S2 (B,6,12,12)
 		h = G.Must(ops.ConvSigmoidPool(h, w.C3Kernels, w.C3Biases, C3Table[:])) // C3, S4 (B,16,4,4)
 		h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256}))               //    (B,256)
@@ -94,14 +96,20 @@ func forward(a Arch, w Weights[*G.Node], x *G.Node, fused bool) (logits *G.Node,
 	}
 	c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
 
-	h := act(G.Must(ops.Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
-	h = pool(h)                                                   // S2 (B,6,12,12)
-	h = act(G.Must(ops.Conv(h, c3, w.C3Biases, true)))            // C3 (B,16,8,8)
-	h = pool(h)                                                   // S4 (B,16,4,4)
-	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256}))     //    (B,256)
-	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))            // F5 (B,120)
-	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))            // F6 (B,84)
-	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil         // F7 (B,10)
+	var h *G.Node
+	if fused && kind == trainGraph {
+		h = G.Must(ops.TrainConvSigmoidPool(x, w.C1Kernels, w.C1Biases, nil, false)) // C1, S2 (B,6,12,12)
+		h = G.Must(ops.TrainConvSigmoidPool(h, c3, w.C3Biases, C3Table[:], true))    // C3, S4 (B,16,4,4)
+	} else {
+		h = act(G.Must(ops.Conv(x, w.C1Kernels, w.C1Biases, false))) // C1 (B,6,24,24); no gradient for the image
+		h = pool(h)                                                  // S2 (B,6,12,12)
+		h = act(G.Must(ops.Conv(h, c3, w.C3Biases, true)))           // C3 (B,16,8,8)
+		h = pool(h)                                                  // S4 (B,16,4,4)
+	}
+	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256})) //    (B,256)
+	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))        // F5 (B,120)
+	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))        // F6 (B,84)
+	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil     // F7 (B,10)
 }
 
 // dense is x @ w + bias.

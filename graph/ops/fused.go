@@ -26,16 +26,25 @@ import (
 // (TestConvSigmoidPoolMatchesLayers). It needs AVX2 and FMA (kernels.HaveConvTile) and
 // has no gradient.
 func ConvSigmoidPool(x, k, b *G.Node, ins [][]int) (*G.Node, error) {
+	op, err := convSigmoidPool(x, k, b, ins)
+	if err != nil {
+		return nil, err
+	}
+	return G.ApplyOp(op, x, k, b)
+}
+
+// convSigmoidPool checks ConvSigmoidPool's arguments and plans its op.
+func convSigmoidPool(x, k, b *G.Node, ins [][]int) (convSigmoidPoolOp, error) {
 	if !kernels.HaveConvTile() {
-		return nil, errors.New("conv-sigmoid-pool: this CPU has no AVX2 and FMA")
+		return convSigmoidPoolOp{}, errors.New("conv-sigmoid-pool: this CPU has no AVX2 and FMA")
 	}
 	xs, ks := x.Shape(), k.Shape()
 	if xs.Dims() != 4 || ks.Dims() != 4 || ks[1] != xs[1] || ks[2] != convSide || ks[3] != convSide || b.Shape().TotalSize() != ks[0] ||
 		(xs[2]-convSide+1)%8 != 0 || (xs[3]-convSide+1)%8 != 0 || xs[2] < 12 || xs[3] < 12 {
-		return nil, fmt.Errorf("conv-sigmoid-pool: x %v, kernel %v, bias %v: expected (B,C,H,W) with H-4 and W-4 multiples of 8, (O,C,5,5), (O)", xs, ks, b.Shape())
+		return convSigmoidPoolOp{}, fmt.Errorf("conv-sigmoid-pool: x %v, kernel %v, bias %v: expected (B,C,H,W) with H-4 and W-4 multiples of 8, (O,C,5,5), (O)", xs, ks, b.Shape())
 	}
 	if x.Dtype() != tensor.Float32 {
-		return nil, fmt.Errorf("conv-sigmoid-pool: %v: expected float32", x.Dtype())
+		return convSigmoidPoolOp{}, fmt.Errorf("conv-sigmoid-pool: %v: expected float32", x.Dtype())
 	}
 	g := convGeom{x: xs.Clone(), o: ks[0]}
 	if ins == nil {
@@ -47,14 +56,14 @@ func ConvSigmoidPool(x, k, b *G.Node, ins [][]int) (*G.Node, error) {
 		}
 	}
 	if len(ins) != g.o {
-		return nil, fmt.Errorf("conv-sigmoid-pool: %d lists of input maps for %d output maps", len(ins), g.o)
+		return convSigmoidPoolOp{}, fmt.Errorf("conv-sigmoid-pool: %d lists of input maps for %d output maps", len(ins), g.o)
 	}
 	sorted := make([][]int, len(ins)) // summed in the order of the maps, as the GEMM does
 	for o, list := range ins {
 		sorted[o] = slices.Sorted(slices.Values(list))
 		for n, c := range sorted[o] {
 			if c < 0 || c >= g.x[1] || (n > 0 && c == sorted[o][n-1]) {
-				return nil, fmt.Errorf("conv-sigmoid-pool: input maps %v of output map %d: expected distinct maps in [0, %d)", list, o, g.x[1])
+				return convSigmoidPoolOp{}, fmt.Errorf("conv-sigmoid-pool: input maps %v of output map %d: expected distinct maps in [0, %d)", list, o, g.x[1])
 			}
 		}
 	}
@@ -63,7 +72,7 @@ func ConvSigmoidPool(x, k, b *G.Node, ins [][]int) (*G.Node, error) {
 	out := tensor.Shape{s[0], s[1], s[2] / 2, s[3] / 2}
 	op := convSigmoidPoolOp{op: newOp(fmt.Sprintf("Conv5x5SigmoidAvgPool2%v->%d%v", g.x, g.o, ins), out, 4, 4, 1, 4), geom: g}
 	op.plan(ins)
-	return G.ApplyOp(op, x, k, b)
+	return op, nil
 }
 
 // convSigmoidPoolOp computes each image's convolution as a list of calls of
@@ -76,6 +85,10 @@ type convSigmoidPoolOp struct {
 	geom  convGeom
 	calls []tileCall
 	zero  []int // maps cleared before each image: they start on an added-to call, or have no input
+	// For training (TrainConvSigmoidPool): sig keeps every image's sigmoids before the
+	// pooling, for the gradient; inputGrad says whether x gets one.
+	sig       *buffers
+	inputGrad bool
 }
 
 // tileCall is a call for input map in and output maps out (g.o: the dummy); load is
@@ -140,9 +153,29 @@ func (c convSigmoidPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Val
 	n, ch, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	oh, ow := h-convSide+1, w-convSide+1
 	plane := oh * ow
-	// One image's convolution, reused, and the dummy map's plane and kernel.
-	maps := scratchOf[float32](c.buf, (g.o+1)*plane+25)
-	dummyK := maps[(g.o+1)*plane:]
+	maps := scratchOf[float32](c.buf, (g.o+1)*plane+25) // one image's convolution, reused
+	if c.sig != nil {
+		c.forwardKeeping(x, k, bias, y, maps)
+		return prealloc, nil
+	}
+	for b := 0; b < n; b++ {
+		c.convolve(x[b*ch*h*w:], k, maps)
+		yb := y[b*g.o*plane/4:]
+		for o := 0; o < g.o; o++ {
+			kernels.SigmoidPool32(maps[o*plane:(o+1)*plane], yb[o*plane/4:(o+1)*plane/4], oh, ow, bias[o])
+		}
+	}
+	return prealloc, nil
+}
+
+// convolve writes the convolution of one image xb (C,H,W) with k into maps: the output
+// maps (O,OH,OW), then the dummy map's plane and its 25 zero weights.
+func (c *convSigmoidPoolOp) convolve(xb, k, maps []float32) {
+	g := c.geom
+	ch, h, w := g.x[1], g.x[2], g.x[3]
+	oh, ow := h-convSide+1, w-convSide+1
+	plane := oh * ow
+	dummyK := maps[(g.o+1)*plane : (g.o+1)*plane+25]
 	clear(dummyK)
 	kernel := func(o, in int) []float32 {
 		if o == g.o {
@@ -150,33 +183,25 @@ func (c convSigmoidPoolOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Val
 		}
 		return k[(o*ch+in)*25:]
 	}
-	for b := 0; b < n; b++ {
-		xb := x[b*ch*h*w:]
-		for _, o := range c.zero {
-			clear(maps[o*plane : (o+1)*plane])
-		}
-		for _, call := range c.calls {
-			in := xb[call.in*h*w:]
-			k0, k1, k2 := kernel(call.out[0], call.in), kernel(call.out[1], call.in), kernel(call.out[2], call.in)
-			m0, m1, m2 := maps[call.out[0]*plane:], maps[call.out[1]*plane:], maps[call.out[2]*plane:]
-			single := call.out[1] == g.o // one map: no dummies to compute
-			for ty := 0; ty < oh; ty += 8 {
-				for tx := 0; tx < ow; tx += 8 {
-					t, i := ty*ow+tx, ty*w+tx
-					if single {
-						kernels.Conv5x5Tile(in[i:], w, k0, m0[t:], ow, call.load)
-					} else {
-						kernels.Conv5x5Tile3(in[i:], w, k0, k1, k2, m0[t:], m1[t:], m2[t:], ow, call.load)
-					}
+	for _, o := range c.zero {
+		clear(maps[o*plane : (o+1)*plane])
+	}
+	for _, call := range c.calls {
+		in := xb[call.in*h*w:]
+		k0, k1, k2 := kernel(call.out[0], call.in), kernel(call.out[1], call.in), kernel(call.out[2], call.in)
+		m0, m1, m2 := maps[call.out[0]*plane:], maps[call.out[1]*plane:], maps[call.out[2]*plane:]
+		single := call.out[1] == g.o // one map: no dummies to compute
+		for ty := 0; ty < oh; ty += 8 {
+			for tx := 0; tx < ow; tx += 8 {
+				t, i := ty*ow+tx, ty*w+tx
+				if single {
+					kernels.Conv5x5Tile(in[i:], w, k0, m0[t:], ow, call.load)
+				} else {
+					kernels.Conv5x5Tile3(in[i:], w, k0, k1, k2, m0[t:], m1[t:], m2[t:], ow, call.load)
 				}
 			}
 		}
-		yb := y[b*g.o*plane/4:]
-		for o := 0; o < g.o; o++ {
-			kernels.SigmoidPool32(maps[o*plane:(o+1)*plane], yb[o*plane/4:(o+1)*plane/4], oh, ow, bias[o])
-		}
 	}
-	return prealloc, nil
 }
 
 // DenseSigmoid is x·w + b followed by the sigmoid, or without it when sigmoid is false,

@@ -1,0 +1,121 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/lenet/lenet/graph/kernels"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// TrainConvSigmoidPool is ConvSigmoidPool with a gradient, for training graphs: the
+// same forward pass (x, k, b -> the pooled sigmoids of the convolution plus bias), which
+// keeps each image's sigmoids for the backward pass; with inputGrad false x gets no
+// gradient (C1: x is the image). k must be zero outside the lists of input maps ins
+// (C3's kernels times the connection table), as ConvSigmoidPool skips those kernels.
+//
+// Written because a training step spent about a quarter of its time in the forward
+// convolutions' im2col, GEMM and bias pass, and a tenth in the separate sigmoid, pooling
+// and their gradients, each a pass over memory. The backward pass is one op for the
+// pooling's and the sigmoid's gradients (the unpooling's g/4 times s(1-s), in the
+// layer ops' order), then Conv's own kernel, bias and input gradient ops, the kernel
+// gradient building each image's im2col columns itself. Where kernels.ConvTileMatchesGemm
+// holds, values and gradients equal Conv, Activation("sigmoid") and AvgPool2's bit for
+// bit (TestTrainConvSigmoidPoolMatchesLayers).
+func TrainConvSigmoidPool(x, k, b *G.Node, ins [][]int, inputGrad bool) (*G.Node, error) {
+	op, err := convSigmoidPool(x, k, b, ins)
+	if err != nil {
+		return nil, err
+	}
+	op.sig, op.inputGrad = new(buffers), inputGrad
+	return G.ApplyOp(op, x, k, b)
+}
+
+// sigmoidPoolGrad is the gradient of the sigmoid and the 2x2 average pooling at once:
+// dy (B,O,OH/2,OW/2) -> d(B,O,OH,OW), from the forward op's kept sigmoids.
+type sigmoidPoolGrad struct {
+	op
+	geom convGeom
+	sig  *buffers
+}
+
+func (c convSigmoidPoolOp) DiffWRT(int) []bool { return []bool{c.inputGrad, true, true} }
+
+func (c convSigmoidPoolOp) SymDiff(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
+	if c.sig == nil {
+		return nil, fmt.Errorf("%v: an evaluation op has no gradient (TrainConvSigmoidPool has)", c)
+	}
+	g := c.geom
+	d, err := G.ApplyOp(sigmoidPoolGrad{newOp(fmt.Sprintf("SigmoidAvgPool2Grad%v", g.out()), g.out(), 4, 4), g, c.sig}, dy)
+	if err != nil {
+		return nil, err
+	}
+	dk, err := G.ApplyOp(convKGrad{newOp(fmt.Sprintf("Conv5x5GradKernel%v->%d", g.x, g.o), tensor.Shape{g.o, g.x[1], convSide, convSide}, 4, 4, 4), g, nil}, in[0], d)
+	if err != nil {
+		return nil, err
+	}
+	db, err := G.ApplyOp(convBGrad{newOp(fmt.Sprintf("Conv5x5GradBias%v->%d", g.x, g.o), tensor.Shape{g.o}, 4, 1), g}, d)
+	if err != nil {
+		return nil, err
+	}
+	var dx *G.Node
+	if c.inputGrad {
+		if dx, err = G.ApplyOp(convXGrad{newOp(fmt.Sprintf("Conv5x5GradInput%v->%d", g.x, g.o), g.x, 4, 4, 4), g}, in[1], d); err != nil {
+			return nil, err
+		}
+	}
+	return G.Nodes{dx, dk, db}, nil
+}
+
+// forwardKeeping is the forward pass of training: each image convolved into maps, then
+// each map plus its bias, its sigmoids kept in c.sig (the values Conv's bias pass and
+// the sigmoid op compute), pooled into y as AvgPool2 pools.
+func (c convSigmoidPoolOp) forwardKeeping(x, k, bias, y, maps []float32) {
+	g := c.geom
+	n, ch, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
+	oh, ow := h-convSide+1, w-convSide+1
+	plane := oh * ow
+	sig := scratchOf[float32](c.sig, n*g.o*plane)
+	for b := 0; b < n; b++ {
+		c.convolve(x[b*ch*h*w:], k, maps)
+		for o := 0; o < g.o; o++ {
+			s, m, v := sig[(b*g.o+o)*plane:(b*g.o+o+1)*plane], maps[o*plane:(o+1)*plane], bias[o]
+			for q := range s {
+				s[q] = m[q] + v
+			}
+			kernels.Sigmoid32s(s, s)
+			pool(s, y[(b*g.o+o)*plane/4:], 1, oh, ow)
+		}
+	}
+}
+
+func (s sigmoidPoolGrad) Do(in ...G.Value) (G.Value, error) { return s.UsePreallocDo(s.result(in), in...) }
+
+func (s sigmoidPoolGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	dy, ok := in[0].Data().([]float32)
+	if !ok {
+		return nil, fmt.Errorf("%v: unsupported type %T", s, in[0].Data())
+	}
+	d := prealloc.Data().([]float32)
+	out := s.geom.out()
+	oh, ow := out[2], out[3]
+	sig, ok := s.sig.scratch.([]float32)
+	if !ok || len(sig) < len(d) {
+		return nil, fmt.Errorf("%v: the forward pass kept no sigmoids", s)
+	}
+	hw, pw := oh*ow, ow/2
+	for p := 0; p < out[0]*out[1]; p++ {
+		sp, dp, gp := sig[p*hw:(p+1)*hw], d[p*hw:(p+1)*hw], dy[p*hw/4:(p+1)*hw/4]
+		for i := 0; i < oh/2; i++ {
+			s0, s1 := sp[2*i*ow:(2*i+1)*ow], sp[(2*i+1)*ow:(2*i+2)*ow]
+			d0, d1 := dp[2*i*ow:(2*i+1)*ow], dp[(2*i+1)*ow:(2*i+2)*ow]
+			for j, g := range gp[i*pw : (i+1)*pw] {
+				v := g / 4 // unpool's share of each input; then the sigmoid's gradient, as activationGrad
+				a, b, c, e := s0[2*j], s0[2*j+1], s1[2*j], s1[2*j+1]
+				d0[2*j], d0[2*j+1] = a*(1-a)*v, b*(1-b)*v
+				d1[2*j], d1[2*j+1] = c*(1-c)*v, e*(1-e)*v
+			}
+		}
+	}
+	return prealloc, nil
+}
