@@ -89,7 +89,9 @@ func (c convSigmoidPoolOp) forwardKeeping(x, k, bias, y, maps []float32) {
 	}
 }
 
-func (s sigmoidPoolGrad) Do(in ...G.Value) (G.Value, error) { return s.UsePreallocDo(s.result(in), in...) }
+func (s sigmoidPoolGrad) Do(in ...G.Value) (G.Value, error) {
+	return s.UsePreallocDo(s.result(in), in...)
+}
 
 func (s sigmoidPoolGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	dy, ok := in[0].Data().([]float32)
