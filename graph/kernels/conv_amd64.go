@@ -110,6 +110,29 @@ func flag(b bool) int {
 	return 0
 }
 
+// SigmoidPool32Keep is SigmoidPool32 keeping the sigmoids, for training's backward
+// pass: s gets Sigmoid32s's values of x[i]+bias, y their 2x2 means as ops.AvgPool2
+// computes them; x is not written. It panics as SigmoidPool32 does.
+func SigmoidPool32Keep(x, s, y []float32, h, w int, bias float32) {
+	if !haveAVX2 {
+		panic("kernels: SigmoidPool32Keep needs AVX2 and FMA")
+	}
+	if h < 2 || h%2 != 0 || w < 8 || w%8 != 0 {
+		panic(fmt.Sprintf("kernels: SigmoidPool32Keep of a %dx%d plane: expected an even height and a width a multiple of 8", h, w))
+	}
+	n := h * w
+	x, s, y = x[:n], s[:n], y[:n/4]
+	if haveAVX512 && n%32 == 0 {
+		sigmoid32AVX512(&x[0], &s[0], n, bias)
+	} else {
+		for i, v := range x {
+			s[i] = v + bias
+		}
+		sigmoid32AVX2(&s[0], &s[0], n)
+	}
+	pool32AVX2(&s[0], &y[0], h, w)
+}
+
 // SigmoidPool32 writes into y ((h/2)×(w/2)) the 2x2 means of the sigmoids of the h×w
 // plane x plus bias: Sigmoid32s's values of x[i]+bias, pooled as ops.AvgPool2 pools them
 // (((a+b)+c)+d over a window's upper then lower row, divided by 4), in one pass eight

@@ -25,3 +25,13 @@ func Conv5x5Tile3(in []float32, inStride int, k0, k1, k2, out0, out1, out2 []flo
 func SigmoidPool32(x, y []float32, h, w int, bias float32) {
 	panic("kernels: SigmoidPool32 needs AVX2 and FMA")
 }
+
+// ConvGradMap is written for AVX2 and FMA only (convgrad_amd64.go); here it panics.
+func ConvGradMap(k int, a *[4][]float32, rows int, plane []float32, w, seg int, c *[4][]float32) {
+	panic("kernels: ConvGradMap needs AVX2 and FMA")
+}
+
+// SigmoidPool32Keep is written for AVX2 and FMA only (conv_amd64.go); here it panics.
+func SigmoidPool32Keep(x, s, y []float32, h, w int, bias float32) {
+	panic("kernels: SigmoidPool32Keep needs AVX2 and FMA")
+}

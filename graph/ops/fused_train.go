@@ -18,8 +18,9 @@ import (
 // convolutions' im2col, GEMM and bias pass, and a tenth in the separate sigmoid, pooling
 // and their gradients, each a pass over memory. The backward pass is one op for the
 // pooling's and the sigmoid's gradients (the unpooling's g/4 times s(1-s), in the
-// layer ops' order), then Conv's own kernel, bias and input gradient ops, the kernel
-// gradient building each image's im2col columns itself. Where kernels.ConvTileMatchesGemm
+// layer ops' order), then Conv's own bias and input gradient ops, and the kernel
+// gradient by kernels.ConvGradMap straight from the input planes, for the listed
+// kernels only (the others get a zero gradient). Where kernels.ConvTileMatchesGemm
 // holds, values and gradients equal Conv, Activation("sigmoid") and AvgPool2's bit for
 // bit (TestTrainConvSigmoidPoolMatchesLayers).
 func TrainConvSigmoidPool(x, k, b *G.Node, ins [][]int, inputGrad bool) (*G.Node, error) {
@@ -50,7 +51,7 @@ func (c convSigmoidPoolOp) SymDiff(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 	if err != nil {
 		return nil, err
 	}
-	dk, err := G.ApplyOp(convKGrad{newOp(fmt.Sprintf("Conv5x5GradKernel%v->%d", g.x, g.o), tensor.Shape{g.o, g.x[1], convSide, convSide}, 4, 4, 4), g, nil}, in[0], d)
+	dk, err := G.ApplyOp(directKGrad{newOp(fmt.Sprintf("Conv5x5DirectGradKernel%v->%d", g.x, g.o), tensor.Shape{g.o, g.x[1], convSide, convSide}, 4, 4, 4), g, c.readers()}, in[0], d)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +68,61 @@ func (c convSigmoidPoolOp) SymDiff(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 	return G.Nodes{dx, dk, db}, nil
 }
 
+// readers lists, for each input map, the output maps that read it (the calls' plan
+// holds them: each call reads one input map for up to three output maps).
+func (c convSigmoidPoolOp) readers() [][]int {
+	r := make([][]int, c.geom.x[1])
+	for _, call := range c.calls {
+		for _, o := range call.out {
+			if o < c.geom.o {
+				r[call.in] = append(r[call.in], o)
+			}
+		}
+	}
+	return r
+}
+
+// directKGrad is the kernel gradient (x, d) -> dk (O,C,5,5): Conv's convKGrad computed
+// by kernels.ConvGradMap straight from each image's planes, for the kernels an output
+// map reads only (the others stay zero, as the connection table's mask makes them).
+type directKGrad struct {
+	op
+	geom    convGeom
+	readers [][]int // for each input map, the output maps that read it
+}
+
+func (c directKGrad) Do(in ...G.Value) (G.Value, error) {
+	return c.UsePreallocDo(c.result(in), in...)
+}
+
+func (c directKGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	x, ok := in[0].Data().([]float32)
+	if !ok {
+		return nil, fmt.Errorf("%v: unsupported type %T", c, in[0].Data())
+	}
+	d, dk := in[1].Data().([]float32), prealloc.Data().([]float32)
+	g := c.geom
+	n, ch, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
+	ow, p := w-convSide+1, g.pixels()
+	clear(dk)
+	var a, cs [4][]float32
+	for b := 0; b < n; b++ { // the images in order, as the GEMM adds them
+		xb, db := x[b*ch*h*w:(b+1)*ch*h*w], d[b*g.o*p:(b+1)*g.o*p]
+		for in, outs := range c.readers {
+			plane := xb[in*h*w : (in+1)*h*w]
+			for len(outs) > 0 {
+				rows := min(4, len(outs))
+				for r, o := range outs[:rows] {
+					a[r], cs[r] = db[o*p:(o+1)*p], dk[(o*ch+in)*25:(o*ch+in+1)*25]
+				}
+				kernels.ConvGradMap(p, &a, rows, plane, w, ow/8, &cs)
+				outs = outs[rows:]
+			}
+		}
+	}
+	return prealloc, nil
+}
+
 // forwardKeeping is the forward pass of training: each image convolved into maps, then
 // each map plus its bias, its sigmoids kept in c.sig (the values Conv's bias pass and
 // the sigmoid op compute), pooled into y as AvgPool2 pools.
@@ -79,12 +135,7 @@ func (c convSigmoidPoolOp) forwardKeeping(x, k, bias, y, maps []float32) {
 	for b := 0; b < n; b++ {
 		c.convolve(x[b*ch*h*w:], k, maps)
 		for o := 0; o < g.o; o++ {
-			s, m, v := sig[(b*g.o+o)*plane:(b*g.o+o+1)*plane], maps[o*plane:(o+1)*plane], bias[o]
-			for q := range s {
-				s[q] = m[q] + v
-			}
-			kernels.Sigmoid32s(s, s)
-			pool(s, y[(b*g.o+o)*plane/4:], 1, oh, ow)
+			kernels.SigmoidPool32Keep(maps[o*plane:(o+1)*plane], sig[(b*g.o+o)*plane:(b*g.o+o+1)*plane], y[(b*g.o+o)*plane/4:], oh, ow, bias[o])
 		}
 	}
 }

@@ -84,8 +84,8 @@ func (tc *trainCase) run(t *testing.T, fused bool) (cost float32, y, dx, dk, db 
 }
 
 // TestTrainConvSigmoidPoolMatchesLayers compares TrainConvSigmoidPool's values and its
-// gradients of the input, kernels and biases bit for bit with Conv, the sigmoid and
-// AvgPool2: C1's shapes (one map to 6, no input gradient) and C3's (6 maps to 16 with
+// gradients of the input, kernels (those in the lists; the others get none) and biases
+// bit for bit with Conv, the sigmoid and AvgPool2: C1's shapes (one map to 6, no input gradient) and C3's (6 maps to 16 with
 // the connection table), each for 3 images, and odd shapes with tiles in both
 // directions and an unsorted list.
 func TestTrainConvSigmoidPoolMatchesLayers(t *testing.T) {
@@ -102,6 +102,16 @@ func TestTrainConvSigmoidPoolMatchesLayers(t *testing.T) {
 	} {
 		c1, y1, dx1, dk1, db1 := tc.run(t, true)
 		c2, y2, dx2, dk2, db2 := tc.run(t, false)
+		for oi := range tc.o { // kernels outside the lists: none from the fused op; the mask zeroes the layers' in a model
+			for ci := range tc.c {
+				if tc.ins != nil && !slices.Contains(tc.ins[oi], ci) {
+					if k := dk1[(oi*tc.c+ci)*25 : (oi*tc.c+ci+1)*25]; slices.ContainsFunc(k, func(v float32) bool { return v != 0 }) {
+						t.Fatalf("%s: a gradient for output map %d's unread input map %d: %v", name, oi, ci, k)
+					}
+					clear(dk2[(oi*tc.c+ci)*25 : (oi*tc.c+ci+1)*25])
+				}
+			}
+		}
 		if math.Float32bits(c1) != math.Float32bits(c2) {
 			t.Errorf("%s: cost fused %g, layers %g", name, c1, c2)
 		}

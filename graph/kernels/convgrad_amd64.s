@@ -1,0 +1,173 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func convGradMap(k int, a *[4]*float32, plane *float32, offs *[26]int, seg, skip int, c *[4]*float32, rows int)
+//
+// For q = 0, 2, ..., 24 (the 5x5 kernel's weights in pairs, the last alone):
+// c[r][q] += a[r] · B_q and c[r][q+1] += a[r] · B_{q+1} (q < 24), for r < rows (1 to 4),
+// the dot products of sgemmDotKernel, accumulated and reduced in its order (eight lanes
+// by fused multiply-adds from zero, chunk by chunk; then lanes l and l+4 added, then two
+// horizontal adds). B_q is not a row but k values read from plane+offs[q] bytes in
+// segments of seg chunks of 8, the next segment skip bytes after the end of the last:
+// the input pixels that weight q of a 5x5 kernel met, row by row of the output, which
+// im2col would have copied into a row of its columns. offs[25] repeats offs[24]. k is
+// a multiple of 8, a whole number of segments. Rows past rows read a[0] and are not
+// stored.
+TEXT ·convGradMap(SB), NOSPLIT, $0-64
+	MOVQ rows+56(FP), BX
+	MOVQ seg+32(FP), R9
+	MOVQ skip+40(FP), R10
+	XORQ AX, AX
+
+gpair:
+	MOVQ k+0(FP), CX
+	MOVQ offs+24(FP), DX
+	MOVQ plane+16(FP), DI
+	MOVQ plane+16(FP), R14
+	ADDQ (DX)(AX*8), DI
+	ADDQ 8(DX)(AX*8), R14
+	MOVQ a+8(FP), DX
+	MOVQ 0(DX), SI
+	MOVQ SI, R11
+	MOVQ SI, R12
+	MOVQ SI, R13
+	CMPQ BX, $2
+	JLT  gzero
+	MOVQ 8(DX), R11
+	CMPQ BX, $3
+	JLT  gzero
+	MOVQ 16(DX), R12
+	CMPQ BX, $4
+	JLT  gzero
+	MOVQ 24(DX), R13
+gzero:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ R9, R8
+
+gloop:
+	VMOVUPS (DI), Y8
+	VMOVUPS (R14), Y9
+	VMOVUPS (SI), Y10
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y9, Y10, Y1
+	VMOVUPS (R11), Y11
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y9, Y11, Y3
+	VMOVUPS (R12), Y12
+	VFMADD231PS Y8, Y12, Y4
+	VFMADD231PS Y9, Y12, Y5
+	VMOVUPS (R13), Y13
+	VFMADD231PS Y8, Y13, Y6
+	VFMADD231PS Y9, Y13, Y7
+	ADDQ $32, SI
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, R13
+	ADDQ $32, DI
+	ADDQ $32, R14
+	DECQ R8
+	JNZ  gnext
+	ADDQ R10, DI
+	ADDQ R10, R14
+	MOVQ R9, R8
+
+gnext:
+	SUBQ $8, CX
+	JNZ  gloop
+
+	// Each accumulator's eight lanes summed into its lowest, as sgemmDotKernel does.
+	VEXTRACTF128 $1, Y0, X15
+	VADDPS X15, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VEXTRACTF128 $1, Y1, X15
+	VADDPS X15, X1, X1
+	VHADDPS X1, X1, X1
+	VHADDPS X1, X1, X1
+	VEXTRACTF128 $1, Y2, X15
+	VADDPS X15, X2, X2
+	VHADDPS X2, X2, X2
+	VHADDPS X2, X2, X2
+	VEXTRACTF128 $1, Y3, X15
+	VADDPS X15, X3, X3
+	VHADDPS X3, X3, X3
+	VHADDPS X3, X3, X3
+	VEXTRACTF128 $1, Y4, X15
+	VADDPS X15, X4, X4
+	VHADDPS X4, X4, X4
+	VHADDPS X4, X4, X4
+	VEXTRACTF128 $1, Y5, X15
+	VADDPS X15, X5, X5
+	VHADDPS X5, X5, X5
+	VHADDPS X5, X5, X5
+	VEXTRACTF128 $1, Y6, X15
+	VADDPS X15, X6, X6
+	VHADDPS X6, X6, X6
+	VHADDPS X6, X6, X6
+	VEXTRACTF128 $1, Y7, X15
+	VADDPS X15, X7, X7
+	VHADDPS X7, X7, X7
+	VHADDPS X7, X7, X7
+
+	// c[r][q] and, but for the last weight, c[r][q+1] for rows 0 .. rows-1.
+	MOVQ c+48(FP), R9
+	MOVQ 0(R9), DX
+	LEAQ (DX)(AX*4), DX
+	VADDSS (DX), X0, X0
+	VMOVSS X0, (DX)
+	CMPQ AX, $24
+	JGE  grow1
+	VADDSS 4(DX), X1, X1
+	VMOVSS X1, 4(DX)
+
+grow1:
+	CMPQ BX, $2
+	JLT  gnextpair
+	MOVQ 8(R9), DX
+	LEAQ (DX)(AX*4), DX
+	VADDSS (DX), X2, X2
+	VMOVSS X2, (DX)
+	CMPQ AX, $24
+	JGE  grow2
+	VADDSS 4(DX), X3, X3
+	VMOVSS X3, 4(DX)
+
+grow2:
+	CMPQ BX, $3
+	JLT  gnextpair
+	MOVQ 16(R9), DX
+	LEAQ (DX)(AX*4), DX
+	VADDSS (DX), X4, X4
+	VMOVSS X4, (DX)
+	CMPQ AX, $24
+	JGE  grow3
+	VADDSS 4(DX), X5, X5
+	VMOVSS X5, 4(DX)
+
+grow3:
+	CMPQ BX, $4
+	JLT  gnextpair
+	MOVQ 24(R9), DX
+	LEAQ (DX)(AX*4), DX
+	VADDSS (DX), X6, X6
+	VMOVSS X6, (DX)
+	CMPQ AX, $24
+	JGE  gnextpair
+	VADDSS 4(DX), X7, X7
+	VMOVSS X7, 4(DX)
+
+gnextpair:
+	MOVQ seg+32(FP), R9
+	ADDQ $2, AX
+	CMPQ AX, $25
+	JLT  gpair
+	VZEROUPPER
+	RET

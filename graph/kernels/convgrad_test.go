@@ -1,0 +1,58 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestConvGradMapMatchesGemm computes a convolution's kernel gradient for one image,
+// dk (O, 25) = dy (O, P) · colᵀ, with the AVX2 GEMM (sgemmDotKernel) on im2col's
+// columns and with ConvGradMap straight from the plane, in groups of 4, 2 and 1 output
+// maps, at C1's shapes (28x28, 24 outputs a row: three chunks a segment) and C3's (12x12,
+// one chunk a segment), and requires the same bits, added to values already there.
+func TestConvGradMapMatchesGemm(t *testing.T) {
+	if !HaveConvTile() {
+		t.Skip("needs AVX2 and FMA")
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, side := range []int{28, 12, 20} {
+		const o = 7
+		ow := side - 4
+		p := ow * ow
+		x, dy := make([]float32, side*side), make([]float32, o*p)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		for i := range dy {
+			dy[i] = float32(rng.NormFloat64())
+		}
+		col := make([]float32, 25*p) // im2col of one map
+		for q := range 25 {
+			for y := range ow {
+				copy(col[q*p+y*ow:q*p+(y+1)*ow], x[(y+q/5)*side+q%5:])
+			}
+		}
+		start := make([]float32, o*25)
+		for i := range start {
+			start[i] = float32(rng.NormFloat64())
+		}
+		want := append([]float32(nil), start...)
+		sgemmAVX2(false, true, o, 25, p, dy, p, col, p, want, 25, true) // the dot kernel
+		got := append([]float32(nil), start...)
+		r0 := 0
+		for _, rows := range []int{4, 2, 1} { // o = 7 maps
+			var a, c [4][]float32
+			for r := range rows {
+				a[r], c[r] = dy[(r0+r)*p:(r0+r+1)*p], got[(r0+r)*25:(r0+r+1)*25]
+			}
+			ConvGradMap(p, &a, rows, x, side, ow/8, &c)
+			r0 += rows
+		}
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("side %d: dk[%d] direct %g, GEMM %g", side, i, got[i], want[i])
+			}
+		}
+	}
+}
