@@ -35,3 +35,8 @@ func ConvGradMap(k int, a *[4][]float32, rows int, plane []float32, w, seg int, 
 func SigmoidPool32Keep(x, s, y []float32, h, w int, bias float32) {
 	panic("kernels: SigmoidPool32Keep needs AVX2 and FMA")
 }
+
+// ConvInputGrad is written for AVX2 and FMA only (convgrad_amd64.go); here it panics.
+func ConvInputGrad(n int, w []float32, d *[16][]float32, rows, chunks int, dx []float32, stride int) {
+	panic("kernels: ConvInputGrad needs AVX2 and FMA")
+}

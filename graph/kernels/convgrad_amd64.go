@@ -36,3 +36,32 @@ func ConvGradMap(k int, a *[4][]float32, rows int, plane []float32, w, seg int, 
 	offs[25] = offs[24]
 	convGradMap(k, &ap, &plane[0], &offs, seg, 4*(w-8*seg), &cp, rows)
 }
+
+//go:noescape
+func convInputGrad(n int, w *float32, d *[16]*float32, rows, chunks int, dx *float32, stride int)
+
+// ConvInputGrad adds to dx, rows rows of chunks*8 values stride apart, the sums over
+// m < n of w[m] times d[m] (rows*chunks*8 values, row after row): one weight q of a
+// 5x5 kernel's share of a convolution's input gradient, dx being the input plane from
+// row q/5, column q%5 on, d the gradients of the n output maps that read it and w their
+// kernels' weight q. Each sum is what the GEMM of the kernels and the output gradients
+// gives a row of im2col's columns (fused multiply-adds from zero, in the order of d),
+// added as col2im adds it, so that calling it for q = 0 to 24 in order computes
+// im2col's input gradient to the bit without the columns, and without the kernels a
+// connection table leaves out (their zero terms change no bit). It needs AVX2 and FMA,
+// 1 <= n <= 16, and panics, as an index out of range does, on slices too short.
+func ConvInputGrad(n int, w []float32, d *[16][]float32, rows, chunks int, dx []float32, stride int) {
+	if !haveAVX2 {
+		panic("kernels: ConvInputGrad needs AVX2 and FMA")
+	}
+	if n < 1 || n > 16 || rows < 1 || chunks < 1 || stride < 8*chunks {
+		panic("kernels: ConvInputGrad: bad n, rows, chunks or stride")
+	}
+	_, _ = w[n-1], dx[(rows-1)*stride+8*chunks-1]
+	var dp [16]*float32
+	for m := range n {
+		_ = d[m][rows*chunks*8-1]
+		dp[m] = &d[m][0]
+	}
+	convInputGrad(n, &w[0], &dp, rows, chunks, &dx[0], stride)
+}

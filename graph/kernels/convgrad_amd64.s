@@ -171,3 +171,130 @@ gnextpair:
 	JLT  gpair
 	VZEROUPPER
 	RET
+
+// func convInputGrad(n int, w *float32, d *[16]*float32, rows, chunks int, dx *float32, stride int)
+//
+// For each of rows rows of chunks chunks of 8 columns: acc = Σ_{m<n} w[m]·d[m][row,
+// chunk] by fused multiply-adds from zero, m in order (what the GEMM of kᵀ and the
+// output gradients gives one row of im2col's columns, lacking the zero terms of
+// kernels a connection table leaves out), then added to dx's row (stride floats apart):
+// im2col's adjoint without the columns. Eight rows at a time (eight chains of
+// multiply-adds side by side), then one at a time.
+TEXT ·convInputGrad(SB), NOSPLIT, $0-56
+	MOVQ dx+40(FP), DI
+	MOVQ stride+48(FP), R10
+	SHLQ $2, R10
+	MOVQ chunks+32(FP), R14
+	SHLQ $5, R14                // a row of d, in bytes
+	LEAQ (R14)(R14*2), AX       // three rows
+	XORQ R8, R8                 // the block's first row in d, in bytes
+	MOVQ rows+24(FP), BX
+
+iblock:
+	CMPQ BX, $8
+	JLT  isingle
+	MOVQ chunks+32(FP), R9
+	MOVQ DI, R11
+	MOVQ R8, R13
+
+ichunk8:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ n+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ d+16(FP), DX
+
+iterm8:
+	MOVQ (DX), R12
+	ADDQ R13, R12
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS (R12), Y8, Y0
+	VFMADD231PS (R12)(R14*1), Y8, Y1
+	VFMADD231PS (R12)(R14*2), Y8, Y2
+	VFMADD231PS (R12)(AX*1), Y8, Y3
+	LEAQ (R12)(R14*4), R12
+	VFMADD231PS (R12), Y8, Y4
+	VFMADD231PS (R12)(R14*1), Y8, Y5
+	VFMADD231PS (R12)(R14*2), Y8, Y6
+	VFMADD231PS (R12)(AX*1), Y8, Y7
+	ADDQ $4, SI
+	ADDQ $8, DX
+	DECQ CX
+	JNZ  iterm8
+
+	MOVQ R11, R12
+	VADDPS (R12), Y0, Y0
+	VMOVUPS Y0, (R12)
+	ADDQ R10, R12
+	VADDPS (R12), Y1, Y1
+	VMOVUPS Y1, (R12)
+	ADDQ R10, R12
+	VADDPS (R12), Y2, Y2
+	VMOVUPS Y2, (R12)
+	ADDQ R10, R12
+	VADDPS (R12), Y3, Y3
+	VMOVUPS Y3, (R12)
+	ADDQ R10, R12
+	VADDPS (R12), Y4, Y4
+	VMOVUPS Y4, (R12)
+	ADDQ R10, R12
+	VADDPS (R12), Y5, Y5
+	VMOVUPS Y5, (R12)
+	ADDQ R10, R12
+	VADDPS (R12), Y6, Y6
+	VMOVUPS Y6, (R12)
+	ADDQ R10, R12
+	VADDPS (R12), Y7, Y7
+	VMOVUPS Y7, (R12)
+	ADDQ $32, R13
+	ADDQ $32, R11
+	DECQ R9
+	JNZ  ichunk8
+
+	LEAQ (DI)(R10*8), DI
+	LEAQ (R8)(R14*8), R8
+	SUBQ $8, BX
+	JMP  iblock
+
+isingle:
+	CMPQ BX, $0
+	JEQ  idone
+	MOVQ chunks+32(FP), R9
+	MOVQ DI, R11
+	MOVQ R8, R13
+
+ichunk1:
+	VXORPS Y0, Y0, Y0
+	MOVQ n+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ d+16(FP), DX
+
+iterm1:
+	MOVQ (DX), R12
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS (R12)(R13*1), Y8, Y0
+	ADDQ $4, SI
+	ADDQ $8, DX
+	DECQ CX
+	JNZ  iterm1
+	VADDPS (R11), Y0, Y0
+	VMOVUPS Y0, (R11)
+	ADDQ $32, R13
+	ADDQ $32, R11
+	DECQ R9
+	JNZ  ichunk1
+
+	ADDQ R10, DI
+	ADDQ R14, R8
+	DECQ BX
+	JMP  isingle
+
+idone:
+	VZEROUPPER
+	RET

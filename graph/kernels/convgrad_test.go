@@ -56,3 +56,49 @@ func TestConvGradMapMatchesGemm(t *testing.T) {
 		}
 	}
 }
+
+// TestConvInputGradRowsAlike: ConvInputGrad's eight rows at a time and one at a time
+// give the same bits (the ops' tests compare the eight with im2col's GEMM and col2im),
+// on 11 rows of 2 chunks from 5 output maps, added to values already there.
+func TestConvInputGradRowsAlike(t *testing.T) {
+	if !HaveConvTile() {
+		t.Skip("needs AVX2 and FMA")
+	}
+	const n, rows, chunks, stride = 5, 11, 2, 21
+	rng := rand.New(rand.NewPCG(9, 9))
+	var d [16][]float32
+	w := make([]float32, n)
+	for m := range n {
+		w[m] = float32(rng.NormFloat64())
+		d[m] = make([]float32, rows*chunks*8)
+		for i := range d[m] {
+			d[m][i] = float32(rng.NormFloat64())
+		}
+	}
+	start := make([]float32, (rows-1)*stride+chunks*8)
+	for i := range start {
+		start[i] = float32(rng.NormFloat64())
+	}
+	whole := append([]float32(nil), start...)
+	ConvInputGrad(n, w, &d, rows, chunks, whole, stride)
+	single := append([]float32(nil), start...)
+	for r := range rows {
+		var dr [16][]float32
+		for m := range n {
+			dr[m] = d[m][r*chunks*8:]
+		}
+		ConvInputGrad(n, w, &dr, 1, chunks, single[r*stride:], stride)
+	}
+	changed := 0
+	for i := range whole {
+		if math.Float32bits(whole[i]) != math.Float32bits(single[i]) {
+			t.Fatalf("dx[%d]: %g rows at once, %g one at a time", i, whole[i], single[i])
+		}
+		if whole[i] != start[i] {
+			changed++
+		}
+	}
+	if changed != rows*chunks*8 {
+		t.Fatalf("%d values changed, want %d", changed, rows*chunks*8)
+	}
+}

@@ -18,9 +18,10 @@ import (
 // convolutions' im2col, GEMM and bias pass, and a tenth in the separate sigmoid, pooling
 // and their gradients, each a pass over memory. The backward pass is one op for the
 // pooling's and the sigmoid's gradients (the unpooling's g/4 times s(1-s), in the
-// layer ops' order), then Conv's own bias and input gradient ops, and the kernel
-// gradient by kernels.ConvGradMap straight from the input planes, for the listed
-// kernels only (the others get a zero gradient). Where kernels.ConvTileMatchesGemm
+// layer ops' order), then Conv's own bias gradient op, the kernel gradient by
+// kernels.ConvGradMap straight from the input planes, for the listed kernels only (the
+// others get a zero gradient), and the input gradient by kernels.ConvInputGrad straight
+// into the input planes, from the listed kernels. Where kernels.ConvTileMatchesGemm
 // holds, values and gradients equal Conv, Activation("sigmoid") and AvgPool2's bit for
 // bit (TestTrainConvSigmoidPoolMatchesLayers).
 func TrainConvSigmoidPool(x, k, b *G.Node, ins [][]int, inputGrad bool) (*G.Node, error) {
@@ -61,7 +62,7 @@ func (c convSigmoidPoolOp) SymDiff(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 	}
 	var dx *G.Node
 	if c.inputGrad {
-		if dx, err = G.ApplyOp(convXGrad{newOp(fmt.Sprintf("Conv5x5GradInput%v->%d", g.x, g.o), g.x, 4, 4, 4), g}, in[1], d); err != nil {
+		if dx, err = G.ApplyOp(directXGrad{newOp(fmt.Sprintf("Conv5x5DirectGradInput%v->%d", g.x, g.o), g.x, 4, 4, 4), g, c.readers()}, in[1], d); err != nil {
 			return nil, err
 		}
 	}
@@ -117,6 +118,55 @@ func (c directKGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, er
 				}
 				kernels.ConvGradMap(p, &a, rows, plane, w, ow/8, &cs)
 				outs = outs[rows:]
+			}
+		}
+	}
+	return prealloc, nil
+}
+
+// directXGrad is the input gradient (k, d) -> dx (B,C,H,W): Conv's convXGrad computed
+// by kernels.ConvInputGrad straight into each image's planes, weight by weight of the
+// kernels, from the output maps that read each input map only.
+type directXGrad struct {
+	op
+	geom    convGeom
+	readers [][]int // for each input map, the output maps that read it
+}
+
+func (c directXGrad) Do(in ...G.Value) (G.Value, error) {
+	return c.UsePreallocDo(c.result(in), in...)
+}
+
+func (c directXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	k, ok := in[0].Data().([]float32)
+	if !ok {
+		return nil, fmt.Errorf("%v: unsupported type %T", c, in[0].Data())
+	}
+	d, dx := in[1].Data().([]float32), prealloc.Data().([]float32)
+	g := c.geom
+	n, ch, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
+	oh, ow, p := h-convSide+1, w-convSide+1, g.pixels()
+	clear(dx)
+	var ds [16][]float32
+	var ws [16]float32
+	for b := 0; b < n; b++ {
+		db := d[b*g.o*p : (b+1)*g.o*p]
+		for in, outs := range c.readers {
+			if len(outs) == 0 {
+				continue
+			}
+			if len(outs) > len(ds) {
+				return nil, fmt.Errorf("%v: input map %d read by %d output maps (at most %d)", c, in, len(outs), len(ds))
+			}
+			for m, o := range outs {
+				ds[m] = db[o*p : (o+1)*p]
+			}
+			plane := dx[(b*ch+in)*h*w : (b*ch+in+1)*h*w]
+			for q := 0; q < 25; q++ { // the weights in order, as col2im adds the columns' rows
+				for m, o := range outs {
+					ws[m] = k[(o*ch+in)*25+q]
+				}
+				kernels.ConvInputGrad(len(outs), ws[:], &ds, oh, ow/8, plane[q/5*w+q%5:], w)
 			}
 		}
 	}
