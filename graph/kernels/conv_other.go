@@ -36,7 +36,12 @@ func SigmoidPool32Keep(x, s, y []float32, h, w int, bias float32) {
 	panic("kernels: SigmoidPool32Keep needs AVX2 and FMA")
 }
 
-// ConvInputGrad is written for AVX2 and FMA only (convgrad_amd64.go); here it panics.
-func ConvInputGrad(n int, w []float32, d *[16][]float32, rows, chunks int, dx []float32, stride int) {
-	panic("kernels: ConvInputGrad needs AVX2 and FMA")
+// ConvInputGradMap is written for AVX2 and FMA only (convgrad_amd64.go); here it panics.
+func ConvInputGradMap(n int, k, d *[16][]float32, rows, chunks int, plane []float32, w int) {
+	panic("kernels: ConvInputGradMap needs AVX2 and FMA")
+}
+
+// SigmoidPoolGrad32 is written for AVX2 and FMA only (convgrad_amd64.go); here it panics.
+func SigmoidPoolGrad32(s, dy, d []float32, h, w int) {
+	panic("kernels: SigmoidPoolGrad32 needs AVX2 and FMA")
 }

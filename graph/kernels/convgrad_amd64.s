@@ -298,3 +298,58 @@ iterm1:
 idone:
 	VZEROUPPER
 	RET
+
+// func sigmoidPoolGrad32(s, dy, d *float32, h, w int)
+//
+// d = s(1-s)·(g/4) over an h×w plane, g being the gradient of the 2x2 window (dy,
+// h/2 × w/2) that each value was pooled into: the average pooling's gradient, then the
+// sigmoid's, from its output s, in the ops' arithmetic ((s·(1-s))·v, v = g/4, computed
+// as g·0.25, the same correctly rounded quotient). h even, w a multiple of 8.
+TEXT ·sigmoidPoolGrad32(SB), NOSPLIT, $0-40
+	MOVQ s+0(FP), SI
+	MOVQ dy+8(FP), DX
+	MOVQ d+16(FP), DI
+	MOVQ h+24(FP), BX
+	SHRQ $1, BX
+	MOVQ w+32(FP), R10
+	SHLQ $2, R10
+	MOVL $0x3e800000, AX
+	VMOVD AX, X15
+	VBROADCASTSS X15, Y15
+	MOVL $0x3f800000, AX
+	VMOVD AX, X14
+	VBROADCASTSS X14, Y14
+
+spair:
+	MOVQ w+32(FP), CX
+	SHRQ $3, CX
+	MOVQ SI, R8
+	MOVQ DI, R9
+
+schunk:
+	VMOVUPS (DX), X0
+	VMULPS X15, X0, X0
+	VUNPCKLPS X0, X0, X1
+	VUNPCKHPS X0, X0, X2
+	VINSERTF128 $1, X2, Y1, Y1
+	VMOVUPS (R8), Y3
+	VSUBPS Y3, Y14, Y4
+	VMULPS Y4, Y3, Y4
+	VMULPS Y1, Y4, Y4
+	VMOVUPS Y4, (R9)
+	VMOVUPS (R8)(R10*1), Y3
+	VSUBPS Y3, Y14, Y4
+	VMULPS Y4, Y3, Y4
+	VMULPS Y1, Y4, Y4
+	VMOVUPS Y4, (R9)(R10*1)
+	ADDQ $16, DX
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ  schunk
+	LEAQ (SI)(R10*2), SI
+	LEAQ (DI)(R10*2), DI
+	DECQ BX
+	JNZ  spair
+	VZEROUPPER
+	RET

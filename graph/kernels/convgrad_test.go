@@ -57,7 +57,7 @@ func TestConvGradMapMatchesGemm(t *testing.T) {
 	}
 }
 
-// TestConvInputGradRowsAlike: ConvInputGrad's eight rows at a time and one at a time
+// TestConvInputGradRowsAlike: convInputGrad's eight rows at a time and one at a time
 // give the same bits (the ops' tests compare the eight with im2col's GEMM and col2im),
 // on 11 rows of 2 chunks from 5 output maps, added to values already there.
 func TestConvInputGradRowsAlike(t *testing.T) {
@@ -80,14 +80,14 @@ func TestConvInputGradRowsAlike(t *testing.T) {
 		start[i] = float32(rng.NormFloat64())
 	}
 	whole := append([]float32(nil), start...)
-	ConvInputGrad(n, w, &d, rows, chunks, whole, stride)
+	convInputGradChecked(n, w, &d, rows, chunks, whole, stride)
 	single := append([]float32(nil), start...)
 	for r := range rows {
 		var dr [16][]float32
 		for m := range n {
 			dr[m] = d[m][r*chunks*8:]
 		}
-		ConvInputGrad(n, w, &dr, 1, chunks, single[r*stride:], stride)
+		convInputGradChecked(n, w, &dr, 1, chunks, single[r*stride:], stride)
 	}
 	changed := 0
 	for i := range whole {
@@ -101,4 +101,15 @@ func TestConvInputGradRowsAlike(t *testing.T) {
 	if changed != rows*chunks*8 {
 		t.Fatalf("%d values changed, want %d", changed, rows*chunks*8)
 	}
+}
+
+// convInputGradChecked calls convInputGrad after checking the slices' lengths.
+func convInputGradChecked(n int, w []float32, d *[16][]float32, rows, chunks int, dx []float32, stride int) {
+	_, _ = w[n-1], dx[(rows-1)*stride+8*chunks-1]
+	var dp [16]*float32
+	for m := range n {
+		_ = d[m][rows*chunks*8-1]
+		dp[m] = &d[m][0]
+	}
+	convInputGrad(n, &w[0], &dp, rows, chunks, &dx[0], stride)
 }

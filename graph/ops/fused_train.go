@@ -20,7 +20,7 @@ import (
 // pooling's and the sigmoid's gradients (the unpooling's g/4 times s(1-s), in the
 // layer ops' order), then Conv's own bias gradient op, the kernel gradient by
 // kernels.ConvGradMap straight from the input planes, for the listed kernels only (the
-// others get a zero gradient), and the input gradient by kernels.ConvInputGrad straight
+// others get a zero gradient), and the input gradient by kernels.ConvInputGradMap straight
 // into the input planes, from the listed kernels. Where kernels.ConvTileMatchesGemm
 // holds, values and gradients equal Conv, Activation("sigmoid") and AvgPool2's bit for
 // bit (TestTrainConvSigmoidPoolMatchesLayers).
@@ -125,7 +125,7 @@ func (c directKGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, er
 }
 
 // directXGrad is the input gradient (k, d) -> dx (B,C,H,W): Conv's convXGrad computed
-// by kernels.ConvInputGrad straight into each image's planes, weight by weight of the
+// by kernels.ConvInputGradMap straight into each image's planes, weight by weight of the
 // kernels, from the output maps that read each input map only.
 type directXGrad struct {
 	op
@@ -147,8 +147,7 @@ func (c directXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, er
 	n, ch, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	oh, ow, p := h-convSide+1, w-convSide+1, g.pixels()
 	clear(dx)
-	var ds [16][]float32
-	var ws [16]float32
+	var ks, ds [16][]float32
 	for b := 0; b < n; b++ {
 		db := d[b*g.o*p : (b+1)*g.o*p]
 		for in, outs := range c.readers {
@@ -159,15 +158,9 @@ func (c directXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, er
 				return nil, fmt.Errorf("%v: input map %d read by %d output maps (at most %d)", c, in, len(outs), len(ds))
 			}
 			for m, o := range outs {
-				ds[m] = db[o*p : (o+1)*p]
+				ks[m], ds[m] = k[(o*ch+in)*25:(o*ch+in+1)*25], db[o*p:(o+1)*p]
 			}
-			plane := dx[(b*ch+in)*h*w : (b*ch+in+1)*h*w]
-			for q := 0; q < 25; q++ { // the weights in order, as col2im adds the columns' rows
-				for m, o := range outs {
-					ws[m] = k[(o*ch+in)*25+q]
-				}
-				kernels.ConvInputGrad(len(outs), ws[:], &ds, oh, ow/8, plane[q/5*w+q%5:], w)
-			}
+			kernels.ConvInputGradMap(len(outs), &ks, &ds, oh, ow/8, dx[(b*ch+in)*h*w:(b*ch+in+1)*h*w], w)
 		}
 	}
 	return prealloc, nil
@@ -206,19 +199,8 @@ func (s sigmoidPoolGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value
 	if !ok || len(sig) < len(d) {
 		return nil, fmt.Errorf("%v: the forward pass kept no sigmoids", s)
 	}
-	hw, pw := oh*ow, ow/2
-	for p := 0; p < out[0]*out[1]; p++ {
-		sp, dp, gp := sig[p*hw:(p+1)*hw], d[p*hw:(p+1)*hw], dy[p*hw/4:(p+1)*hw/4]
-		for i := 0; i < oh/2; i++ {
-			s0, s1 := sp[2*i*ow:(2*i+1)*ow], sp[(2*i+1)*ow:(2*i+2)*ow]
-			d0, d1 := dp[2*i*ow:(2*i+1)*ow], dp[(2*i+1)*ow:(2*i+2)*ow]
-			for j, g := range gp[i*pw : (i+1)*pw] {
-				v := g / 4 // unpool's share of each input; then the sigmoid's gradient, as activationGrad
-				a, b, c, e := s0[2*j], s0[2*j+1], s1[2*j], s1[2*j+1]
-				d0[2*j], d0[2*j+1] = a*(1-a)*v, b*(1-b)*v
-				d1[2*j], d1[2*j+1] = c*(1-c)*v, e*(1-e)*v
-			}
-		}
-	}
+	// The planes follow one another and each has an even number of rows, so all of them
+	// are one plane of B*O*OH rows to the kernel.
+	kernels.SigmoidPoolGrad32(sig, dy, d, out[0]*out[1]*oh, ow)
 	return prealloc, nil
 }
