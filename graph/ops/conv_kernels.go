@@ -91,17 +91,36 @@ func convKernelGrad[T float32 | float64](g convGeom, x, dy, dk, cols []T, kept b
 }
 
 // convBiasGrad: db[o] = Σ over images and positions of dy[b, o].
+// Each map's sum runs in order, one addition after another; four maps are summed side
+// by side, so that four chains of additions overlap (the same bits as one at a time).
 func convBiasGrad[T float32 | float64](g convGeom, dy, db []T) {
 	p := g.pixels()
 	clear(db)
-	for b := 0; b < g.x[0]; b++ {
-		for o := 0; o < g.o; o++ {
-			var s T
-			for _, v := range dy[(b*g.o+o)*p : (b*g.o+o+1)*p] {
-				s += v
-			}
-			db[o] += s
+	planes := g.x[0] * g.o
+	sum := func(pl int) T {
+		var s T
+		for _, v := range dy[pl*p : (pl+1)*p] {
+			s += v
 		}
+		return s
+	}
+	pl := 0
+	for ; pl+4 <= planes; pl += 4 {
+		p0, p1, p2, p3 := dy[pl*p:(pl+1)*p], dy[(pl+1)*p:(pl+2)*p], dy[(pl+2)*p:(pl+3)*p], dy[(pl+3)*p:(pl+4)*p]
+		var s0, s1, s2, s3 T
+		for q := range p0 {
+			s0 += p0[q]
+			s1 += p1[q]
+			s2 += p2[q]
+			s3 += p3[q]
+		}
+		db[pl%g.o] += s0
+		db[(pl+1)%g.o] += s1
+		db[(pl+2)%g.o] += s2
+		db[(pl+3)%g.o] += s3
+	}
+	for ; pl < planes; pl++ {
+		db[pl%g.o] += sum(pl)
 	}
 }
 
