@@ -53,10 +53,10 @@ func ConvTileMatchesGemm() bool {
 	return haveAVX2 && ours
 }
 
-// DescribeConv says how evaluation graphs compute the sigmoid model's convolutions, for
-// bug reports: directly, with AVX-512VL's registers ("direct, AVX-512VL") or AVX2's
-// ("direct, AVX2/FMA"), where ConvTileMatchesGemm holds; else as the training graph does
-// ("im2col and GEMM"). AVX-512VL also gives the GEMM its blocks of eight rows.
+// DescribeConv says how the sigmoid model's convolutions are computed, for bug reports
+// (training and evaluation alike): directly, with AVX-512VL's registers ("direct,
+// AVX-512VL") or AVX2's ("direct, AVX2/FMA"), where ConvTileMatchesGemm holds; else by
+// im2col and the GEMM ("im2col and GEMM"). AVX-512VL also gives the GEMM its blocks of eight rows.
 func DescribeConv() string {
 	switch {
 	case !ConvTileMatchesGemm():

@@ -8,7 +8,7 @@ func HaveConvTile() bool { return false }
 // ConvTileMatchesGemm reports whether Conv5x5Tile runs here: never in this build.
 func ConvTileMatchesGemm() bool { return false }
 
-// DescribeConv says how evaluation graphs compute the convolutions: as training does.
+// DescribeConv says how the convolutions are computed: by im2col and the GEMM.
 func DescribeConv() string { return "im2col and GEMM" }
 
 // Conv5x5Tile is written for AVX2 and FMA only (conv_amd64.go); here it panics.

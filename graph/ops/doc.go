@@ -1,8 +1,9 @@
 // Package ops holds lenet's custom gorgonia ops: the 5x5 convolution, the activations
 // and 2x2 pooling, each with its gradient ops, on one shared base (op.go) that writes
-// gorgonia's Op interface once; and, for evaluation graphs, forward-only fused ops
-// (fused.go) that compute a layer with its bias, sigmoid and pooling in one op, with the
-// same bits as the layer's ops.
+// gorgonia's Op interface once; and fused ops that compute a layer with its bias,
+// sigmoid and pooling in one op, with the same bits as the layer's ops: forward-only for
+// evaluation graphs (fused.go), and for training graphs with gradient ops that need no
+// im2col columns (fused_train.go).
 //
 // Each exists because gorgonia's own is wrong or measurably slower here: AveragePool2D
 // divides by the wrong count and misplaces its gradient (v0.9.18); Conv2d lays its
