@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/reader"
@@ -50,20 +49,8 @@ const heldOut = 400
 func heldOutNumbers(t *testing.T, r *reader.Reader, set *dataset.Set, x []float32, kind NumberKind) (right, fewer, more, misread int) {
 	rng := rand.New(rand.NewPCG(7, 2026))
 	for range heldOut {
-		k := 2 + rng.IntN(5)
-		var ds [][]float32
-		var gaps []int
-		want := ""
-		for j := range k {
-			i := rng.IntN(set.Count)
-			ds = append(ds, x[i*dataset.Pixels:(i+1)*dataset.Pixels])
-			want += string(rune('0' + set.Labels[i]))
-			if j > 0 {
-				gaps = append(gaps, kind.Gap(rng))
-			}
-		}
-		ink, w := augment.Number(ds, set.Rows, gaps)
-		reading, err := r.Read(kind.Photo.DrawInk(ink, w, set.Rows, rng))
+		img, want := kind.write(set, x, rng)
+		reading, err := r.Read(img)
 		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package robust
 
 import (
 	"errors"
+	"image"
 	"image/color"
 	"math/rand/v2"
 
@@ -43,20 +44,8 @@ func Numbers(r *reader.Reader, set *dataset.Set, kind NumberKind, n int, seed ui
 	s := NumberScore{Kind: kind.Name, Numbers: n}
 	right, digits, sure := 0, 0, 0
 	for range n {
-		k := 2 + rng.IntN(5)
-		var ds [][]float32
-		var gaps []int
-		want := ""
-		for j := range k {
-			i := rng.IntN(set.Count)
-			ds = append(ds, x[i*dataset.Pixels:(i+1)*dataset.Pixels])
-			want += string(rune('0' + set.Labels[i]))
-			if j > 0 {
-				gaps = append(gaps, kind.Gap(rng))
-			}
-		}
-		ink, w := augment.Number(ds, set.Rows, gaps)
-		reading, err := r.Read(kind.Photo.DrawInk(ink, w, set.Rows, rng))
+		img, want := kind.write(set, x, rng)
+		reading, err := r.Read(img)
 		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
 			return s, err
 		}
@@ -75,4 +64,22 @@ func Numbers(r *reader.Reader, set *dataset.Set, kind NumberKind, n int, seed ui
 	s.Whole = float64(right) / float64(n)
 	s.Sure = float64(sure) / float64(max(1, digits))
 	return s, nil
+}
+
+// write draws a number of 2 to 6 of set's digits (x: its pixels as floats), picked at
+// random, as kind writes and photographs numbers; want is its digits.
+func (kind NumberKind) write(set *dataset.Set, x []float32, rng *rand.Rand) (img image.Image, want string) {
+	k := 2 + rng.IntN(5)
+	var ds [][]float32
+	var gaps []int
+	for j := range k {
+		i := rng.IntN(set.Count)
+		ds = append(ds, x[i*dataset.Pixels:(i+1)*dataset.Pixels])
+		want += string(rune('0' + set.Labels[i]))
+		if j > 0 {
+			gaps = append(gaps, kind.Gap(rng))
+		}
+	}
+	ink, w := augment.Number(ds, set.Rows, gaps)
+	return kind.Photo.DrawInk(ink, w, set.Rows, rng), want
 }

@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "dot_amd64.h"
 
 // func convGradMap(k int, a *[4]*float32, plane *float32, offs *[26]int, seg, skip int, c *[4]*float32, rows int)
 //
@@ -53,26 +54,7 @@ gzero:
 	MOVQ R9, R8
 
 gloop:
-	VMOVUPS (DI), Y8
-	VMOVUPS (R14), Y9
-	VMOVUPS (SI), Y10
-	VFMADD231PS Y8, Y10, Y0
-	VFMADD231PS Y9, Y10, Y1
-	VMOVUPS (R11), Y11
-	VFMADD231PS Y8, Y11, Y2
-	VFMADD231PS Y9, Y11, Y3
-	VMOVUPS (R12), Y12
-	VFMADD231PS Y8, Y12, Y4
-	VFMADD231PS Y9, Y12, Y5
-	VMOVUPS (R13), Y13
-	VFMADD231PS Y8, Y13, Y6
-	VFMADD231PS Y9, Y13, Y7
-	ADDQ $32, SI
-	ADDQ $32, R11
-	ADDQ $32, R12
-	ADDQ $32, R13
-	ADDQ $32, DI
-	ADDQ $32, R14
+	DOT4X2STEP
 	DECQ R8
 	JNZ  gnext
 	ADDQ R10, DI
@@ -84,38 +66,14 @@ gnext:
 	JNZ  gloop
 
 	// Each accumulator's eight lanes summed into its lowest, as sgemmDotKernel does.
-	VEXTRACTF128 $1, Y0, X15
-	VADDPS X15, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VEXTRACTF128 $1, Y1, X15
-	VADDPS X15, X1, X1
-	VHADDPS X1, X1, X1
-	VHADDPS X1, X1, X1
-	VEXTRACTF128 $1, Y2, X15
-	VADDPS X15, X2, X2
-	VHADDPS X2, X2, X2
-	VHADDPS X2, X2, X2
-	VEXTRACTF128 $1, Y3, X15
-	VADDPS X15, X3, X3
-	VHADDPS X3, X3, X3
-	VHADDPS X3, X3, X3
-	VEXTRACTF128 $1, Y4, X15
-	VADDPS X15, X4, X4
-	VHADDPS X4, X4, X4
-	VHADDPS X4, X4, X4
-	VEXTRACTF128 $1, Y5, X15
-	VADDPS X15, X5, X5
-	VHADDPS X5, X5, X5
-	VHADDPS X5, X5, X5
-	VEXTRACTF128 $1, Y6, X15
-	VADDPS X15, X6, X6
-	VHADDPS X6, X6, X6
-	VHADDPS X6, X6, X6
-	VEXTRACTF128 $1, Y7, X15
-	VADDPS X15, X7, X7
-	VHADDPS X7, X7, X7
-	VHADDPS X7, X7, X7
+	HSUM8(Y0, X0)
+	HSUM8(Y1, X1)
+	HSUM8(Y2, X2)
+	HSUM8(Y3, X3)
+	HSUM8(Y4, X4)
+	HSUM8(Y5, X5)
+	HSUM8(Y6, X6)
+	HSUM8(Y7, X7)
 
 	// c[r][q] and, but for the last weight, c[r][q+1] for rows 0 .. rows-1.
 	MOVQ c+48(FP), R9
