@@ -13,9 +13,9 @@ import (
 )
 
 // TestDefaultModel loads the built-in model and scores it on the 10,000 MNIST test
-// images: it must be the seed architecture, reach 99.3% (it scores 99.51%), score what its
-// manifest says, name the command that made it, and read 97% of a copy of the test
-// digits shifted, rotated and scaled as people write them.
+// images: it must be the seed architecture, reach the model issue's 99.55% (it scores
+// 99.59%), score what its manifest says, name the command that made it, and read 98% of
+// a copy of the test digits shifted, rotated and scaled as people write them (98.68%).
 func TestDefaultModel(t *testing.T) {
 	mod, err := LoadDefault()
 	if err != nil {
@@ -84,8 +84,8 @@ func TestDefaultModel(t *testing.T) {
 
 // The built-in model's floors: on the clean test set, and on its distorted copy.
 const (
-	minClean     = 0.993
-	minDistorted = 0.975
+	minClean     = 0.9955
+	minDistorted = 0.98
 )
 
 func tally(pred []int, labels []byte) float64 {
