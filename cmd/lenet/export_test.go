@@ -73,17 +73,21 @@ func testExport(t *testing.T, ckpt string) {
 	}
 }
 
-// TestExportBuiltIn: without --checkpoint, export writes the built-in model (a committee
-// of 5), the model test, view, predict and draw use: as a checkpoint, the same files byte
-// for byte; as .npy files, a folder a member.
+// TestExportBuiltIn: without --checkpoint, export writes the built-in model (a committee),
+// the model test, view, predict and draw use: as a checkpoint, the same files byte for
+// byte; as .npy files, a folder a member.
 func TestExportBuiltIn(t *testing.T) {
+	mod, err := checkpoints.LoadDefault()
+	if err != nil || len(mod.Members) < 2 {
+		t.Fatalf("the built-in model: %v, %d members (want a committee)", err, len(mod.Members))
+	}
 	out := filepath.Join(t.TempDir(), "builtin")
 	if msg, err := runCmd("export", "--out", out, "--format", "checkpoint"); err != nil || !strings.Contains(msg, "from built-in") {
 		t.Fatalf("export --format checkpoint: %v\n%s", err, msg)
 	}
 	builtin := filepath.Join("..", "..", "checkpoints", "default")
 	files := []string{checkpoints.ManifestName}
-	for k := 1; k <= 5; k++ {
+	for k := 1; k <= len(mod.Members); k++ {
 		files = append(files, filepath.Join(fmt.Sprintf("member-%d", k), checkpoints.ManifestName))
 		for _, l := range graph.Layout {
 			files = append(files, filepath.Join(fmt.Sprintf("member-%d", k), l.Name+".npy"))
@@ -100,7 +104,7 @@ func TestExportBuiltIn(t *testing.T) {
 	if msg, err := runCmd("export", "--out", npy); err != nil || !strings.Contains(msg, "10 .npy files a network (float32) from built-in") {
 		t.Fatalf("export: %v\n%s", err, msg)
 	}
-	for k := 1; k <= 5; k++ {
+	for k := 1; k <= len(mod.Members); k++ {
 		if _, err := checkpoints.LoadNpy(filepath.Join(npy, fmt.Sprintf("member-%d", k))); err != nil {
 			t.Errorf("member %d's .npy files: %v", k, err)
 		}

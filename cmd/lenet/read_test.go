@@ -103,7 +103,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // TestPredictNotSure: a picture of a 4 and a 9 drawn over each other (MNIST's test
 // images 4 and 7, at 0.32 and 0.68 of full strength: where the built-in committee's
-// answers are nearest even, 55% and 45%) gets "not sure: 4 or 9", not a silent guess.
+// answers are near even, 51% and 49%) gets "not sure: 4 or 9", not a silent guess.
 func TestPredictNotSure(t *testing.T) {
 	set, err := dataset.MNIST.Load("", "test")
 	if err != nil {

@@ -30,8 +30,19 @@ func TrainConvSigmoidPool(x, k, b *G.Node, ins [][]int, inputGrad bool) (*G.Node
 		return nil, err
 	}
 	op.sig, op.inputGrad = new(buffers), inputGrad
+	if inputGrad {
+		for in, outs := range op.readers() {
+			if len(outs) > maxReaders {
+				return nil, fmt.Errorf("conv-sigmoid-pool: input map %d read by %d output maps (the input gradient takes at most %d)", in, len(outs), maxReaders)
+			}
+		}
+	}
 	return G.ApplyOp(op, x, k, b)
 }
+
+// maxReaders is the most output maps the input gradient adds up for one input map
+// (kernels.ConvInputGradMap's limit; C3's maps are read by 10).
+const maxReaders = 16
 
 // sigmoidPoolGrad is the gradient of the sigmoid and the 2x2 average pooling at once:
 // dy (B,O,OH/2,OW/2) -> d(B,O,OH,OW), from the forward op's kept sigmoids.
@@ -47,12 +58,12 @@ func (c convSigmoidPoolOp) SymDiff(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 	if c.sig == nil {
 		return nil, fmt.Errorf("%v: an evaluation op has no gradient (TrainConvSigmoidPool has)", c)
 	}
-	g := c.geom
+	g, readers := c.geom, c.readers()
 	d, err := G.ApplyOp(sigmoidPoolGrad{newOp(fmt.Sprintf("SigmoidAvgPool2Grad%v", g.out()), g.out(), 4, 4), g, c.sig}, dy)
 	if err != nil {
 		return nil, err
 	}
-	dk, err := G.ApplyOp(directKGrad{newOp(fmt.Sprintf("Conv5x5DirectGradKernel%v->%d", g.x, g.o), tensor.Shape{g.o, g.x[1], convSide, convSide}, 4, 4, 4), g, c.readers()}, in[0], d)
+	dk, err := G.ApplyOp(directKGrad{newOp(fmt.Sprintf("Conv5x5DirectGradKernel%v->%d", g.x, g.o), tensor.Shape{g.o, g.x[1], convSide, convSide}, 4, 4, 4), g, readers}, in[0], d)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +73,7 @@ func (c convSigmoidPoolOp) SymDiff(in G.Nodes, _, dy *G.Node) (G.Nodes, error) {
 	}
 	var dx *G.Node
 	if c.inputGrad {
-		if dx, err = G.ApplyOp(directXGrad{newOp(fmt.Sprintf("Conv5x5DirectGradInput%v->%d", g.x, g.o), g.x, 4, 4, 4), g, c.readers()}, in[1], d); err != nil {
+		if dx, err = G.ApplyOp(directXGrad{newOp(fmt.Sprintf("Conv5x5DirectGradInput%v->%d", g.x, g.o), g.x, 4, 4, 4), g, readers}, in[1], d); err != nil {
 			return nil, err
 		}
 	}
@@ -147,15 +158,12 @@ func (c directXGrad) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, er
 	n, ch, h, w := g.x[0], g.x[1], g.x[2], g.x[3]
 	oh, ow, p := h-convSide+1, w-convSide+1, g.pixels()
 	clear(dx)
-	var ks, ds [16][]float32
+	var ks, ds [maxReaders][]float32
 	for b := 0; b < n; b++ {
 		db := d[b*g.o*p : (b+1)*g.o*p]
 		for in, outs := range c.readers {
 			if len(outs) == 0 {
 				continue
-			}
-			if len(outs) > len(ds) {
-				return nil, fmt.Errorf("%v: input map %d read by %d output maps (at most %d)", c, in, len(outs), len(ds))
 			}
 			for m, o := range outs {
 				ks[m], ds[m] = k[(o*ch+in)*25:(o*ch+in+1)*25], db[o*p:(o+1)*p]

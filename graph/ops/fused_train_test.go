@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lenet/lenet/graph/kernels"
@@ -184,5 +185,23 @@ func TestEvaluationOpHasNoGradient(t *testing.T) {
 	y := G.Must(ConvSigmoidPool(x, k, b, nil))
 	if _, err := G.Grad(G.Must(G.Sum(y)), k); err == nil {
 		t.Fatal("differentiated an evaluation op")
+	}
+}
+
+// TestTrainConvSigmoidPoolTooManyReaders: an input gradient over more output maps than
+// the kernel adds up for one input map is refused when the graph is built.
+func TestTrainConvSigmoidPoolTooManyReaders(t *testing.T) {
+	if !kernels.HaveConvTile() {
+		t.Skip("needs AVX2 and FMA")
+	}
+	g := G.NewGraph()
+	x := G.NewTensor(g, tensor.Float32, 4, G.WithShape(1, 1, 12, 12), G.WithName("x"))
+	k := G.NewTensor(g, tensor.Float32, 4, G.WithShape(maxReaders+1, 1, 5, 5), G.WithName("k"))
+	b := G.NewTensor(g, tensor.Float32, 1, G.WithShape(maxReaders+1), G.WithName("b"))
+	if _, err := TrainConvSigmoidPool(x, k, b, nil, true); err == nil || !strings.Contains(err.Error(), "read by 17 output maps") {
+		t.Fatalf("17 output maps on one input map: %v", err)
+	}
+	if _, err := TrainConvSigmoidPool(x, k, b, nil, false); err != nil {
+		t.Fatalf("without an input gradient: %v", err)
 	}
 }
