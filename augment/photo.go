@@ -126,9 +126,21 @@ func bilinear(src []float32, sw, sh int, x, y float64) float64 {
 // previous one's ink ends (a gap of 0 or less makes them touch: overlapping ink keeps the
 // stronger). It returns the ink image and its width; its height is side.
 func Number(digits [][]float32, side int, gaps []int) ([]float32, int) {
+	parts, width := NumberParts(digits, side, gaps)
+	out := make([]float32, width*side)
+	for _, p := range parts {
+		for i, v := range p {
+			out[i] = max(out[i], v)
+		}
+	}
+	return out, width
+}
+
+// NumberParts lays digits out as Number does and returns each digit's ink on its own,
+// in the number's frame (width x side each): which ink of the number is which digit's.
+func NumberParts(digits [][]float32, side int, gaps []int) (parts [][]float32, width int) {
 	type span struct{ x0, x1 int }
 	spans := make([]span, len(digits))
-	width := 0
 	for i, d := range digits {
 		x0, x1 := side, 0
 		for y := range side {
@@ -148,20 +160,21 @@ func Number(digits [][]float32, side int, gaps []int) ([]float32, int) {
 		}
 	}
 	width = max(width, 1)
-	out := make([]float32, width*side)
 	at := 0
 	for i, d := range digits {
 		if i > 0 {
 			at += gaps[i-1]
 		}
+		part := make([]float32, width*side)
 		for y := range side {
 			for x := spans[i].x0; x < spans[i].x1; x++ {
 				if ox := at + x - spans[i].x0; ox >= 0 && ox < width {
-					out[y*width+ox] = max(out[y*width+ox], d[y*side+x])
+					part[y*width+ox] = d[y*side+x]
 				}
 			}
 		}
+		parts = append(parts, part)
 		at += spans[i].x1 - spans[i].x0
 	}
-	return out, width
+	return parts, width
 }

@@ -256,3 +256,52 @@ func TestHoldOut(t *testing.T) {
 		t.Error("holding out none changed the set")
 	}
 }
+
+// TestSave: a set saved is the set Load reads back, for both splits, the same bytes
+// every time; bad sets and splits are errors naming what is wrong, and nothing is left
+// behind in a folder that cannot be written.
+func TestSave(t *testing.T) {
+	dir := t.TempDir()
+	tinySet(t, dir, false, []byte{7, 0, 9})
+	s, err := Load(dir, "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	for _, split := range []string{"train", "test"} {
+		if err := s.Save(out, split); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load(out, split)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Checksum() != s.Checksum() {
+			t.Errorf("%s: read back a different set", split)
+		}
+	}
+	first, _ := os.ReadFile(filepath.Join(out, "train-images-idx3-ubyte.gz"))
+	if err := s.Save(out, "train"); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := os.ReadFile(filepath.Join(out, "train-images-idx3-ubyte.gz"))
+	if !bytes.Equal(first, again) {
+		t.Errorf("saving the same set twice wrote different bytes")
+	}
+	if err := s.Save(out, "val"); err == nil || !strings.Contains(err.Error(), `"val"`) {
+		t.Errorf("split val: %v", err)
+	}
+	bad := *s
+	bad.Labels = bad.Labels[:2]
+	if err := bad.Save(out, "train"); !errors.Is(err, ErrShape) {
+		t.Errorf("3 images, 2 labels: %v (expected %v)", err, ErrShape)
+	}
+	missing := filepath.Join(out, "no-such-folder")
+	if err := s.Save(missing, "train"); err == nil || !strings.Contains(err.Error(), "no-such-folder") {
+		t.Errorf("missing folder: %v", err)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 4 {
+		t.Errorf("%d files in the folder after saving two splits (expected 4, no temporary ones)", len(entries))
+	}
+}

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
+	"time"
 )
 
 // IDX magic numbers: two zero bytes, the element type (0x08 = unsigned byte) and the
@@ -171,4 +173,45 @@ func truncation(err error) error {
 		return fmt.Errorf("%w (%v)", ErrTruncated, err)
 	}
 	return err
+}
+
+// Save writes s as split ("train" or "test") of an IDX data set in dir, gzip-compressed
+// under MNIST's file names, so that Load reads it back. Each file is written whole to a
+// temporary file first and renamed: a failed write leaves no half file.
+func (s *Set) Save(dir, split string) error {
+	prefix, ok := map[string]string{"train": "train", "test": "t10k"}[split]
+	if !ok {
+		return fmt.Errorf("unknown split %q (expected train or test)", split)
+	}
+	if len(s.Pixels) != s.Count*s.Rows*s.Cols || len(s.Labels) != s.Count {
+		return fmt.Errorf("save %s: %w: %d images of %dx%d with %d pixels and %d labels", split, ErrShape, s.Count, s.Rows, s.Cols, len(s.Pixels), len(s.Labels))
+	}
+	images := binary.BigEndian.AppendUint32(nil, magicImages)
+	for _, d := range []int{s.Count, s.Rows, s.Cols} {
+		images = binary.BigEndian.AppendUint32(images, uint32(d))
+	}
+	labels := binary.BigEndian.AppendUint32(nil, magicLabels)
+	labels = binary.BigEndian.AppendUint32(labels, uint32(s.Count))
+	if err := writeGzip(filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), append(images, s.Pixels...)); err != nil {
+		return err
+	}
+	return writeGzip(filepath.Join(dir, prefix+"-labels-idx1-ubyte.gz"), append(labels, s.Labels...))
+}
+
+// writeGzip writes data gzip-compressed to path, through a temporary file renamed into
+// place.
+func writeGzip(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after the rename, nothing
+	z := gzip.NewWriter(f)
+	z.ModTime = time.Time{} // the same bytes for the same set
+	_, err = z.Write(data)
+	err = errors.Join(err, z.Close(), f.Close())
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
 }

@@ -4,6 +4,9 @@ import (
 	"image"
 	"math"
 	"slices"
+
+	"github.com/lenet/lenet/dataset"
+	"golang.org/x/image/draw"
 )
 
 // WorkSide is the longest side, in pixels, a picture is analysed at: larger pictures are
@@ -550,3 +553,78 @@ func dilate(mask []bool, w, h, r int) []bool {
 	}
 	return out
 }
+
+// Window is the 28x28 view the reader's verifier judges a piece by: the ink of marks
+// (some of p.Marks) in the columns [x0, x1) at full strength, and around it, at
+// contextInk of its strength, the page's other ink (the rest of the digit a piece was
+// cut from, or the digit it was cut away from), all at the scale that makes the rows
+// [y0, y1) (the line's height) Box pixels high, centred on the piece. Unlike Glyph it
+// keeps where the piece lies in the line and how much of it the piece fills.
+func (p *Page) Window(marks []Mark, x0, y0, x1, y1 int) ([]float32, error) {
+	if x1 <= x0 || y1 <= y0 {
+		return nil, ErrBlank
+	}
+	const side = dataset.Side
+	per := float64(y1-y0) / Box // page pixels per view pixel
+	n := int(math.Ceil(side * per))
+	cx, cy := float64(x0+x1)/2, float64(y0+y1)/2
+	rx, ry := int(math.Round(cx-float64(n)/2)), int(math.Round(cy-float64(n)/2))
+	ink := make([]float64, n*n)
+	var strong []float64
+	for y := range n {
+		py := ry + y
+		if py < 0 || py >= p.H {
+			continue
+		}
+		for x := range n {
+			px := rx + x
+			if px < 0 || px >= p.W {
+				continue
+			}
+			i := py*p.W + px
+			if p.labels[i] == 0 {
+				continue
+			}
+			v := p.Ink[i]
+			inPiece := false
+			if px >= x0 && px < x1 {
+				for _, m := range marks {
+					if p.labels[i] == m.label {
+						inPiece = true
+						break
+					}
+				}
+			}
+			if inPiece {
+				if v > inkLevel {
+					strong = append(strong, v)
+				}
+			} else {
+				v *= contextInk
+			}
+			ink[y*n+x] = v
+		}
+	}
+	if len(strong) == 0 {
+		return nil, ErrBlank
+	}
+	slices.Sort(strong)
+	full := strong[len(strong)*9/10]
+	crop := image.NewGray16(image.Rect(0, 0, n, n))
+	for i, v := range ink {
+		crop.Pix[2*i], crop.Pix[2*i+1] = 0, 0
+		u := uint16(min(1, v/full)*0xffff + 0.5)
+		crop.Pix[2*i], crop.Pix[2*i+1] = byte(u>>8), byte(u)
+	}
+	small := image.NewGray16(image.Rect(0, 0, side, side))
+	draw.CatmullRom.Scale(small, small.Bounds(), crop, crop.Bounds(), draw.Src, nil)
+	out := make([]float32, side*side)
+	for i := range out {
+		out[i] = float32(uint16(small.Pix[2*i])<<8|uint16(small.Pix[2*i+1])) / 0xffff
+	}
+	return out, nil
+}
+
+// contextInk is the strength, relative to the piece's, of the ink around a piece in
+// Window's view.
+const contextInk = 0.35

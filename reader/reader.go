@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"iter"
 	"math"
 	"os"
 	"slices"
@@ -60,22 +61,38 @@ type Reading struct {
 
 // Reader reads pictures with one model. It is safe for concurrent use.
 type Reader struct {
-	mu sync.Mutex
-	ev *graph.Evaluator
+	mu  sync.Mutex
+	ev  *graph.Evaluator
+	ver *graph.Evaluator // the verifier; nil for none
+	cut Cutting
 }
 
 // New reads with the model m (a digit model: ten classes 0-9), one network or a
-// committee.
+// committee, and the built-in verifier.
 func New(m *checkpoints.Model) (*Reader, error) {
 	ev, err := m.Evaluator(1)
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{ev: ev}, nil
+	r := &Reader{ev: ev, cut: DefaultCutting}
+	v, err := BuiltinVerifier()
+	if err == nil {
+		err = r.UseVerifier(v, DefaultCutting)
+	}
+	if err != nil {
+		ev.Close()
+		return nil, err
+	}
+	return r, nil
 }
 
-// Close releases the model's machines.
-func (r *Reader) Close() error { return r.ev.Close() }
+// Close releases the models' machines.
+func (r *Reader) Close() error {
+	if r.ver != nil {
+		r.ver.Close()
+	}
+	return r.ev.Close()
+}
 
 // builtin is the reader of the built-in model, made at the first Read.
 var builtin = sync.OnceValues(func() (*Reader, error) {
@@ -218,58 +235,113 @@ func medianHeight(groups []*group) float64 {
 	return float64(hs[len(hs)/2])
 }
 
-// readGroup reads one group: as one digit when it is no wider than 1.1 times the
-// digits' height on the page, or its own (MNIST's widest digits); else as touching
-// digits, cut by vertical cuts. The cuts are chosen among the columns where the ink is
-// thinnest (local minima of the ink per column, at most maxCuts of them) by dynamic
-// programming: the pieces, each 0.12 to 1.15 heights wide, whose guesses have the
-// greatest sum of log probabilities. A piece holding two digits is guessed with a low
-// probability; cutting a digit in two adds a second term, so it must pay for itself.
+// readGroup reads one group: as one digit when it is no wider than r.cut.From times the
+// digits' height on the page (or its own); else as one or more digits, cut by vertical
+// cuts. The cuts are chosen among the columns where the ink is thinnest (local minima of
+// the ink per column, at most maxCuts of them) by dynamic programming: the pieces, each
+// 0.12 to 1.15 heights wide, with the greatest sum of scores, a piece's score being
+// the log of the model's probability for its digit plus r.cut.Weight times the log of
+// the verifier's probability that it is one whole digit (not two, not a part of one).
+// Without a verifier a group is cut only from 1.1 heights wide (MNIST's widest digits).
 func (r *Reader) readGroup(page *preprocess.Page, g *group, height float64) ([]Digit, error) {
 	w, h := g.x1-g.x0, max(float64(g.y1-g.y0), height)
-	whole := func() ([]Digit, error) {
+	from := 1.1
+	if r.ver != nil {
+		from = r.cut.From
+	}
+	if float64(w) <= from*h {
 		d, _, err := r.readPiece(page, g, g.x0, g.x1)
 		if err != nil || d == nil {
 			return nil, err
 		}
 		return []Digit{*d}, nil
 	}
-	if float64(w) <= 1.1*h {
-		return whole()
-	}
 	cuts := cutCandidates(columnInk(page, g), g.x0)
 	n := len(cuts)
 	best := make([]float64, n) // best[j]: the best score of pieces from cuts[0] to cuts[j]
-	from := make([]int, n)
+	prev := make([]int, n)
 	piece := make([]*Digit, n)
 	for j := 1; j < n; j++ {
 		best[j] = math.Inf(-1)
-		for i := j - 1; i >= 0; i-- {
-			pw := float64(cuts[j] - cuts[i])
-			if pw > 1.15*h {
-				break
-			}
-			if pw < 0.12*h || math.IsInf(best[i], -1) {
-				continue
-			}
-			d, score, err := r.readPiece(page, g, cuts[i], cuts[j])
+	}
+	for i, j := range spans(cuts, h) {
+		if math.IsInf(best[i], -1) {
+			continue
+		}
+		d, score, err := r.readPiece(page, g, cuts[i], cuts[j])
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			continue
+		}
+		if r.ver != nil {
+			one, err := r.oneDigit(page, g, cuts[i], cuts[j])
 			if err != nil {
 				return nil, err
 			}
-			if d != nil && best[i]+score > best[j] {
-				best[j], from[j], piece[j] = best[i]+score, i, d
-			}
+			score += r.cut.Weight * math.Log(max(one, 1e-9))
+		}
+		if best[i]+score > best[j] {
+			best[j], prev[j], piece[j] = best[i]+score, i, d
 		}
 	}
 	if math.IsInf(best[n-1], -1) { // no way to cut it
-		return whole()
+		d, _, err := r.readPiece(page, g, g.x0, g.x1)
+		if err != nil || d == nil {
+			return nil, err
+		}
+		return []Digit{*d}, nil
 	}
 	var digits []Digit
-	for j := n - 1; j > 0; j = from[j] {
+	for j := n - 1; j > 0; j = prev[j] {
 		digits = append(digits, *piece[j])
 	}
 	slices.Reverse(digits)
 	return digits, nil
+}
+
+// oneDigit is the verifier's probability that the columns [x0, x1) of g hold one whole
+// digit.
+func (r *Reader) oneDigit(page *preprocess.Page, g *group, x0, x1 int) (float64, error) {
+	x, err := window(page, g, x0, x1)
+	if errors.Is(err, preprocess.ErrBlank) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	r.mu.Lock()
+	probs, err := r.ver.Probabilities(x)
+	r.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	return probs[pieceWhole] / max(probs[pieceWhole]+probs[pieceNot], 1e-12), nil
+}
+
+// window is what the verifier sees of the columns [x0, x1) of g: the piece in the
+// group's full height.
+func window(page *preprocess.Page, g *group, x0, x1 int) ([]float32, error) {
+	return page.Window(g.marks, x0, g.y0-1, x1, g.y1+1)
+}
+
+// spans are the pieces between cuts (indices i < j) that may be one digit in a line
+// h pixels high, 0.12 to 1.15 heights wide, each j after every piece ending before it.
+func spans(cuts []int, h float64) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for j := 1; j < len(cuts); j++ {
+			for i := j - 1; i >= 0; i-- {
+				pw := float64(cuts[j] - cuts[i])
+				if pw > 1.15*h {
+					break
+				}
+				if pw >= 0.12*h && !yield(i, j) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // maxCuts bounds the candidate cuts in one group, and so the model's work on it.

@@ -8,10 +8,8 @@ import (
 )
 
 // TestReadNumbers reads 200 numbers of 2-6 test digits of each kind with the built-in
-// model and requires the reading issue's whole-number accuracy: 95% separated, 90% in a
-// photo. Touching digits: the issue asks 85%; straight cuts at the thinnest columns
-// reach 74% with the built-in committee (a 1 beside another digit is often read as
-// part of it), and the floor pins that.
+// model and requires the reading issue's whole-number accuracy: 95% separated, 85%
+// touching, 90% in a photo.
 func TestReadNumbers(t *testing.T) {
 	set := testSet(t, 10000)
 	p, err := checkpoints.LoadDefault()
@@ -23,7 +21,7 @@ func TestReadNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	floor := map[string]float64{"separated": 0.95, "touching": 0.70, "in a photo": 0.90}
+	floor := map[string]float64{"separated": 0.95, "touching": 0.85, "in a photo": 0.90}
 	for _, kind := range NumberKinds {
 		s, err := Numbers(r, set, kind, 200, 1)
 		if err != nil {

@@ -1,0 +1,64 @@
+package reader
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"github.com/lenet/lenet/checkpoints"
+)
+
+// The built-in verifier: a LeNet-5 (the seed's) that tells a piece of ink that is one
+// whole digit from one that is two digits or a part of one, trained by docs/verifier.sh
+// on 200,000 pieces (Pieces) cut from numbers made of the 55,000 training images the
+// built-in model trained on (never its 5,000 held-out ones, which chose Cutting, nor the
+// test images): `lenet train --data pieces --no-augment --val 5000`, the pieces in
+// MNIST's file format (so its manifest says mnist: the files' layout and ten outputs,
+// of which it uses 0, not one digit, and 1, one digit).
+//
+//go:embed verifier
+var verifierFS embed.FS
+
+// BuiltinVerifier loads the built-in verifier (once).
+var BuiltinVerifier = sync.OnceValues(func() (*checkpoints.Model, error) {
+	sub, err := fs.Sub(verifierFS, "verifier")
+	if err != nil {
+		return nil, fmt.Errorf("built-in verifier: %w", err)
+	}
+	return checkpoints.LoadModelFS(sub, "(built-in verifier)")
+})
+
+// Cutting says when and how the reader cuts a group of ink into digits.
+type Cutting struct {
+	From   float64 // a group is tried as several digits from this width, in digit heights
+	Weight float64 // the verifier's log probability's weight in a piece's score
+}
+
+// DefaultCutting was chosen on numbers made of the built-in model's 5,000 held-out
+// training images (TestNumbersHeldOut with -cutting): the most read whole, touching and
+// separated alike.
+var DefaultCutting = Cutting{From: 0.6, Weight: 0.1}
+
+// UseVerifier makes r score pieces with the verifier m (a model trained on Pieces, as
+// the built-in one is) and cut as c says; a nil m reads without one, cutting only
+// groups wider than 1.1 digit heights by the digit model's probabilities alone.
+func (r *Reader) UseVerifier(m *checkpoints.Model, c Cutting) error {
+	if c.From < 0.12 || c.Weight < 0 {
+		return fmt.Errorf("cutting %+v: expected From at least 0.12 and Weight at least 0", c)
+	}
+	if r.ver != nil {
+		r.ver.Close()
+		r.ver = nil
+	}
+	r.cut = c
+	if m == nil {
+		return nil
+	}
+	ev, err := m.Evaluator(1)
+	if err != nil {
+		return err
+	}
+	r.ver = ev
+	return nil
+}
