@@ -1,7 +1,8 @@
 // Package reader reads the digits people write, one or many, in photos and scans: a
 // postcode, a date, a meter reading. It finds each digit in the picture (pieces of ink
-// that belong together merged, digits that touch split), reads them left to right with
-// a LeNet-5 and says which ones it is sure of.
+// that belong together merged, digits that touch split where a second network, the
+// verifier, judges each piece one whole digit), reads them left to right with a LeNet-5
+// (one or a committee) and says which ones it is sure of.
 //
 //	reading, err := reader.Read(img) // the built-in model
 //	fmt.Println(reading.Text)       // "2026", or "20?6" when unsure of a digit

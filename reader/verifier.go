@@ -42,7 +42,8 @@ var DefaultCutting = Cutting{From: 0.6, Weight: 0.1}
 
 // UseVerifier makes r score pieces with the verifier m (a model trained on Pieces, as
 // the built-in one is) and cut as c says; a nil m reads without one, cutting only
-// groups wider than 1.1 digit heights by the digit model's probabilities alone.
+// groups wider than 1.1 digit heights by the digit model's probabilities alone. Call it
+// before reading, not while another goroutine reads with r.
 func (r *Reader) UseVerifier(m *checkpoints.Model, c Cutting) error {
 	if c.From < 0.12 || c.Weight < 0 {
 		return fmt.Errorf("cutting %+v: expected From at least 0.12 and Weight at least 0", c)
