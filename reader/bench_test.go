@@ -101,3 +101,59 @@ func TestHostilePictures(t *testing.T) {
 		}
 	}
 }
+
+// TestPieceBudget: a group whose pieces would overrun what is left of the picture's
+// budget is read as one digit with one piece read; with enough budget its pieces are
+// read and the budget pays for them.
+func TestPieceBudget(t *testing.T) {
+	set, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := dataset.Floats(set)
+	var digits [][]float32
+	for _, i := range []int{1, 0, 4, 3} { // 2, 7, 4, 0 touching
+		digits = append(digits, x[i*dataset.Pixels:(i+1)*dataset.Pixels])
+	}
+	ink, w := augment.Number(digits, dataset.Side, []int{-1, -1, -1})
+	page, err := preprocess.Analyse(augment.Photo{Scale: 3}.DrawInk(ink, w, dataset.Side, rand.New(rand.NewPCG(1, 2))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := groupMarks(page.Marks)
+	p, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var g *group
+	for _, c := range groups {
+		if g == nil || c.x1-c.x0 > g.x1-g.x0 {
+			g = c
+		}
+	}
+	need := 0
+	for range spans(cutCandidates(columnInk(page, g), g.x0), max(float64(g.y1-g.y0), medianHeight(groups))) {
+		need++
+	}
+	for _, budget := range []int{need - 1, need} {
+		left := budget
+		before := r.read.Load()
+		ds, err := r.readGroup(page, g, medianHeight(groups), &left)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := r.read.Load() - before
+		t.Logf("budget %d of the %d pieces: %d digits, %d pieces read, %d left", budget, need, len(ds), read, left)
+		switch {
+		case budget < need && (len(ds) != 1 || read != 1 || left != budget):
+			t.Errorf("budget %d < %d: %d digits, %d pieces read, %d left (expected one digit, one read, the budget untouched)", budget, need, len(ds), read, left)
+		case budget == need && (read < 2 || left != 0):
+			t.Errorf("budget %d: %d pieces read, %d left (expected its pieces read and the budget spent)", budget, read, left)
+		}
+	}
+}
