@@ -187,6 +187,13 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 	if len(reading.Digits) == 0 { // marks too faint or small to make a digit of
 		return Reading{}, ErrNoDigits
 	}
+	// A page pixel averages up to Scale picture pixels a side: the last column or row
+	// may hold fewer, so a box is kept inside the picture.
+	b := img.Bounds()
+	for i := range reading.Digits {
+		box := &reading.Digits[i].Box
+		box[2], box[3] = min(box[2], b.Dx()), min(box[3], b.Dy())
+	}
 	var text strings.Builder
 	for _, d := range reading.Digits {
 		if d.Sure {
