@@ -38,19 +38,26 @@ func bigPhoto(tb testing.TB) []byte {
 	return buf.Bytes()
 }
 
+// builtinReader is a reader of the built-in model, closed when the test ends.
+func builtinReader(tb testing.TB) *Reader {
+	tb.Helper()
+	p, err := checkpoints.LoadDefault()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := New(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
+}
+
 // BenchmarkReadPhoto decodes and reads a 4000x3000 JPEG of one digit: the path of
 // lenet read and predict on a phone's photo.
 func BenchmarkReadPhoto(b *testing.B) {
 	data := bigPhoto(b)
-	p, err := checkpoints.LoadDefault()
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := New(p)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
+	r := builtinReader(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		img, err := preprocess.Decode(bytes.NewReader(data))
@@ -79,15 +86,7 @@ func TestHostilePictures(t *testing.T) {
 	for range 100_000 {
 		specks.SetGray(rng.IntN(2000), rng.IntN(2000), color.Gray{})
 	}
-	p, err := checkpoints.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := builtinReader(t)
 	for name, img := range map[string]image.Image{"noise": noise, "100,000 specks": specks} {
 		start := time.Now()
 		reading, err := r.Read(img)
@@ -121,15 +120,7 @@ func TestPieceBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	groups := groupMarks(page.Marks)
-	p, err := checkpoints.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := builtinReader(t)
 	var g *group
 	for _, c := range groups {
 		if g == nil || c.x1-c.x0 > g.x1-g.x0 {

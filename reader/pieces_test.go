@@ -159,15 +159,7 @@ func TestBuiltinVerifier(t *testing.T) {
 	if filepath.IsAbs(h.Data) || strings.Contains(v.Manifest.Command, "/tmp") || h.Validation == nil {
 		t.Errorf("built-in verifier: data %q, command %q, validation %v (expected relative paths and held-out pieces)", h.Data, v.Manifest.Command, h.Validation)
 	}
-	m, err := checkpoints.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := builtinReader(t)
 	for _, c := range []Cutting{{From: 0.1, Weight: 1}, {From: 0.6, Weight: -1}} {
 		if err := r.UseVerifier(v, c); err == nil || !strings.Contains(err.Error(), "expected") {
 			t.Errorf("cutting %+v: %v", c, err)
