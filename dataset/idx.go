@@ -9,9 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
-	"time"
 )
 
 // IDX magic numbers: two zero bytes, the element type (0x08 = unsigned byte) and the
@@ -175,16 +173,17 @@ func truncation(err error) error {
 	return err
 }
 
-// Save writes s as split ("train" or "test") of an IDX data set in dir, gzip-compressed
-// under MNIST's file names, so that Load reads it back. Each file is written whole to a
-// temporary file first and renamed: a failed write leaves no half file.
-func (s *Set) Save(dir, split string) error {
-	prefix, ok := map[string]string{"train": "train", "test": "t10k"}[split]
-	if !ok {
-		return fmt.Errorf("unknown split %q (expected train or test)", split)
+// WriteIDX writes s as split ("train" or "test") of an IDX data set: its two files,
+// gzip-compressed under MNIST's names, so that Load reads them back from the folder
+// they are put in. write(name, body) makes the file called name with what body writes
+// (internal/atomicfile.WriteFile in a folder, say); the same set gives the same bytes.
+func (s *Set) WriteIDX(split string, write func(name string, body func(io.Writer) error) error) error {
+	prefix, err := filePrefix(split)
+	if err != nil {
+		return err
 	}
 	if len(s.Pixels) != s.Count*s.Rows*s.Cols || len(s.Labels) != s.Count {
-		return fmt.Errorf("save %s: %w: %d images of %dx%d with %d pixels and %d labels", split, ErrShape, s.Count, s.Rows, s.Cols, len(s.Pixels), len(s.Labels))
+		return fmt.Errorf("write %s: %w: %d images of %dx%d with %d pixels and %d labels", split, ErrShape, s.Count, s.Rows, s.Cols, len(s.Pixels), len(s.Labels))
 	}
 	images := binary.BigEndian.AppendUint32(nil, magicImages)
 	for _, d := range []int{s.Count, s.Rows, s.Cols} {
@@ -192,26 +191,18 @@ func (s *Set) Save(dir, split string) error {
 	}
 	labels := binary.BigEndian.AppendUint32(nil, magicLabels)
 	labels = binary.BigEndian.AppendUint32(labels, uint32(s.Count))
-	if err := writeGzip(filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), append(images, s.Pixels...)); err != nil {
-		return err
+	for _, f := range []struct {
+		name         string
+		header, data []byte
+	}{{prefix + "-images-idx3-ubyte.gz", images, s.Pixels}, {prefix + "-labels-idx1-ubyte.gz", labels, s.Labels}} {
+		err := write(f.name, func(w io.Writer) error {
+			z := gzip.NewWriter(w) // ModTime zero: the same bytes for the same set
+			_, err := z.Write(append(f.header, f.data...))
+			return errors.Join(err, z.Close())
+		})
+		if err != nil {
+			return err
+		}
 	}
-	return writeGzip(filepath.Join(dir, prefix+"-labels-idx1-ubyte.gz"), append(labels, s.Labels...))
-}
-
-// writeGzip writes data gzip-compressed to path, through a temporary file renamed into
-// place.
-func writeGzip(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // after the rename, nothing
-	z := gzip.NewWriter(f)
-	z.ModTime = time.Time{} // the same bytes for the same set
-	_, err = z.Write(data)
-	err = errors.Join(err, z.Close(), f.Close())
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }

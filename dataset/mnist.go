@@ -59,9 +59,9 @@ func (s *Set) Checksum() string {
 // Load reads split ("train" or "test") from dir, which holds the files under their
 // MNIST names, gzip-compressed (name.gz) or raw.
 func Load(dir, split string) (*Set, error) {
-	prefix, ok := map[string]string{"train": "train", "test": "t10k"}[split]
-	if !ok {
-		return nil, fmt.Errorf("unknown split %q (expected train or test)", split)
+	prefix, err := filePrefix(split)
+	if err != nil {
+		return nil, err
 	}
 	imgPath, err := find(dir, prefix+"-images-idx3-ubyte")
 	if err != nil {
@@ -160,4 +160,13 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// filePrefix starts the names of split's files: MNIST's train and t10k.
+func filePrefix(split string) (string, error) {
+	prefix, ok := map[string]string{"train": "train", "test": "t10k"}[split]
+	if !ok {
+		return "", fmt.Errorf("unknown split %q (expected train or test)", split)
+	}
+	return prefix, nil
 }

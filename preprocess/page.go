@@ -608,11 +608,9 @@ func (p *Page) Window(marks []Mark, x0, y0, x1, y1 int) ([]float32, error) {
 	if len(strong) == 0 {
 		return nil, ErrBlank
 	}
-	slices.Sort(strong)
-	full := strong[len(strong)*9/10]
+	full := fullInk(strong)
 	crop := image.NewGray16(image.Rect(0, 0, n, n))
 	for i, v := range ink {
-		crop.Pix[2*i], crop.Pix[2*i+1] = 0, 0
 		u := uint16(min(1, v/full)*0xffff + 0.5)
 		crop.Pix[2*i], crop.Pix[2*i+1] = byte(u>>8), byte(u)
 	}

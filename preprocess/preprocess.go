@@ -159,11 +159,17 @@ func stretch(ink []float64) {
 	if len(strong) == 0 {
 		return
 	}
-	slices.Sort(strong)
-	full := strong[len(strong)*9/10]
+	full := fullInk(strong)
 	for i, v := range ink {
 		ink[i] = min(1, v/full)
 	}
+}
+
+// fullInk is the level taken as full ink among strong, the pixels above inkLevel: their
+// 90th percentile (strong is sorted).
+func fullInk(strong []float64) float64 {
+	slices.Sort(strong)
+	return strong[len(strong)*9/10]
 }
 
 // inkBounds is the smallest rectangle [x0,x1) x [y0,y1) holding every pixel of ink.

@@ -101,50 +101,71 @@ func TestHostilePictures(t *testing.T) {
 	}
 }
 
-// TestPieceBudget: a group whose pieces would overrun what is left of the picture's
-// budget is read as one digit with one piece read; with enough budget its pieces are
-// read and the budget pays for them.
+// TestPieceBudget: a group of touching digits whose pieces would overrun what is left
+// of the picture's budget is read as one digit, the budget untouched; with enough budget
+// it is cut into its digits and the budget pays for its pieces.
 func TestPieceBudget(t *testing.T) {
-	set, err := dataset.MNIST.Load("", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := dataset.Floats(set)
-	var digits [][]float32
-	for _, i := range []int{1, 0, 4, 3} { // 2, 7, 4, 0 touching
-		digits = append(digits, x[i*dataset.Pixels:(i+1)*dataset.Pixels])
-	}
-	ink, w := augment.Number(digits, dataset.Side, []int{-1, -1, -1})
-	page, err := preprocess.Analyse(augment.Photo{Scale: 3}.DrawInk(ink, w, dataset.Side, rand.New(rand.NewPCG(1, 2))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	groups := groupMarks(page.Marks)
 	r := builtinReader(t)
-	var g *group
-	for _, c := range groups {
-		if g == nil || c.x1-c.x0 > g.x1-g.x0 {
-			g = c
-		}
-	}
+	page, groups, g := touchingNumber(t)
 	need := 0
 	for range spans(cutCandidates(columnInk(page, g), g.x0), max(float64(g.y1-g.y0), medianHeight(groups))) {
 		need++
 	}
 	for _, budget := range []int{need - 1, need} {
 		left := budget
-		before := r.read.Load()
 		ds, err := r.readGroup(page, g, medianHeight(groups), &left)
 		if err != nil {
 			t.Fatal(err)
 		}
-		read := r.read.Load() - before
-		t.Logf("budget %d of the %d pieces: %d digits, %d pieces read, %d left", budget, need, len(ds), read, left)
+		t.Logf("budget %d of the %d pieces: %d digits, %d left", budget, need, len(ds), left)
 		switch {
-		case budget < need && (len(ds) != 1 || read != 1 || left != budget):
-			t.Errorf("budget %d < %d: %d digits, %d pieces read, %d left (expected one digit, one read, the budget untouched)", budget, need, len(ds), read, left)
-		case budget == need && (read < 2 || left != 0):
-			t.Errorf("budget %d: %d pieces read, %d left (expected its pieces read and the budget spent)", budget, read, left)
+		case budget < need && (len(ds) != 1 || left != budget):
+			t.Errorf("budget %d < %d: %d digits, %d left (expected one digit, the budget untouched)", budget, need, len(ds), left)
+		case budget == need && (len(ds) < 2 || left != 0):
+			t.Errorf("budget %d: %d digits, %d left (expected the group cut and the budget spent)", budget, len(ds), left)
+		}
+	}
+}
+
+// touchingNumber is the page of a photo of four test digits (2, 7, 4, 0) that touch,
+// its groups and the widest of them.
+func touchingNumber(tb testing.TB) (*preprocess.Page, []*group, *group) {
+	tb.Helper()
+	set, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	x := dataset.Floats(set)
+	var digits [][]float32
+	for _, i := range []int{1, 0, 4, 3} {
+		digits = append(digits, x[i*dataset.Pixels:(i+1)*dataset.Pixels])
+	}
+	ink, w := augment.Number(digits, dataset.Side, []int{-2, -2, -2})
+	page, err := preprocess.Analyse(augment.Photo{Scale: 3}.DrawInk(ink, w, dataset.Side, rand.New(rand.NewPCG(1, 2))))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	groups := groupMarks(page.Marks)
+	var g *group
+	for _, c := range groups {
+		if g == nil || c.x1-c.x0 > g.x1-g.x0 {
+			g = c
+		}
+	}
+	return page, groups, g
+}
+
+// BenchmarkPiece scores one piece as the reader does while cutting (the digit model,
+// the built-in committee of nine, and the verifier): what MaxPieces bounds.
+func BenchmarkPiece(b *testing.B) {
+	r := builtinReader(b)
+	page, _, g := touchingNumber(b)
+	for b.Loop() {
+		if _, _, err := r.readPiece(page, g, g.x0, g.x1); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.oneDigit(page, g, g.x0, g.x1); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

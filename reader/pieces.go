@@ -89,12 +89,7 @@ func piecesChunk(set *dataset.Set, x []float32, count int, rng *rand.Rand) (*dat
 			}
 		}
 		parts, w := augment.NumberParts(digits, dataset.Side, gaps)
-		ink := make([]float32, w*dataset.Side)
-		for _, p := range parts {
-			for i, v := range p {
-				ink[i] = max(ink[i], v)
-			}
-		}
+		ink, _ := augment.Number(digits, dataset.Side, gaps)
 		photo := augment.Photo{Scale: 2 + rng.IntN(3)}
 		if rng.IntN(3) == 0 {
 			photo.Light, photo.Noise, photo.JPEG = 0.3*rng.Float64(), 0.03*rng.Float64(), 60+rng.IntN(30)

@@ -3,6 +3,7 @@ package reader
 import (
 	"bytes"
 	"flag"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/internal/atomicfile"
 )
 
 // piecesDir, when given (go test ./reader -run TestWritePieces -args -pieces DIR), is
@@ -24,12 +26,19 @@ const (
 
 // TestWritePieces writes the verifier's pieces as IDX files, as docs/verifier.sh trains
 // on them: from the built-in model's training images (its held-out ones left out) and,
-// for its test split, from MNIST's test images. Without -pieces it writes a small set
-// into a temporary folder and reads it back as lenet train reads it.
+// for its test split, from MNIST's test images. Without -pieces it writes a small
+// training split and the whole test split into a temporary folder and reads them back
+// as lenet train reads them. Either way the test split must be the one the built-in
+// verifier was trained with (its manifest's checksum): a change to how the reader
+// cuts or views pieces that calls for a new verifier fails here.
 func TestWritePieces(t *testing.T) {
-	train, test, dir := verifierTrainPieces, verifierTestPieces, *piecesDir
+	train, dir := verifierTrainPieces, *piecesDir
 	if dir == "" {
-		train, test, dir = 600, 200, t.TempDir()
+		train, dir = 600, t.TempDir()
+	}
+	v, err := BuiltinVerifier()
+	if err != nil {
+		t.Fatal(err)
 	}
 	rest, testSet := piecesSources(t)
 	for _, s := range []struct {
@@ -37,12 +46,15 @@ func TestWritePieces(t *testing.T) {
 		from  *dataset.Set
 		count int
 		seed  uint64
-	}{{"train", rest, train, 1}, {"test", testSet, test, 2}} {
+	}{{"train", rest, train, 1}, {"test", testSet, verifierTestPieces, 2}} {
 		p, err := Pieces(s.from, s.count, s.seed)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.Save(dir, s.split); err != nil {
+		err = p.WriteIDX(s.split, func(name string, body func(io.Writer) error) error {
+			return atomicfile.WriteFile(filepath.Join(dir, name), body)
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		back, err := dataset.Load(dir, s.split)
@@ -51,6 +63,9 @@ func TestWritePieces(t *testing.T) {
 		}
 		if back.Count != s.count || back.Checksum() != p.Checksum() {
 			t.Fatalf("%s: read back %d pieces (checksum %s), wrote %d (%s)", s.split, back.Count, back.Checksum(), p.Count, p.Checksum())
+		}
+		if sums := v.Manifest.Hyper.DataSHA256; s.split == "test" && (sums == nil || sums.Test != p.Checksum()) {
+			t.Errorf("test pieces' checksum %s; the built-in verifier's manifest records %+v: run docs/verifier.sh", p.Checksum(), sums)
 		}
 		whole := bytes.Count(p.Labels, []byte{pieceWhole})
 		t.Logf("%s: %d pieces, %d whole (%.1f%%)", s.split, p.Count, whole, 100*float64(whole)/float64(p.Count))

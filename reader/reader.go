@@ -19,7 +19,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
@@ -39,10 +38,10 @@ const SureAt = 0.70
 const MaxDigits = 64
 
 // MaxPieces bounds the pieces the reader scores in one picture while cutting groups
-// into digits (each is read by the model and the verifier, about 1.3 ms with the
-// built-in committee of nine on one core): a 6-digit number of touching digits needs
-// about 200, a picture of 64 digits apart about 1,000; past the bound, groups are read
-// as one digit each.
+// into digits (each is read by the model and the verifier: 1.3-2 ms with the built-in
+// committee of nine, BenchmarkPiece, so at most about 2 s): a photo of six touching test
+// digits needs about 50 (at most about 100), six digits apart about 25; past the bound,
+// groups are read as one digit each.
 const MaxPieces = 1024
 
 // ErrNoDigits is returned for a picture with no digits in it, ErrTooManyDigits for one
@@ -74,8 +73,6 @@ type Reader struct {
 	ev  *graph.Evaluator
 	ver *graph.Evaluator // the verifier; nil for none
 	cut Cutting
-	// read counts the pieces read by the model, for the tests of MaxPieces.
-	read atomic.Int64
 }
 
 // New reads with the model m (a digit model: ten classes 0-9), one network or a
@@ -85,7 +82,7 @@ func New(m *checkpoints.Model) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reader{ev: ev, cut: DefaultCutting}
+	r := &Reader{ev: ev}
 	v, err := BuiltinVerifier()
 	if err == nil {
 		err = r.UseVerifier(v, DefaultCutting)
@@ -414,7 +411,6 @@ func (r *Reader) readPiece(page *preprocess.Page, g *group, x0, x1 int) (*Digit,
 	if err != nil {
 		return nil, 0, err
 	}
-	r.read.Add(1)
 	r.mu.Lock()
 	probs, err := r.ev.Probabilities(x)
 	r.mu.Unlock()

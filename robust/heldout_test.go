@@ -33,7 +33,7 @@ func TestNumbersHeldOut(t *testing.T) {
 	defer r.Close()
 	x := dataset.Floats(set)
 	if *cutting {
-		chooseCutting(t, m, r, set, x)
+		chooseCutting(t, r, set, x)
 	}
 	for _, kind := range NumberKinds[:2] {
 		floor := map[string]float64{"separated": 0.95, "touching": 0.85}[kind.Name]
@@ -56,7 +56,7 @@ var cutting = flag.Bool("cutting", false, "TestNumbersHeldOut: measure reader.Cu
 // reader.DefaultCutting and says how many of them it reads whole; it fails unless
 // DefaultCutting is the choice that reads the most (separated and touching together),
 // ties to the one that cuts fewer groups (the wider From), then to the lower weight.
-func chooseCutting(t *testing.T, m *checkpoints.Model, r *reader.Reader, set *dataset.Set, x []float32) {
+func chooseCutting(t *testing.T, r *reader.Reader, set *dataset.Set, x []float32) {
 	v, err := reader.BuiltinVerifier()
 	if err != nil {
 		t.Fatal(err)
