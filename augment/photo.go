@@ -63,7 +63,7 @@ func (p Photo) DrawInk(src []float32, sw, sh int, rng *rand.Rand) image.Image {
 			// The digit's ink at (x, y), bilinear from src.
 			a := 0.0
 			if x >= ox && y >= oy && x < ox+nw && y < oy+n {
-				a = bilinear(src, sw, sh, (float64(x-ox)+0.5)/float64(scale)-0.5, (float64(y-oy)+0.5)/float64(scale)-0.5)
+				a = Bilinear(src, sw, sh, (float64(x-ox)+0.5)/float64(scale)-0.5, (float64(y-oy)+0.5)/float64(scale)-0.5)
 			}
 			// Ruled lines: 2 pixels of light blue every Ruled digit heights, under the ink.
 			pc := [3]float64{float64(paper.R), float64(paper.G), float64(paper.B)}
@@ -107,8 +107,8 @@ func (p Photo) DrawInk(src []float32, sw, sh int, rng *rand.Rand) image.Image {
 	return dec
 }
 
-// bilinear samples the sw x sh image src at (x, y), 0 outside.
-func bilinear(src []float32, sw, sh int, x, y float64) float64 {
+// Bilinear samples the sw x sh image src at (x, y) (pixel centres at whole numbers), 0 outside.
+func Bilinear(src []float32, sw, sh int, x, y float64) float64 {
 	x0, y0 := math.Floor(x), math.Floor(y)
 	fx, fy := x-x0, y-y0
 	at := func(i, j int) float64 {

@@ -203,18 +203,24 @@ func runPhotos(ev *graph.Evaluator, set *dataset.Set, seed uint64, r *Result) er
 func Corrupt(x []float32, side int, c augment.Corruption, strength float64, seed uint64, level int) []float32 {
 	n := side * side
 	out := make([]float32, len(x))
-	count := len(x) / n
+	parallel(len(x)/n, func(i int) {
+		c.Apply(out[i*n:(i+1)*n], x[i*n:(i+1)*n], side, strength, augment.Rand(seed, level, i))
+	})
+	return out
+}
+
+// parallel runs f(0) to f(count-1) on every core, each index once.
+func parallel(count int, f func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < count; i += workers {
-				c.Apply(out[i*n:(i+1)*n], x[i*n:(i+1)*n], side, strength, augment.Rand(seed, level, i))
+				f(i)
 			}
 		})
 	}
 	wg.Wait()
-	return out
 }
 
 func accuracy(ev *graph.Evaluator, x []float32, labels []byte) (float64, error) {
