@@ -58,14 +58,24 @@ func LabelOf(name string) (label byte, ok bool) {
 // ErrNoPictures says a folder holds no labelled pictures.
 var ErrNoPictures = errors.New("no labelled pictures")
 
-// ReadLabelled reads every picture file of dir whose name gives its label (LabelOf),
-// fitted by fit, as a set; any other PNG, JPEG or GIF file there is an error.
-func ReadLabelled(dir string, fit Fit) (*dataset.Set, error) {
+// Unread is a picture file ReadLabelled could not read: its path, the label its name
+// gives (-1 if none) and why (an error that names the file).
+type Unread struct {
+	Path  string
+	Label int
+	Err   error
+}
+
+// ReadLabelled reads every PNG, JPEG or GIF file of dir whose name gives its label
+// (LabelOf), fitted by fit, as a set, in the folder's order. A file it cannot read, or
+// whose name gives no label, does not stop it: it is listed in unread, with the reason.
+// A folder with no such files at all is ErrNoPictures.
+func ReadLabelled(dir string, fit Fit) (s *dataset.Set, unread []Unread, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	s := &dataset.Set{Images: dataset.Images{Rows: dataset.Side, Cols: dataset.Side}}
+	s = &dataset.Set{Images: dataset.Images{Rows: dataset.Side, Cols: dataset.Side}}
 	for _, e := range entries {
 		ext := strings.ToLower(filepath.Ext(e.Name()))
 		if e.IsDir() || (ext != ".png" && ext != ".jpg" && ext != ".jpeg" && ext != ".gif") {
@@ -74,11 +84,13 @@ func ReadLabelled(dir string, fit Fit) (*dataset.Set, error) {
 		path := filepath.Join(dir, e.Name())
 		label, ok := LabelOf(e.Name())
 		if !ok {
-			return nil, fmt.Errorf("%s: cannot tell its label: the name must start with the digit, then a non-digit (e.g. 7.png, 7-mine.png)", path)
+			unread = append(unread, Unread{path, -1, fmt.Errorf("%s: cannot tell its label: the name must start with the digit, then a non-digit (e.g. 7.png, 7-mine.png)", path)})
+			continue
 		}
 		px, err := ReadFile(path, fit)
 		if err != nil {
-			return nil, err
+			unread = append(unread, Unread{path, int(label), err})
+			continue
 		}
 		for _, v := range px {
 			s.Pixels = append(s.Pixels, byte(v*255+0.5))
@@ -86,8 +98,8 @@ func ReadLabelled(dir string, fit Fit) (*dataset.Set, error) {
 		s.Labels = append(s.Labels, label)
 		s.Count++
 	}
-	if s.Count == 0 {
-		return nil, fmt.Errorf("%s: %w (PNG, JPEG or GIF files named like 7-mine.png)", dir, ErrNoPictures)
+	if s.Count == 0 && len(unread) == 0 {
+		return nil, nil, fmt.Errorf("%s: %w (PNG, JPEG or GIF files named like 7-mine.png)", dir, ErrNoPictures)
 	}
-	return s, nil
+	return s, unread, nil
 }

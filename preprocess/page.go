@@ -46,14 +46,21 @@ func Analyse(img image.Image) (*Page, error) { return analyse(img, false) }
 func analyse(img image.Image, solid bool) (*Page, error) {
 	lum, w, h, scale := luminance(img)
 	p := &Page{W: w, H: h, Scale: scale}
-	d := darkness(lum, w, h)
-	ink := flatten(d, w, h, solid)
+	ink := flatten(lum, w, h, solid)
 	mask, ok := threshold(ink, w, h)
 	if !ok {
 		return nil, ErrBlank
 	}
 	near := dilate(mask, w, h, 2)
-	lines := dilate(dropLines(mask, w, h), w, h, 1)
+	// Lines are looked for in the ink above the paper's noise (smoothed over 3x3 pixels):
+	// a faint ruled line falls in and out of the mask, not of this.
+	s := boxBlur(ink, w, h)
+	floor := noiseFloor(s, near)
+	faint := make([]bool, len(s))
+	for i, v := range s {
+		faint[i] = v > floor
+	}
+	lines := dilate(dropLines(mask, faint, w, h), w, h, 1)
 	labels, marks := components(mask, w, h)
 	marks = keepMarks(marks, w, h)
 	if len(marks) == 0 {
@@ -163,21 +170,52 @@ func greyRow(img image.Image, y int, row []float64) {
 	}
 }
 
-// darkness is how far each pixel is from the paper's end of the grey scale: 1 - lum on
-// light paper, lum on a dark ground (chalk, or MNIST's own pictures). Which ground it is
-// comes from the border's median grey.
-func darkness(lum []float64, w, h int) []float64 {
-	var border []float64
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			if x == 0 || y == 0 || x == w-1 || y == h-1 {
-				border = append(border, lum[y*w+x])
-			}
-		}
+// flatten finds the ink and takes the paper away. It estimates the paper's darkness
+// everywhere (light that changes across the page, shadows, tinted paper) and returns
+// each pixel's ink strength relative to it, (d - paper) / (1 - paper), so that a stroke
+// in shadow is as strong as one in full light. The darkness d is how far each pixel is
+// from the paper's end of the grey scale: 1 - lum on light paper, lum on a dark ground
+// (chalk, or MNIST's own pictures).
+//
+// The paper is the grey opening of the darkness (smoothed over 3x3 pixels against
+// noise) by a square wider than the strokes: the least darkness in each square, then
+// the most of those. Strokes narrower than the square vanish from it, whatever their
+// strength; light and shadows, wider than any stroke, stay, hard edges included. The
+// square is a sixth of the picture's longer side (a soft, out-of-focus or bold stroke in
+// a small frame is wide), and at least a little over twice the strokes' width, measured
+// on what a first opening by that sixth leaves: the median length of the ink's runs
+// along rows and columns, the ink found by Otsu's threshold.
+//
+// Which ground it is: light, unless both the picture's border is dark (its median grey
+// under 0.5) and the few pixels of writing lie on the bright side of the rest (inkDark).
+// Grey paper in a dim room is darker than mid-grey, but its ink darker still; a shadow
+// over half the page is darker than the paper, but broader than the writing. A picture
+// under minLine pixels a side (a crop, a scan a digit high, MNIST's own) is its
+// border's.
+//
+// A solid object (Fashion-MNIST's clothes) is not narrower than any square: its ground is
+// its border's, and its paper the opening by half the picture, light that changes
+// across it, no more.
+func flatten(lum []float64, w, h int, solid bool) []float64 {
+	half := max(3, max(w, h)/2|1)
+	if solid {
+		d := darkness(lum, w, h, borderLight(lum, w, h))
+		return relative(d, open(boxBlur(d, w, h), w, h, half))
 	}
-	slices.Sort(border)
+	side := min(max(3, max(w, h)/6|1), half)
+	light := borderLight(lum, w, h) || (max(w, h) >= minLine && inkDark(lum, w, h))
+	d := darkness(lum, w, h, light)
+	db := boxBlur(d, w, h)
+	first := relative(db, open(db, w, h, side))
+	if wider := (2*strokeWidth(first, w, h) + 3) | 1; wider > side {
+		side = min(wider, half)
+	}
+	return relative(d, open(db, w, h, side))
+}
+
+// darkness is 1 - lum on light paper, lum on a dark ground.
+func darkness(lum []float64, w, h int, light bool) []float64 {
 	d := make([]float64, len(lum))
-	light := border[len(border)/2] > 0.5
 	for i, v := range lum {
 		if light {
 			d[i] = 1 - v
@@ -188,27 +226,34 @@ func darkness(lum []float64, w, h int) []float64 {
 	return d
 }
 
-// flatten takes the paper away: it estimates the paper's darkness everywhere (light that
-// changes across the page, shadows, tinted paper) and returns each pixel's ink strength
-// relative to it, (d - paper) / (1 - paper), so that a stroke in shadow is as strong as
-// one in full light.
-//
-// The paper is the grey opening of the darkness (smoothed over 3x3 pixels against
-// noise) by a square a little over twice the strokes' width: the least darkness in each
-// square, then the most of those. Strokes narrower than the square vanish from it,
-// whatever their strength; light and shadows, wider than any stroke, stay, hard edges
-// included. The strokes' width is the median length of the ink's runs along rows and
-// columns (runs longer than a quarter of the picture are paper in shadow, not strokes),
-// the ink found by Otsu's threshold on the darkness itself. A solid object's paper is
-// the opening by half the picture: light that changes across it, no more.
-func flatten(d []float64, w, h int, solid bool) []float64 {
-	db := boxBlur(d, w, h)
-	side := max(3, max(w, h)/2|1)
-	if !solid {
-		side = min((2*strokeWidth(db, w, h)+3)|1, side)
+// borderLight reports whether the picture's border is light: its median grey over 0.5.
+func borderLight(lum []float64, w, h int) bool {
+	var border []float64
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if x == 0 || y == 0 || x == w-1 || y == h-1 {
+				border = append(border, lum[y*w+x])
+			}
+		}
 	}
-	paper := slide(slide(db, w, h, side, false), w, h, side, true)
-	return relative(d, paper)
+	slices.Sort(border)
+	return border[len(border)/2] > 0.5
+}
+
+// inkDark reports whether the few pixels of writing lie on the dark side of the paper:
+// whether the grey levels (smoothed over 3x3 pixels) reach at least as far below their
+// median as above it.
+func inkDark(lum []float64, w, h int) bool {
+	sorted := boxBlur(lum, w, h)
+	slices.Sort(sorted)
+	n := len(sorted) - 1
+	lo, mid, hi := sorted[n/200], sorted[n/2], sorted[n-n/200]
+	return mid-lo >= hi-mid
+}
+
+// open is the grey opening of v by a side x side square.
+func open(v []float64, w, h, side int) []float64 {
+	return slide(slide(v, w, h, side, false), w, h, side, true)
 }
 
 // strokeWidth estimates the ink's stroke width in pixels (2 when there is no ink).
@@ -242,39 +287,52 @@ func strokeWidth(v []float64, w, h int) int {
 
 // slide is the least (or, with most, the greatest) value of v over each pixel's side x
 // side square (the part inside the picture), by the monotone-queue sliding window along
-// rows, then along columns: time proportional to the pixels, whatever the side.
+// rows, then along columns: time proportional to the pixels, whatever the side. The
+// greatest is the least of the values negated.
 func slide(v []float64, w, h, side int, most bool) []float64 {
-	r := side / 2
-	better := func(a, b float64) bool { return a < b }
+	src := v
 	if most {
-		better = func(a, b float64) bool { return a > b }
-	}
-	pass := func(src, dst []float64, n, length, stride, step int) {
-		q := make([]int, 0, length)
-		for i := range n {
-			base := i * stride
-			q = q[:0]
-			next := 0 // the next index to enter the window
-			for j := range length {
-				for ; next < length && next <= j+r; next++ {
-					x := src[base+next*step]
-					for len(q) > 0 && !better(src[base+q[len(q)-1]*step], x) {
-						q = q[:len(q)-1]
-					}
-					q = append(q, next)
-				}
-				for q[0] < j-r {
-					q = q[1:]
-				}
-				dst[base+j*step] = src[base+q[0]*step]
-			}
+		src = make([]float64, len(v))
+		for i, x := range v {
+			src[i] = -x
 		}
 	}
 	tmp := make([]float64, len(v))
 	out := make([]float64, len(v))
-	pass(v, tmp, h, w, w, 1)
-	pass(tmp, out, w, h, 1, w)
+	q := make([]int, max(w, h))
+	slideMin(src, tmp, h, w, w, 1, side/2, q)
+	slideMin(tmp, out, w, h, 1, w, side/2, q)
+	if most {
+		for i := range out {
+			out[i] = -out[i]
+		}
+	}
 	return out
+}
+
+// slideMin writes into dst the least of src over a window of r either side along n
+// lines of length values, line i starting at i*stride, its values step apart; q is
+// scratch of length values.
+func slideMin(src, dst []float64, n, length, stride, step, r int, q []int) {
+	for i := range n {
+		base := i * stride
+		head, tail := 0, 0 // the queue q[head:tail] holds indices of increasing values
+		next := 0          // the next index to enter the window
+		for j := range length {
+			for ; next < length && next <= j+r; next++ {
+				x := src[base+next*step]
+				for tail > head && src[base+q[tail-1]*step] >= x {
+					tail--
+				}
+				q[tail] = next
+				tail++
+			}
+			for q[head] < j-r {
+				head++
+			}
+			dst[base+j*step] = src[base+q[head]*step]
+		}
+	}
 }
 
 // relative is each pixel's darkness d above the paper's, relative to what the paper
@@ -368,58 +426,143 @@ func boxBlur(v []float64, w, h int) []float64 {
 	return out
 }
 
-// dropLines erases ruled or squared paper's lines from mask and returns what it erased: rows (and columns) whose
-// ink runs within 2% of both edges and covers three quarters of the width (height).
-// Where a stroke crosses a line, the ink on the line is kept if there is ink just above
-// or below it (left or right of it).
-func dropLines(mask []bool, w, h int) (erased []bool) {
+// dropLines erases ruled or squared paper's lines from mask and returns what it erased:
+// straight bands, level or upright give or take maxTilt, along which the faint ink runs
+// within 3% of both edges of the picture and covers 60% of its width (height). Where a stroke
+// crosses a line, the ink on the line is kept if there is ink just above and below it
+// (left and right of it). Lines are looked for only along sides of minLine pixels or
+// more, and the erasing is undone when it leaves no ink: a picture cropped tight to a
+// 1, or a scan a digit high, is a digit, not a line.
+func dropLines(mask, faint []bool, w, h int) (erased []bool) {
 	erased = make([]bool, len(mask))
-	lineRows := func(n, length int, at func(i, j int) bool) []bool {
-		lines := make([]bool, n)
-		edge := max(1, length/50)
-		for i := range n {
-			count, first, last := 0, -1, -1
-			for j := range length {
-				if at(i, j) {
-					count++
-					if first < 0 {
-						first = j
-					}
-					last = j
-				}
-			}
-			lines[i] = count*4 >= length*3 && first < edge && last >= length-edge
-		}
-		return lines
+	before := slices.Clone(mask)
+	if w >= minLine {
+		dropLinesAlong(mask, faint, erased, w, h, func(x, y int) int { return y*w + x })
 	}
-	erase := func(lines []bool, length int, at func(i, j int) bool, clear func(i, j int)) {
-		for i := 0; i < len(lines); {
-			if !lines[i] {
-				i++
-				continue
-			}
-			lo := i
-			for i < len(lines) && lines[i] {
-				i++
-			}
-			hi := i // the band is [lo, hi)
-			for j := range length {
-				crossed := (lo > 0 && at(lo-1, j)) || (hi < len(lines) && at(hi, j))
-				if !crossed {
-					for k := lo; k < hi; k++ {
-						clear(k, j)
-					}
-				}
-			}
-		}
+	if h >= minLine {
+		dropLinesAlong(mask, faint, erased, h, w, func(y, x int) int { return y*w + x })
 	}
-	rowAt := func(y, x int) bool { return mask[y*w+x] }
-	rowClear := func(y, x int) { mask[y*w+x], erased[y*w+x] = false, true }
-	erase(lineRows(h, w, rowAt), w, rowAt, rowClear)
-	colAt := func(x, y int) bool { return mask[y*w+x] }
-	colClear := func(x, y int) { mask[y*w+x], erased[y*w+x] = false, true }
-	erase(lineRows(w, h, colAt), h, colAt, colClear)
+	if !slices.Contains(mask, true) {
+		copy(mask, before)
+		clear(erased)
+	}
 	return erased
+}
+
+// minLine is the shortest side along which dropLines looks for lines.
+const minLine = 64
+
+// maxTilt is the steepest slope dropLines takes a line at: 4 degrees.
+const maxTilt = 0.07
+
+// maxLines bounds the lines dropLines erases in each direction.
+const maxLines = 64
+
+// dropLinesAlong is dropLines for lines along the first coordinate of at(along,
+// across), length pixels long, across the other, n of them. It takes the straightest,
+// fullest line first, at the slope that covers it best, erases it, and looks again.
+func dropLinesAlong(mask, faint, erased []bool, length, n int, at func(along, across int) int) {
+	edge := max(1, length*3/100)
+	steps := int(math.Ceil(maxTilt * float64(length))) // slopes a pixel of drift apart
+	// A line's pixels lie within steps/2 of one across index: only pixels in a window of
+	// that many indices holding enough ink for a line can be on one.
+	per := make([]int, n)
+	for j := range length {
+		for i := range n {
+			if faint[at(j, i)] {
+				per[i]++
+			}
+		}
+	}
+	r := steps/2 + 1
+	near := make([]bool, n)
+	for i := range n {
+		sum := 0
+		for a := max(0, i-r); a <= min(n-1, i+r); a++ {
+			sum += per[a]
+		}
+		if sum*5 >= length*3 {
+			for a := max(0, i-r); a <= min(n-1, i+r); a++ {
+				near[a] = true
+			}
+		}
+	}
+	var on [][3]int // the mask's pixels that may be on a line: along, across, index
+	for j := range length {
+		for i := range n {
+			if near[i] && faint[at(j, i)] {
+				on = append(on, [3]int{j, i, at(j, i)})
+			}
+		}
+	}
+	if len(on) == 0 {
+		return
+	}
+	// shifts[k+steps][j] is how far a line of slope k (k pixels of drift over the
+	// length) lies from its across index at along j.
+	shifts := make([][]int, 2*steps+1)
+	for k := -steps; k <= steps; k++ {
+		shifts[k+steps] = make([]int, length)
+		for j := range length {
+			shifts[k+steps][j] = int(math.Round(float64(k) * float64(j-length/2) / float64(length)))
+		}
+	}
+	shift := func(k, j int) int { return shifts[k+steps][j] }
+	count := make([]int, n)
+	first := make([]int, n)
+	last := make([]int, n)
+	// tally counts the pixels still on along each line of slope k (k pixels of drift
+	// over the length), and reports whether line i of it is one to erase.
+	tally := func(k int) (isLine func(i int) bool) {
+		for i := range n {
+			count[i], first[i], last[i] = 0, length, -1
+		}
+		sk := shifts[k+steps]
+		for _, p := range on {
+			if i := p[1] - sk[p[0]]; i >= 0 && i < n && faint[p[2]] {
+				count[i]++
+				first[i], last[i] = min(first[i], p[0]), max(last[i], p[0])
+			}
+		}
+		return func(i int) bool {
+			return i >= 0 && i < n && count[i]*5 >= length*3 && first[i] < edge && last[i] >= length-edge
+		}
+	}
+	for range maxLines {
+		best, bk, bi := 0, 0, -1
+		for t := range 2*steps + 1 { // slopes 0, -1, 1, -2, 2, ...: ties to the straightest
+			k := (t + 1) / 2 * (1 - 2*(t%2))
+			isLine := tally(k)
+			for i := range n {
+				if isLine(i) && count[i] > best {
+					best, bk, bi = count[i], k, i
+				}
+			}
+		}
+		if bi < 0 {
+			return
+		}
+		isLine := tally(bk)
+		lo, hi := bi, bi+1 // the band [lo, hi) of lines at this slope
+		for isLine(lo - 1) {
+			lo--
+		}
+		for isLine(hi) {
+			hi++
+		}
+		inside := func(a int) bool { return a >= 0 && a < n }
+		for j := range length {
+			d := shift(bk, j)
+			if inside(lo-1+d) && inside(hi+d) && mask[at(j, lo-1+d)] && mask[at(j, hi+d)] {
+				continue // a stroke crosses the line here
+			}
+			for a := lo - 1 + d; a <= hi+d; a++ { // and the line's rims
+				if inside(a) {
+					mask[at(j, a)], faint[at(j, a)], erased[at(j, a)] = false, false, true
+				}
+			}
+		}
+	}
 }
 
 // components labels mask's 8-connected pieces (labels from 1; 0 is paper).
@@ -511,6 +654,11 @@ func noiseFloor(ink []float64, mask []bool) float64 {
 // Glyph is the 28x28 MNIST-like image (as Digit makes) of the ink of marks (some of
 // p.Marks) in the columns [x0, x1) of the page.
 func (p *Page) Glyph(marks []Mark, x0, x1 int) ([]float32, error) {
+	return p.glyph(marks, x0, x1, true)
+}
+
+// glyph is Glyph, deskewed or not.
+func (p *Page) glyph(marks []Mark, x0, x1 int, deskew bool) ([]float32, error) {
 	bx0, by0, bx1, by1 := p.W, p.H, 0, 0
 	for _, m := range marks {
 		bx0, by0, bx1, by1 = min(bx0, m.X0), min(by0, m.Y0), max(bx1, m.X1), max(by1, m.Y1)
@@ -533,7 +681,7 @@ func (p *Page) Glyph(marks []Mark, x0, x1 int) ([]float32, error) {
 			}
 		}
 	}
-	return fitInk(ink, w, h, Box, true, true)
+	return fitInk(ink, w, h, Box, true, deskew)
 }
 
 // dilate grows the true pixels of mask by r pixels (a square).
@@ -626,3 +774,50 @@ func (p *Page) Window(marks []Mark, x0, y0, x1, y1 int) ([]float32, error) {
 // contextInk is the strength, relative to the piece's, of the ink around a piece in
 // Window's view.
 const contextInk = 0.35
+
+// Main is the writing of a picture of one digit: the mark with the most ink (one that
+// touches the picture's edge counts a quarter: a shadow's corner, a line's end), and the
+// marks near it (within a third of its height of the box they make together: a 5's
+// flag, a stroke broken by a line or the light), but no mark that touches the edge and
+// is long and thin (a line, a fold).
+func (p *Page) Main() []Mark {
+	mass := make(map[int32]float64, len(p.Marks))
+	for i, l := range p.labels {
+		if l != 0 {
+			mass[l] += p.Ink[i]
+		}
+	}
+	edge := func(m Mark) bool { return m.X0 == 0 || m.Y0 == 0 || m.X1 == p.W || m.Y1 == p.H }
+	weight := func(m Mark) float64 {
+		if edge(m) {
+			return mass[m.label] / 4
+		}
+		return mass[m.label]
+	}
+	main := 0
+	for i, m := range p.Marks {
+		if weight(m) > weight(p.Marks[main]) {
+			main = i
+		}
+	}
+	chosen := []Mark{p.Marks[main]}
+	in := make([]bool, len(p.Marks))
+	in[main] = true
+	x0, y0, x1, y1 := p.Marks[main].X0, p.Marks[main].Y0, p.Marks[main].X1, p.Marks[main].Y1
+	for grown := true; grown; {
+		grown = false
+		gap := (y1 - y0) / 3
+		for i, m := range p.Marks {
+			if in[i] || m.X1 < x0-gap || m.X0 > x1+gap || m.Y1 < y0-gap || m.Y0 > y1+gap {
+				continue
+			}
+			if w, h := m.X1-m.X0, m.Y1-m.Y0; edge(m) && max(w, h) > 6*min(w, h) {
+				continue
+			}
+			in[i], grown = true, true
+			chosen = append(chosen, m)
+			x0, y0, x1, y1 = min(x0, m.X0), min(y0, m.Y0), max(x1, m.X1), max(y1, m.Y1)
+		}
+	}
+	return chosen
+}

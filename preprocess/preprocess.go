@@ -90,6 +90,9 @@ func fit(img image.Image, box int, byMass, deskew bool) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
+	if byMass { // a digit: the writing, not the specks, shadows and lines around it
+		return page.glyph(page.Main(), 0, page.W, deskew)
+	}
 	return fitInk(page.Ink, page.W, page.H, box, byMass, deskew)
 }
 
