@@ -50,10 +50,22 @@ type Report struct {
 	Distorted *Score                                `json:"distorted,omitempty"`
 	// Calibration is how far the probabilities can be trusted, when they were given.
 	Calibration *Calibration `json:"calibration,omitempty"`
-	noun        string       // what a class is called: "digit", "class"
+	// NotRead are the pictures that could not be read (guess -1): each counts as a miss
+	// when its label is known.
+	NotRead []NotRead `json:"not_read,omitempty"`
+	noun    string    // what a class is called: "digit", "class"
 }
 
-// New is the report of guesses pred for labels, named model and source.
+// NotRead is a picture that could not be read: its file, its label (-1 if its name
+// gives none) and why.
+type NotRead struct {
+	File   string `json:"file"`
+	Label  int    `json:"label"`
+	Reason string `json:"reason"`
+}
+
+// New is the report of guesses pred for labels, named model and source. A guess of -1
+// is a picture that could not be read: a miss.
 func New(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) Report {
 	r := Report{Model: model, Source: source, Dataset: ds.Name, Classes: ds.Classes, Overall: Tally(pred, labels, 0, len(labels)), noun: ds.Noun}
 	r.Overall.Name = "all"
@@ -63,11 +75,16 @@ func New(model, source string, ds dataset.Dataset, pred []int, labels []byte, ha
 		first.Name, last.Name = fmt.Sprintf("first %d", h), fmt.Sprintf("last %d", len(labels)-h)
 		r.Halves = []Score{first, last}
 	}
+	var unread [dataset.Classes]int
 	for i, p := range pred {
+		if p < 0 {
+			unread[labels[i]]++
+			continue
+		}
 		r.Confusion[labels[i]][p]++
 	}
 	for d := range dataset.Classes {
-		s := Score{Name: ds.Classes[d], Correct: r.Confusion[d][d]}
+		s := Score{Name: ds.Classes[d], Correct: r.Confusion[d][d], Total: unread[d]}
 		for _, n := range r.Confusion[d] {
 			s.Total += n
 		}
@@ -111,6 +128,12 @@ func (r Report) Text() string {
 	}
 	if r.Calibration != nil {
 		fmt.Fprintf(&b, "%s\n", r.Calibration)
+	}
+	if len(r.NotRead) > 0 {
+		fmt.Fprintf(&b, "not read (%d; each with a label counts as a miss):\n", len(r.NotRead))
+		for _, n := range r.NotRead {
+			fmt.Fprintf(&b, "  %s: %s\n", n.File, n.Reason)
+		}
 	}
 	return b.String()
 }

@@ -121,3 +121,22 @@ func TestPredictNotSure(t *testing.T) {
 		t.Fatalf("predict on a 4 drawn over a 9: %v\n%s", err, out)
 	}
 }
+
+// TestPredictGoesOn: predict says which file it cannot read and goes on to the next, as
+// read does; the exit status says some were not read.
+func TestPredictGoesOn(t *testing.T) {
+	dir := t.TempDir()
+	broken, digit := filepath.Join(dir, "broken.png"), filepath.Join(dir, "digit.png")
+	os.WriteFile(broken, []byte("not a picture"), 0o644)
+	set, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeImage(t, digit, augment.Photo{}.Draw(dataset.Floats(set)[:784], 28, rand.New(rand.NewPCG(5, 6)))) // a 7
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"predict", broken, digit}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 files not read") ||
+		!strings.Contains(stderr.String(), broken+": not a PNG, JPEG or GIF image") || !strings.Contains(stdout.String(), digit+": guess 7") {
+		t.Fatalf("predict on a broken file, then a 7: %v\nstdout %s\nstderr %s", err, stdout.String(), stderr.String())
+	}
+}

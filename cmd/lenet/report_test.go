@@ -73,8 +73,29 @@ func testReports(t *testing.T, ckpt string) {
 	if r.Overall.Total != 40 || r.Overall.Accuracy < 0.6 || r.Halves != nil {
 		t.Errorf("--images: %+v, want 40 images, mostly right, no halves", r.Overall)
 	}
+	// A file with no label in its name and one that is not a picture hide nothing: the
+	// report still scores the other 40, the broken one as a miss, and lists both.
 	os.WriteFile(filepath.Join(imgDir, "mine.png"), nil, 0o644)
-	if _, err := runCmd("test", "--checkpoint", ckpt, "--images", imgDir); err == nil || !strings.Contains(err.Error(), "mine.png: cannot tell its label") {
-		t.Errorf("unlabelled file: %v", err)
+	os.WriteFile(filepath.Join(imgDir, "7-broken.png"), []byte("not a picture"), 0o644)
+	out, err = runCmd("test", "--checkpoint", ckpt, "--images", imgDir)
+	if err != nil || !strings.Contains(out, "mine.png: cannot tell its label") || !strings.Contains(out, "7-broken.png: not a PNG, JPEG or GIF image") ||
+		!strings.Contains(out, "not read (2;") || !strings.Contains(out, "/41)") {
+		t.Errorf("a folder with an unlabelled and a broken file: %v\n%s", err, out)
 	}
+	out, err = runCmd("test", "--checkpoint", ckpt, "--images", imgDir, "--json")
+	r = report.Report{}
+	if err != nil || json.Unmarshal([]byte(out), &r) != nil || r.Overall.Total != 41 || r.Overall.Correct > 40 || len(r.NotRead) != 2 || r.PerClass[7].Total != counts7(set)+1 {
+		t.Errorf("--json with unreadable files: %v, %+v, not read %+v", err, r.Overall, r.NotRead)
+	}
+}
+
+// counts7 is how many of the first 40 test digits are 7s.
+func counts7(set *dataset.Set) int {
+	n := 0
+	for _, l := range set.Labels[:40] {
+		if l == 7 {
+			n++
+		}
+	}
+	return n
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
@@ -56,9 +57,10 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	set, source := (*dataset.Set)(nil), mod.Dataset.Title+" "+split
+	var unread []preprocess.Unread
 	if images != "" {
 		source = "images in " + images
-		if set, err = preprocess.ReadLabelled(images, preprocess.FitFor(mod.Dataset)); err != nil {
+		if set, unread, err = preprocess.ReadLabelled(images, preprocess.FitFor(mod.Dataset)); err != nil {
 			err = fmt.Errorf("--images: %w", err)
 		}
 	} else if split == "val" {
@@ -78,8 +80,26 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	r := report.New(mod.Name, source, mod.Dataset, graph.Argmax(probs), set.Labels, images == "")
-	r.Calibration = new(report.Calibrate(probs, set.Labels))
+	pred, labels := graph.Argmax(probs), set.Labels
+	var notRead []report.NotRead
+	for _, u := range unread {
+		notRead = append(notRead, report.NotRead{File: u.Path, Label: u.Label, Reason: strings.TrimPrefix(u.Err.Error(), u.Path+": ")})
+		if u.Label < 0 {
+			continue
+		}
+		// A miss where its label is known: no guess, and for the calibration an even
+		// answer whose largest probability is not the label's.
+		pred, labels = append(pred, -1), append(slices.Clone(labels), byte(u.Label))
+		row := make([]float64, dataset.Classes)
+		for k := range row {
+			row[k] = 1.0 / dataset.Classes
+		}
+		row[u.Label] -= 1e-9
+		probs = append(probs, row...)
+	}
+	r := report.New(mod.Name, source, mod.Dataset, pred, labels, images == "")
+	r.Calibration = new(report.Calibrate(probs, labels))
+	r.NotRead = notRead
 	if !distort.IsZero() {
 		pred, err := ev.Predict(augment.DistortAll(set, distort, seed))
 		if err != nil {

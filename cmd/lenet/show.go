@@ -103,9 +103,11 @@ const predictSummary = `Usage: lenet predict [--checkpoint DIR] [--show] FILE...
 
 Classifies PNG, JPEG or GIF pictures of single digits, of any size and either polarity,
 each first made to look like MNIST (ink cropped, scaled to 20 pixels, centred by mass
-in 28x28). Prints the guess and the probabilities; --show draws what the network saw.`
+in 28x28). Prints the guess and the probabilities; --show draws what the network saw.
+A file it cannot read is said on stderr and the next one read; the exit status is 1
+if any was not read.`
 
-func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
+func runPredict(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var m checkpoints.Source
 	var show bool
 	fs := pflag.NewFlagSet("predict", pflag.ContinueOnError)
@@ -127,10 +129,13 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	defer ev.Close()
+	failed := 0
 	for _, f := range files {
 		px, err := preprocess.ReadFile(f, preprocess.FitFor(mod.Dataset))
-		if err != nil {
-			return err
+		if err != nil { // said, and the next file read
+			fmt.Fprintf(stderr, "lenet: %v\n", err)
+			failed++
+			continue
 		}
 		probs, err := ev.Probabilities(px)
 		if err != nil {
@@ -144,6 +149,9 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if show {
 			fmt.Fprint(stdout, render.Terminal(px))
 		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("predict: %d of %d files not read", failed, len(files))
 	}
 	return nil
 }
