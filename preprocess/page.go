@@ -26,10 +26,12 @@ type Page struct {
 }
 
 // Mark is one connected piece of ink: its bounding box [X0,X1) x [Y0,Y1) in Page
-// pixels, its area in pixels and the label its pixels carry in Page.labels.
+// pixels, its area in pixels, its ink (the sum of its pixels' strengths, rims not
+// counted) and the label its pixels carry in Page.labels.
 type Mark struct {
 	X0, Y0, X1, Y1 int
 	Area           int
+	Mass           float64
 	label          int32
 }
 
@@ -47,14 +49,13 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 	lum, w, h, scale := luminance(img)
 	p := &Page{W: w, H: h, Scale: scale}
 	ink := flatten(lum, w, h, solid)
-	mask, ok := threshold(ink, w, h)
+	s, mask, stands, ok := threshold(ink, w, h)
 	if !ok {
 		return nil, ErrBlank
 	}
 	near := dilate(mask, w, h, 2)
 	// Lines are looked for in the ink above the paper's noise (smoothed over 3x3 pixels):
 	// a faint ruled line falls in and out of the mask, not of this.
-	s := boxBlur(ink, w, h)
 	floor := noiseFloor(s, near)
 	faint := make([]bool, len(s))
 	for i, v := range s {
@@ -62,7 +63,7 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 	}
 	lines := dilate(dropLines(mask, faint, w, h), w, h, 1)
 	labels, marks := components(mask, w, h)
-	marks = keepMarks(marks, w, h)
+	marks = keepMarks(marks, labels, ink, s, stands, w, h)
 	if len(marks) == 0 {
 		return nil, ErrBlank
 	}
@@ -346,36 +347,41 @@ func relative(d, paper []float64) []float64 {
 }
 
 // threshold marks the ink: the ink map smoothed over 3x3 pixels (sensor noise and JPEG
-// ringing average out, strokes do not) and cut at Otsu's level, the one that best
-// separates two classes of grey, but never below inkLevel. It reports false when what
-// it separates is not ink on paper: less than 4 standard deviations of the paper's
-// noise between the two classes' means, or more ink than paper.
-func threshold(ink []float64, w, h int) ([]bool, bool) {
-	s := boxBlur(ink, w, h)
-	cut := max(inkLevel, otsu(s))
-	mask := make([]bool, len(s))
-	var nInk, sumInk, sumPaper, sqPaper float64
+// ringing average out, strokes do not), returned as s, cut at Otsu's level, the one
+// that best separates two classes of grey, but never below inkLevel nor within 4
+// standard deviations of the paper's noise. The paper's level and noise are robust
+// estimates: s's median and its median absolute deviation (1.4826 times it, a standard
+// deviation for Gaussian noise), the paper being most of any picture of writing (not of
+// one under minLine pixels a side, a crop: there the cut is Otsu's). stands is the level
+// a mark must reach somewhere to stand out from that noise: 8 standard deviations above
+// the paper, which noise alone does not reach in a picture of any size.
+// It reports false when there is no ink, or more ink than paper.
+func threshold(ink []float64, w, h int) (s []float64, mask []bool, stands float64, ok bool) {
+	s = boxBlur(ink, w, h)
+	sorted := slices.Clone(s)
+	slices.Sort(sorted)
+	med := sorted[len(sorted)/2]
+	for i, v := range sorted {
+		sorted[i] = math.Abs(v - med)
+	}
+	slices.Sort(sorted)
+	sd := 1.4826 * sorted[len(sorted)/2]
+	if max(w, h) < minLine { // a crop or a scan a digit high: mostly writing, little paper
+		med, sd = 0, 0
+	}
+	cut := max(inkLevel, otsu(s), med+4*sd)
+	mask = make([]bool, len(s))
+	nInk := 0
 	for i, v := range s {
 		if v >= cut {
 			mask[i] = true
 			nInk++
-			sumInk += v
-		} else {
-			sumPaper += v
-			sqPaper += v * v
 		}
 	}
-	total := float64(len(s))
-	nPaper := total - nInk
-	if nInk == 0 || nPaper == 0 || nInk > nPaper {
-		return nil, false
+	if nInk == 0 || 2*nInk > len(s) {
+		return nil, nil, 0, false
 	}
-	mp := sumPaper / nPaper
-	sd := math.Sqrt(max(0, sqPaper/nPaper-mp*mp))
-	if sumInk/nInk-mp < 4*sd {
-		return nil, false
-	}
-	return mask, true
+	return s, mask, med + 8*sd, true
 }
 
 // otsu is the level (values in [0,1], in 256 bins) that best separates s's values into
@@ -424,212 +430,6 @@ func boxBlur(v []float64, w, h int) []float64 {
 		}
 	}
 	return out
-}
-
-// dropLines erases ruled or squared paper's lines from mask and returns what it erased:
-// straight bands, level or upright give or take maxTilt, along which the faint ink runs
-// within 3% of both edges of the picture and covers 60% of its width (height). Where a stroke
-// crosses a line, the ink on the line is kept if there is ink just above and below it
-// (left and right of it). Lines are looked for only along sides of minLine pixels or
-// more, and the erasing is undone when it leaves no ink: a picture cropped tight to a
-// 1, or a scan a digit high, is a digit, not a line.
-func dropLines(mask, faint []bool, w, h int) (erased []bool) {
-	erased = make([]bool, len(mask))
-	before := slices.Clone(mask)
-	if w >= minLine {
-		dropLinesAlong(mask, faint, erased, w, h, func(x, y int) int { return y*w + x })
-	}
-	if h >= minLine {
-		dropLinesAlong(mask, faint, erased, h, w, func(y, x int) int { return y*w + x })
-	}
-	if !slices.Contains(mask, true) {
-		copy(mask, before)
-		clear(erased)
-	}
-	return erased
-}
-
-// minLine is the shortest side along which dropLines looks for lines.
-const minLine = 64
-
-// maxTilt is the steepest slope dropLines takes a line at: 4 degrees.
-const maxTilt = 0.07
-
-// maxLines bounds the lines dropLines erases in each direction.
-const maxLines = 64
-
-// dropLinesAlong is dropLines for lines along the first coordinate of at(along,
-// across), length pixels long, across the other, n of them. It takes the straightest,
-// fullest line first, at the slope that covers it best, erases it, and looks again.
-func dropLinesAlong(mask, faint, erased []bool, length, n int, at func(along, across int) int) {
-	edge := max(1, length*3/100)
-	steps := int(math.Ceil(maxTilt * float64(length))) // slopes a pixel of drift apart
-	// A line's pixels lie within steps/2 of one across index: only pixels in a window of
-	// that many indices holding enough ink for a line can be on one.
-	per := make([]int, n)
-	for j := range length {
-		for i := range n {
-			if faint[at(j, i)] {
-				per[i]++
-			}
-		}
-	}
-	r := steps/2 + 1
-	near := make([]bool, n)
-	for i := range n {
-		sum := 0
-		for a := max(0, i-r); a <= min(n-1, i+r); a++ {
-			sum += per[a]
-		}
-		if sum*5 >= length*3 {
-			for a := max(0, i-r); a <= min(n-1, i+r); a++ {
-				near[a] = true
-			}
-		}
-	}
-	var on [][3]int // the mask's pixels that may be on a line: along, across, index
-	for j := range length {
-		for i := range n {
-			if near[i] && faint[at(j, i)] {
-				on = append(on, [3]int{j, i, at(j, i)})
-			}
-		}
-	}
-	if len(on) == 0 {
-		return
-	}
-	// shifts[k+steps][j] is how far a line of slope k (k pixels of drift over the
-	// length) lies from its across index at along j.
-	shifts := make([][]int, 2*steps+1)
-	for k := -steps; k <= steps; k++ {
-		shifts[k+steps] = make([]int, length)
-		for j := range length {
-			shifts[k+steps][j] = int(math.Round(float64(k) * float64(j-length/2) / float64(length)))
-		}
-	}
-	shift := func(k, j int) int { return shifts[k+steps][j] }
-	count := make([]int, n)
-	first := make([]int, n)
-	last := make([]int, n)
-	// tally counts the pixels still on along each line of slope k (k pixels of drift
-	// over the length), and reports whether line i of it is one to erase.
-	tally := func(k int) (isLine func(i int) bool) {
-		for i := range n {
-			count[i], first[i], last[i] = 0, length, -1
-		}
-		sk := shifts[k+steps]
-		for _, p := range on {
-			if i := p[1] - sk[p[0]]; i >= 0 && i < n && faint[p[2]] {
-				count[i]++
-				first[i], last[i] = min(first[i], p[0]), max(last[i], p[0])
-			}
-		}
-		return func(i int) bool {
-			return i >= 0 && i < n && count[i]*5 >= length*3 && first[i] < edge && last[i] >= length-edge
-		}
-	}
-	for range maxLines {
-		best, bk, bi := 0, 0, -1
-		for t := range 2*steps + 1 { // slopes 0, -1, 1, -2, 2, ...: ties to the straightest
-			k := (t + 1) / 2 * (1 - 2*(t%2))
-			isLine := tally(k)
-			for i := range n {
-				if isLine(i) && count[i] > best {
-					best, bk, bi = count[i], k, i
-				}
-			}
-		}
-		if bi < 0 {
-			return
-		}
-		isLine := tally(bk)
-		lo, hi := bi, bi+1 // the band [lo, hi) of lines at this slope
-		for isLine(lo - 1) {
-			lo--
-		}
-		for isLine(hi) {
-			hi++
-		}
-		inside := func(a int) bool { return a >= 0 && a < n }
-		for j := range length {
-			d := shift(bk, j)
-			if inside(lo-1+d) && inside(hi+d) && mask[at(j, lo-1+d)] && mask[at(j, hi+d)] {
-				continue // a stroke crosses the line here
-			}
-			for a := lo - 1 + d; a <= hi+d; a++ { // and the line's rims
-				if inside(a) {
-					mask[at(j, a)], faint[at(j, a)], erased[at(j, a)] = false, false, true
-				}
-			}
-		}
-	}
-}
-
-// components labels mask's 8-connected pieces (labels from 1; 0 is paper).
-func components(mask []bool, w, h int) ([]int32, []Mark) {
-	labels := make([]int32, w*h)
-	var marks []Mark
-	var stack []int
-	for start, on := range mask {
-		if !on || labels[start] != 0 {
-			continue
-		}
-		m := Mark{X0: w, Y0: h, label: int32(len(marks) + 1)}
-		labels[start] = m.label
-		stack = append(stack[:0], start)
-		for len(stack) > 0 {
-			i := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			x, y := i%w, i/w
-			m.Area++
-			m.X0, m.Y0, m.X1, m.Y1 = min(m.X0, x), min(m.Y0, y), max(m.X1, x+1), max(m.Y1, y+1)
-			for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
-				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
-					if j := yy*w + xx; mask[j] && labels[j] == 0 {
-						labels[j] = m.label
-						stack = append(stack, j)
-					}
-				}
-			}
-		}
-		marks = append(marks, m)
-	}
-	return labels, marks
-}
-
-// keepMarks drops what is not writing: the edges of the paper or of a desk (marks that
-// touch two sides of the picture, when there is other ink), then specks (marks under 4%
-// of the largest one's area, or of 2 pixels or fewer).
-func keepMarks(marks []Mark, w, h int) []Mark {
-	edges := func(m Mark) int {
-		n := 0
-		for _, b := range []bool{m.X0 == 0, m.Y0 == 0, m.X1 == w, m.Y1 == h} {
-			if b {
-				n++
-			}
-		}
-		return n
-	}
-	var inner []Mark
-	for _, m := range marks {
-		if edges(m) < 2 {
-			inner = append(inner, m)
-		}
-	}
-	if len(inner) > 0 {
-		marks = inner
-	}
-	largest := 0
-	for _, m := range marks {
-		largest = max(largest, m.Area)
-	}
-	var kept []Mark
-	for _, m := range marks {
-		if m.Area > 2 && m.Area*25 >= largest {
-			kept = append(kept, m)
-		}
-	}
-	return kept
 }
 
 // noiseFloor is the ink level that the paper's own noise rarely reaches: its mean plus 3
@@ -774,50 +574,3 @@ func (p *Page) Window(marks []Mark, x0, y0, x1, y1 int) ([]float32, error) {
 // contextInk is the strength, relative to the piece's, of the ink around a piece in
 // Window's view.
 const contextInk = 0.35
-
-// Main is the writing of a picture of one digit: the mark with the most ink (one that
-// touches the picture's edge counts a quarter: a shadow's corner, a line's end), and the
-// marks near it (within a third of its height of the box they make together: a 5's
-// flag, a stroke broken by a line or the light), but no mark that touches the edge and
-// is long and thin (a line, a fold).
-func (p *Page) Main() []Mark {
-	mass := make(map[int32]float64, len(p.Marks))
-	for i, l := range p.labels {
-		if l != 0 {
-			mass[l] += p.Ink[i]
-		}
-	}
-	edge := func(m Mark) bool { return m.X0 == 0 || m.Y0 == 0 || m.X1 == p.W || m.Y1 == p.H }
-	weight := func(m Mark) float64 {
-		if edge(m) {
-			return mass[m.label] / 4
-		}
-		return mass[m.label]
-	}
-	main := 0
-	for i, m := range p.Marks {
-		if weight(m) > weight(p.Marks[main]) {
-			main = i
-		}
-	}
-	chosen := []Mark{p.Marks[main]}
-	in := make([]bool, len(p.Marks))
-	in[main] = true
-	x0, y0, x1, y1 := p.Marks[main].X0, p.Marks[main].Y0, p.Marks[main].X1, p.Marks[main].Y1
-	for grown := true; grown; {
-		grown = false
-		gap := (y1 - y0) / 3
-		for i, m := range p.Marks {
-			if in[i] || m.X1 < x0-gap || m.X0 > x1+gap || m.Y1 < y0-gap || m.Y0 > y1+gap {
-				continue
-			}
-			if w, h := m.X1-m.X0, m.Y1-m.Y0; edge(m) && max(w, h) > 6*min(w, h) {
-				continue
-			}
-			in[i], grown = true, true
-			chosen = append(chosen, m)
-			x0, y0, x1, y1 = min(x0, m.X0), min(y0, m.Y0), max(x1, m.X1), max(y1, m.Y1)
-		}
-	}
-	return chosen
-}

@@ -1,0 +1,167 @@
+package preprocess
+
+import (
+	"math"
+	"slices"
+)
+
+// dropLines erases ruled or squared paper's lines from mask and returns what it erased:
+// straight bands, level or upright give or take maxTilt, along which the faint ink runs
+// within 3% of both edges of the picture and covers 60% of its width (height), with the
+// shoulders the mask covers half of, and their rims. Where a stroke crosses a line, the
+// ink on the line is kept if there is ink just above and below it (left and right of
+// it). Lines are looked for only along sides of minLine pixels or more, and the erasing
+// is undone when it erased one upright line and left no ink: a picture cropped tight to
+// a 1 is a digit, not a line (a grid with nothing written on it is paper).
+func dropLines(mask, faint []bool, w, h int) (erased []bool) {
+	erased = make([]bool, len(mask))
+	before := slices.Clone(mask)
+	across, upright := 0, 0
+	if w >= minLine {
+		across = dropLinesAlong(mask, faint, erased, w, h, func(x, y int) int { return y*w + x })
+	}
+	if h >= minLine {
+		upright = dropLinesAlong(mask, faint, erased, h, w, func(y, x int) int { return y*w + x })
+	}
+	if across == 0 && upright == 1 && !slices.Contains(mask, true) {
+		copy(mask, before)
+		clear(erased)
+	}
+	return erased
+}
+
+// minLine is the shortest side along which dropLines looks for lines.
+const minLine = 64
+
+// maxTilt is the steepest slope dropLines takes a line at: 4 degrees.
+const maxTilt = 0.07
+
+// maxLines bounds the lines dropLines erases in each direction.
+const maxLines = 64
+
+// dropLinesAlong is dropLines for lines along the first coordinate of at(along,
+// across), length pixels long, across the other, n of them. It takes the straightest,
+// fullest line first, at the slope that covers it best, erases it, and looks again. It
+// returns how many lines it erased.
+func dropLinesAlong(mask, faint, erased []bool, length, n int, at func(along, across int) int) (lines int) {
+	edge := max(1, length*3/100)
+	steps := int(math.Ceil(maxTilt * float64(length))) // slopes a pixel of drift apart
+	// A line's pixels lie within steps/2 of one across index: only pixels in a window of
+	// that many indices holding enough ink for a line can be on one.
+	per := make([]int, n)
+	for j := range length {
+		for i := range n {
+			if faint[at(j, i)] {
+				per[i]++
+			}
+		}
+	}
+	r := steps/2 + 1
+	near := make([]bool, n)
+	for i := range n {
+		sum := 0
+		for a := max(0, i-r); a <= min(n-1, i+r); a++ {
+			sum += per[a]
+		}
+		if sum*5 >= length*3 {
+			for a := max(0, i-r); a <= min(n-1, i+r); a++ {
+				near[a] = true
+			}
+		}
+	}
+	var on [][3]int // the mask's pixels that may be on a line: along, across, index
+	for j := range length {
+		for i := range n {
+			if near[i] && faint[at(j, i)] {
+				on = append(on, [3]int{j, i, at(j, i)})
+			}
+		}
+	}
+	if len(on) == 0 {
+		return 0
+	}
+	// shifts[k+steps][j] is how far a line of slope k (k pixels of drift over the
+	// length) lies from its across index at along j.
+	shifts := make([][]int, 2*steps+1)
+	for k := -steps; k <= steps; k++ {
+		shifts[k+steps] = make([]int, length)
+		for j := range length {
+			shifts[k+steps][j] = int(math.Round(float64(k) * float64(j-length/2) / float64(length)))
+		}
+	}
+	shift := func(k, j int) int { return shifts[k+steps][j] }
+	count := make([]int, n)
+	first := make([]int, n)
+	last := make([]int, n)
+	// tally counts the pixels still on along each line of slope k (k pixels of drift
+	// over the length), and reports whether line i of it is one to erase.
+	tally := func(k int) (isLine func(i int) bool) {
+		for i := range n {
+			count[i], first[i], last[i] = 0, length, -1
+		}
+		sk := shifts[k+steps]
+		for _, p := range on {
+			if i := p[1] - sk[p[0]]; i >= 0 && i < n && faint[p[2]] {
+				count[i]++
+				first[i], last[i] = min(first[i], p[0]), max(last[i], p[0])
+			}
+		}
+		return func(i int) bool {
+			return i >= 0 && i < n && count[i]*5 >= length*3 && first[i] < edge && last[i] >= length-edge
+		}
+	}
+	for range maxLines {
+		best, bk, bi := 0, 0, -1
+		for t := range 2*steps + 1 { // slopes 0, -1, 1, -2, 2, ...: ties to the straightest
+			k := (t + 1) / 2 * (1 - 2*(t%2))
+			isLine := tally(k)
+			for i := range n {
+				if isLine(i) && count[i] > best {
+					best, bk, bi = count[i], k, i
+				}
+			}
+		}
+		if bi < 0 {
+			return lines
+		}
+		lines++
+		isLine := tally(bk)
+		lo, hi := bi, bi+1 // the band [lo, hi) of lines at this slope
+		for isLine(lo - 1) {
+			lo--
+		}
+		for isLine(hi) {
+			hi++
+		}
+		inside := func(a int) bool { return a >= 0 && a < n }
+		// A soft line is wider in the mask than the band that covers most of its length:
+		// its shoulders are the lines beside the band the mask covers half of.
+		half := func(a int) bool {
+			on := 0
+			for j := range length {
+				if aa := a + shift(bk, j); inside(aa) && mask[at(j, aa)] {
+					on++
+				}
+			}
+			return 2*on >= length
+		}
+		for lo > 0 && half(lo-1) {
+			lo--
+		}
+		for hi < n && half(hi) {
+			hi++
+		}
+		for j := range length {
+			d := shift(bk, j)
+			if inside(lo-1+d) && inside(hi+d) && mask[at(j, lo-1+d)] && mask[at(j, hi+d)] {
+				continue // a stroke crosses the line here
+			}
+			for a := lo - 1 + d; a <= hi+d; a++ { // and the line's rims
+				if inside(a) {
+					mask[at(j, a)], faint[at(j, a)], erased[at(j, a)] = false, false, true
+				}
+			}
+		}
+	}
+	return lines
+}
