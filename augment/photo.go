@@ -178,3 +178,21 @@ func NumberParts(digits [][]float32, side int, gaps []int) (parts [][]float32, w
 	}
 	return parts, width
 }
+
+// Lines writes lines of writing one above the other (each an ink image widths[i] wide
+// and side high, as Number makes them): each gap pixels below the one before, starting
+// shifts[i] pixels from the left. It returns the ink image, its width and its height.
+func Lines(lines [][]float32, widths []int, side, gap int, shifts []int) (ink []float32, w, h int) {
+	for i, wi := range widths {
+		w = max(w, shifts[i]+wi)
+	}
+	h = len(lines)*side + (len(lines)-1)*gap
+	ink = make([]float32, w*h)
+	for i, l := range lines {
+		top := i * (side + gap)
+		for y := range side {
+			copy(ink[(top+y)*w+shifts[i]:], l[y*widths[i]:(y+1)*widths[i]])
+		}
+	}
+	return ink, w, h
+}

@@ -3,6 +3,7 @@ package reader
 import (
 	"errors"
 	"image"
+	"strings"
 	"sync"
 	"testing"
 
@@ -63,10 +64,18 @@ func FuzzRead(f *testing.F) {
 			}
 			return
 		}
-		if len(reading.Digits) == 0 || len(reading.Digits) > MaxDigits || len(reading.Text) != len(reading.Digits) {
+		if len(reading.Digits) == 0 {
+			t.Fatalf("%dx%d: no digits and no error", w, h)
+		}
+		last := reading.Digits[len(reading.Digits)-1].Line
+		if len(reading.Digits) > MaxDigits || len(reading.Text) != len(reading.Digits)+last ||
+			strings.Count(reading.Text, "\n") != last {
 			t.Fatalf("%dx%d: %d digits, text %q", w, h, len(reading.Digits), reading.Text)
 		}
-		for _, d := range reading.Digits {
+		for i, d := range reading.Digits {
+			if i > 0 && d.Line != reading.Digits[i-1].Line && d.Line != reading.Digits[i-1].Line+1 {
+				t.Fatalf("%dx%d: digit %d on line %d after one on line %d", w, h, i, d.Line, reading.Digits[i-1].Line)
+			}
 			b := d.Box
 			if b[0] < 0 || b[1] < 0 || b[2] > w || b[3] > h || b[0] >= b[2] || b[1] >= b[3] ||
 				d.Digit < 0 || d.Digit > 9 || !(d.Probability >= 0 && d.Probability <= 1) || d.Sure != (d.Probability >= SureAt) {

@@ -57,13 +57,15 @@ type Digit struct {
 	Probability float64 `json:"probability"` // the model's probability of Digit
 	Sure        bool    `json:"sure"`        // Probability >= SureAt
 	Box         [4]int  `json:"box"`         // [x0, y0, x1, y1] in the picture's pixels
+	Line        int     `json:"line"`        // the line of writing it is in, 0 the top one
 	Second      int     `json:"-"`           // the next most probable digit
 }
 
-// Reading is what a picture says: its digits left to right.
+// Reading is what a picture says: its lines of writing top to bottom, the digits of
+// each left to right.
 type Reading struct {
 	File   string  `json:"file,omitempty"` // the file read, if it came from one (ReadFile)
-	Text   string  `json:"text"`           // the digits, '?' for each one not sure
+	Text   string  `json:"text"`           // the digits, '?' for each one not sure, a newline between lines
 	Digits []Digit `json:"digits"`
 }
 
@@ -164,21 +166,28 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 	if err != nil {
 		return Reading{}, err
 	}
-	groups := groupMarks(page.Marks)
-	if len(groups) == 0 {
-		return Reading{}, ErrNoDigits
-	}
 	var reading Reading
-	height := medianHeight(groups)
 	budget := MaxPieces
-	for _, g := range groups {
-		digits, err := r.readGroup(page, g, height, &budget)
-		if err != nil {
-			return Reading{}, err
+	line := 0
+	for _, groups := range lineGroups(inside(page)) {
+		height := medianHeight(groups)
+		found := false
+		for _, g := range groups {
+			digits, err := r.readGroup(page, g, height, &budget)
+			if err != nil {
+				return Reading{}, err
+			}
+			for i := range digits {
+				digits[i].Line = line
+			}
+			found = found || len(digits) > 0
+			reading.Digits = append(reading.Digits, digits...)
+			if len(reading.Digits) > MaxDigits {
+				return Reading{}, ErrTooManyDigits
+			}
 		}
-		reading.Digits = append(reading.Digits, digits...)
-		if len(reading.Digits) > MaxDigits {
-			return Reading{}, ErrTooManyDigits
+		if found {
+			line++
 		}
 	}
 	if len(reading.Digits) == 0 { // marks too faint or small to make a digit of
@@ -192,7 +201,10 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 		box[2], box[3] = min(box[2], b.Dx()), min(box[3], b.Dy())
 	}
 	var text strings.Builder
-	for _, d := range reading.Digits {
+	for i, d := range reading.Digits {
+		if i > 0 && d.Line != reading.Digits[i-1].Line {
+			text.WriteByte('\n')
+		}
 		if d.Sure {
 			text.WriteByte(byte('0' + d.Digit))
 		} else {
@@ -203,9 +215,97 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 	return reading, nil
 }
 
+// inside is the page's marks less those that touch the picture's edge and are not like
+// the writing clear of it: of a digit's height (0.6 to 1.6 times the median height of
+// the marks that do not touch it), not a thin line (at least a fifth as wide as high)
+// and of a digit's ink (at least 0.6 times their median mean ink). A
+// photo frames the writing; what the edge cuts is mostly a shadow's corner, a fold or
+// the desk. With no mark clear of the edge, it is all of them.
+func inside(page *preprocess.Page) []preprocess.Mark {
+	edge := func(m preprocess.Mark) bool { return m.X0 == 0 || m.Y0 == 0 || m.X1 == page.W || m.Y1 == page.H }
+	var heights, inks []float64
+	for _, m := range page.Marks {
+		if !edge(m) {
+			heights = append(heights, float64(m.Y1-m.Y0))
+			inks = append(inks, m.Mass/float64(m.Area))
+		}
+	}
+	if len(heights) == 0 {
+		return page.Marks
+	}
+	slices.Sort(heights)
+	slices.Sort(inks)
+	height, ink := heights[len(heights)/2], inks[len(inks)/2]
+	var in []preprocess.Mark
+	for _, m := range page.Marks {
+		h := float64(m.Y1 - m.Y0)
+		if !edge(m) || (h >= 0.6*height && h <= 1.6*height && float64(m.X1-m.X0) >= 0.2*h && m.Mass/float64(m.Area) >= 0.6*ink) {
+			in = append(in, m)
+		}
+	}
+	return in
+}
+
+// lineGroups puts marks into lines of writing, top to bottom, and each line's marks into
+// groups, left to right (groupMarks); groups far smaller than the tallest of all (dots,
+// dashes, specks the page kept) are dropped, and so are lines left with none. A mark
+// belongs to a line when half of it, or half of the line's tallest mark, lies in the
+// rows the line spans; the tallest marks found the lines.
+func lineGroups(marks []preprocess.Mark) [][]*group {
+	byHeight := slices.Clone(marks)
+	slices.SortStableFunc(byHeight, func(a, b preprocess.Mark) int { return (b.Y1 - b.Y0) - (a.Y1 - a.Y0) })
+	type line struct {
+		y0, y1, tallest int
+		marks           []preprocess.Mark
+	}
+	var lines []*line
+	for _, m := range byHeight {
+		var in *line
+		for _, l := range lines {
+			if overlap := min(l.y1, m.Y1) - max(l.y0, m.Y0); 2*overlap >= min(l.tallest, m.Y1-m.Y0) {
+				in = l
+				break
+			}
+		}
+		if in == nil {
+			if len(lines) > MaxDigits { // a picture of specks: no more lines than digits
+				continue
+			}
+			in = &line{y0: m.Y0, y1: m.Y1, tallest: m.Y1 - m.Y0}
+			lines = append(lines, in)
+		}
+		in.marks = append(in.marks, m)
+		in.y0, in.y1 = min(in.y0, m.Y0), max(in.y1, m.Y1)
+	}
+	slices.SortStableFunc(lines, func(a, b *line) int { return a.y0 - b.y0 })
+	var out [][]*group
+	tallest := 0
+	for _, l := range lines {
+		slices.SortStableFunc(l.marks, func(a, b preprocess.Mark) int { return a.X0 - b.X0 })
+		groups := groupMarks(l.marks)
+		for _, g := range groups {
+			tallest = max(tallest, g.y1-g.y0)
+		}
+		out = append(out, groups)
+	}
+	n := 0
+	for _, groups := range out {
+		var kept []*group
+		for _, g := range groups {
+			if (g.y1-g.y0)*3 >= tallest {
+				kept = append(kept, g)
+			}
+		}
+		if len(kept) > 0 {
+			out[n] = kept
+			n++
+		}
+	}
+	return out[:n]
+}
+
 // groupMarks puts marks that share most of their columns into one group (a 5's
-// flag, the broken stroke of a 4), drops groups far smaller than the tallest (dots,
-// dashes, specks the page kept) and orders the groups left to right.
+// flag, the broken stroke of a 4) and orders the groups left to right.
 func groupMarks(marks []preprocess.Mark) []*group {
 	var groups []*group
 	for _, m := range marks { // marks come left to right
@@ -224,21 +324,8 @@ func groupMarks(marks []preprocess.Mark) []*group {
 			groups = append(groups, g)
 		}
 	}
-	tallest := 0
-	for _, g := range groups {
-		tallest = max(tallest, g.y1-g.y0)
-	}
-	var kept []*group
-	for _, g := range groups {
-		if (g.y1-g.y0)*3 >= tallest {
-			kept = append(kept, g)
-		}
-	}
-	sort.SliceStable(kept, func(i, j int) bool { return kept[i].x0+kept[i].x1 < kept[j].x0+kept[j].x1 })
-	if len(kept) > MaxDigits {
-		kept = kept[:MaxDigits+1] // Read says ErrTooManyDigits
-	}
-	return kept
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].x0+groups[i].x1 < groups[j].x0+groups[j].x1 })
+	return groups
 }
 
 // medianHeight is the median height of the groups: a digit's height on the page.
@@ -451,15 +538,19 @@ func guess(probs []float64) Digit {
 	return Digit{Digit: first, Second: second, Probability: probs[first], Sure: probs[first] >= SureAt}
 }
 
-// Describe says what a reading is in words: the text, then each digit with its
-// probability, "not sure: 4 or 9" where the model is not sure.
+// Describe says what a reading is in words, a line of writing a line (the ones after
+// the first indented by two spaces): its text, then each digit with its probability,
+// "not sure: 4 or 9" where the model is not sure.
 func Describe(r Reading) string {
 	var b strings.Builder
-	b.WriteString(r.Text)
+	lines := strings.Split(r.Text, "\n")
 	for i, d := range r.Digits {
-		if i == 0 {
-			b.WriteString(" (")
-		} else {
+		switch {
+		case i == 0:
+			fmt.Fprintf(&b, "%s (", lines[0])
+		case d.Line != r.Digits[i-1].Line:
+			fmt.Fprintf(&b, ")\n  %s (", lines[min(d.Line, len(lines)-1)])
+		default:
 			b.WriteString(", ")
 		}
 		if d.Sure {
@@ -467,9 +558,9 @@ func Describe(r Reading) string {
 		} else {
 			fmt.Fprintf(&b, "not sure: %d or %d (%.1f%%)", d.Digit, d.Second, 100*d.Probability)
 		}
-		if i == len(r.Digits)-1 {
-			b.WriteString(")")
-		}
+	}
+	if len(r.Digits) > 0 {
+		b.WriteString(")")
 	}
 	return b.String()
 }

@@ -45,8 +45,8 @@ func TestReadEndpoint(t *testing.T) {
 		t.Fatalf("read a photographed 274: %d %v", status, out)
 	}
 	first, _ := digits[0].(map[string]any)
-	if len(first) != 4 || first["digit"] != 2.0 || first["sure"] != true {
-		t.Errorf("the first digit: %v, want digit, probability, sure, box", first)
+	if len(first) != 5 || first["digit"] != 2.0 || first["sure"] != true || first["line"] != 0.0 {
+		t.Errorf("the first digit: %v, want digit, probability, sure, box, line", first)
 	}
 	if status, out := post(t, srv.URL+"/api/read", "image/png", canvasPNG(t, true)); status != 422 || out["error"] != "no digits found" {
 		t.Errorf("read a blank canvas: %d %v", status, out)

@@ -253,7 +253,8 @@ func waitNumber(ctx context.Context, t *testing.T, from string) string {
 // TestReadInBrowser writes three digits on the draw page's canvas (a 1, a 0 and a 7)
 // and requires the page to read them back as 107; then it uploads a photo of a number
 // (MNIST's test digits 2, 7, 4 on paper under uneven light) through the page's file
-// input and requires 274.
+// input and requires 274, and one of 274 over 10, shown as two lines (the number two
+// lines high, the second line's digits below the first's).
 func TestReadInBrowser(t *testing.T) {
 	p, err := checkpoints.LoadDefault()
 	if err != nil {
@@ -290,5 +291,19 @@ func TestReadInBrowser(t *testing.T) {
 	}
 	if got := waitNumber(ctx, t, "photo"); got != "274" {
 		t.Fatalf("uploaded a photo of 274, the page reads %q", got)
+	}
+	lines := filepath.Join(t.TempDir(), "lines.png")
+	writeLinesPNG(t, lines, []int{1, 0, 4}, []int{2, 3})
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(`#photo`, []string{lines})); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitNumber(ctx, t, "photo"); got != "274\n10" {
+		t.Fatalf("uploaded a photo of 274 over 10, the page reads %q", got)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const n = document.getElementById("number").getBoundingClientRect();
+		const d = [...document.querySelectorAll("#digits span:not(.line)")].map(e => e.getBoundingClientRect().top);
+		return [n.height, d[0], d[2], d[3]]; })()`))
+	if err != nil || shown[0] < 50 || shown[1] != shown[2] || shown[3] <= shown[2] {
+		t.Fatalf("the page shows two lines as %v (number's height; tops of digits 1, 3 and 4) %v", shown, err)
 	}
 }

@@ -17,9 +17,10 @@ import (
 
 const readSummary = `Usage: lenet read [--checkpoint DIR] [--json] FILE...
 
-Reads the number in each PNG, JPEG or GIF photo or scan left to right, each digit with
-its probability; one the model is not sure of is a '?' ("not sure: 4 or 9"). --json: an
-object a file (file, text, digits: digit, probability, sure, box [x0,y0,x1,y1]).`
+Reads the numbers in each PNG, JPEG or GIF photo or scan, line by line from the top,
+each left to right, each digit with its probability; one the model is not sure of is a
+'?' ("not sure: 4 or 9"). --json: an object a file (file, text with a newline between
+lines, digits: digit, probability, sure, box [x0,y0,x1,y1], line).`
 
 func runRead(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var m checkpoints.Source

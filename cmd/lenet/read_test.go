@@ -20,6 +20,25 @@ import (
 // writeNumberPNG writes a photo of MNIST test digits idx side by side.
 func writeNumberPNG(t *testing.T, path string, idx ...int) {
 	t.Helper()
+	ink, w := numberInk(t, idx)
+	img := augment.Photo{Scale: 3, Light: 0.25, Noise: 0.02}.DrawInk(ink, w, 28, rand.New(rand.NewPCG(3, 4)))
+	writeImage(t, path, img)
+}
+
+// writeLinesPNG writes a photo of MNIST test digits top side by side, and bottom in a
+// line below them.
+func writeLinesPNG(t *testing.T, path string, top, bottom []int) {
+	t.Helper()
+	a, aw := numberInk(t, top)
+	b, bw := numberInk(t, bottom)
+	ink, w, h := augment.Lines([][]float32{a, b}, []int{aw, bw}, 28, 12, []int{0, 10})
+	writeImage(t, path, augment.Photo{Scale: 3, Light: 0.25, Noise: 0.02}.DrawInk(ink, w, h, rand.New(rand.NewPCG(3, 4))))
+}
+
+// numberInk is the ink of MNIST test digits idx side by side, 5 pixels apart, and its
+// width.
+func numberInk(t *testing.T, idx []int) ([]float32, int) {
+	t.Helper()
 	set, err := dataset.MNIST.Load("", "test")
 	if err != nil {
 		t.Fatal(err)
@@ -33,9 +52,7 @@ func writeNumberPNG(t *testing.T, path string, idx ...int) {
 			gaps = append(gaps, 5)
 		}
 	}
-	ink, w := augment.Number(digits, 28, gaps)
-	img := augment.Photo{Scale: 3, Light: 0.25, Noise: 0.02}.DrawInk(ink, w, 28, rand.New(rand.NewPCG(3, 4)))
-	writeImage(t, path, img)
+	return augment.Number(digits, 28, gaps)
 }
 
 func writeImage(t *testing.T, path string, img image.Image) {
@@ -49,9 +66,10 @@ func writeImage(t *testing.T, path string, img image.Image) {
 	}
 }
 
-// TestRead reads a photographed number and a blank picture: the number is printed with
-// its digits (as text and as JSON with exactly the documented fields), the blank file is
-// an error naming it, and the other file is still read.
+// TestRead reads a photographed number, two numbers one above the other and a blank
+// picture: the number is printed with its digits (as text and as JSON with exactly the
+// documented fields), the two lines a line each, the blank file is an error naming it,
+// and the other file is still read.
 func TestRead(t *testing.T) {
 	dir := t.TempDir()
 	number, blank := filepath.Join(dir, "number.png"), filepath.Join(dir, "blank.png")
@@ -65,6 +83,12 @@ func TestRead(t *testing.T) {
 	out, err := runCmd("read", number)
 	if err != nil || !strings.HasPrefix(out, number+": 274 (2 ") {
 		t.Fatalf("read: %v\n%s", err, out)
+	}
+	lines := filepath.Join(dir, "lines.png")
+	writeLinesPNG(t, lines, []int{1, 0, 4}, []int{2, 3}) // 274 over 10
+	out, err = runCmd("read", lines)
+	if err != nil || !strings.HasPrefix(out, lines+": 274 (2 ") || !strings.Contains(out, ")\n  10 (1 ") {
+		t.Fatalf("read two lines: %v\n%s", err, out)
 	}
 	var stdout, stderr bytes.Buffer
 	err = run(context.Background(), []string{"read", "--json", blank, number}, &stdout, &stderr)
@@ -83,8 +107,8 @@ func TestRead(t *testing.T) {
 	if err := json.Unmarshal(obj["digits"], &digits); err != nil || len(digits) != 3 {
 		t.Fatalf("digits %s: %v", obj["digits"], err)
 	}
-	if keys := sortedKeys(digits[0]); !slices.Equal(keys, []string{"box", "digit", "probability", "sure"}) {
-		t.Errorf("a digit's JSON fields %v, want box, digit, probability, sure", keys)
+	if keys := sortedKeys(digits[0]); !slices.Equal(keys, []string{"box", "digit", "line", "probability", "sure"}) {
+		t.Errorf("a digit's JSON fields %v, want box, digit, line, probability, sure", keys)
 	}
 	var box [4]int
 	if err := json.Unmarshal(digits[0]["box"], &box); err != nil || box[0] >= box[2] || box[1] >= box[3] {
