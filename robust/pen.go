@@ -78,12 +78,47 @@ func ellipse(cx, cy, rx, ry, tilt float64) stroke {
 // image (1 ink) with the digit about 40 of its pixels high.
 func PenDigit(d int, rng *rand.Rand) []float32 {
 	styles := penStyles[d]
-	strokes := styles[rng.IntN(len(styles))]
-	slant := (rng.Float64() - 0.3) * 0.5
 	width := 0.55 + 0.4*rng.Float64()
 	if d == 1 {
 		width = 0.7
 	}
+	return penDraw(styles[rng.IntN(len(styles))], width, rng)
+}
+
+// penLetters are capital letters and shapes, written as PenDigit writes digits: what a
+// picture holds that is not a digit.
+var penLetters = [][]stroke{
+	{{{0, 1}, {0.5, 0}, {1, 1}}, {{0.22, 0.6}, {0.78, 0.6}}},                     // A
+	{{{0, 0}, {0, 1}}, {{1, 0}, {1, 1}}, {{0, 0.5}, {1, 0.5}}},                   // H
+	{{{0, 0}, {0, 1}}, {{0.9, 0}, {0, 0.55}}, {{0.3, 0.4}, {1, 1}}},              // K
+	{{{0, 1}, {0, 0}, {0.5, 0.6}, {1, 0}, {1, 1}}},                               // M
+	{{{0, 0}, {0.25, 1}, {0.5, 0.3}, {0.75, 1}, {1, 0}}},                         // W
+	{{{0, 0}, {1, 1}}, {{1, 0}, {0, 1}}},                                         // X
+	{{{1, 0}, {0, 0}, {0, 1}, {1, 1}}, {{0, 0.5}, {0.7, 0.5}}},                   // E
+	{{{0, 0}, {1, 0}}, {{0.5, 0}, {0.5, 1}}},                                     // T
+	{{{0, 1}, {0, 0}, {1, 1}, {1, 0}}},                                           // N
+	{{{0, 0}, {0.5, 0.5}, {1, 0}}, {{0.5, 0.5}, {0.5, 1}}},                       // Y
+	{{{0, 0}, {1, 0}, {0, 1}, {1, 1}}},                                           // Z
+	{{{0, 0}, {0.5, 1}, {1, 0}}},                                                 // V
+	{{{0, 0}, {0, 1}, {1, 1}}},                                                   // L
+	{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}},                                   // a square
+	{{{0.5, 0}, {1, 1}, {0, 1}, {0.5, 0}}},                                       // a triangle
+	{{{0.5, 0}, {0.8, 1}, {0, 0.35}, {1, 0.35}, {0.2, 1}, {0.5, 0}}},             // a star
+	{{{0, 0.5}, {1, 0.5}}, {{0.5, 0}, {0.5, 1}}},                                 // a plus
+	{{{0, 0.3}, {0.25, 0.1}, {0.5, 0.3}, {0.75, 0.5}, {1, 0.3}}},                 // a wave
+	{{{1, 0.2}, {0.5, 0}, {0, 0.25}, {0.5, 0.5}, {1, 0.75}, {0.5, 1}, {0, 0.8}}}, // S
+	{{{0, 0}, {0, 1}}, {{0, 0}, {0.7, 0}, {1, 0.25}, {0.7, 0.5}, {0, 0.5}}},      // P
+}
+
+// PenLetter draws one of penLetters, as PenDigit draws digits.
+func PenLetter(k int, rng *rand.Rand) []float32 {
+	return penDraw(penLetters[k%len(penLetters)], 0.6+0.3*rng.Float64(), rng)
+}
+
+// penDraw draws strokes as a pen might (a random slant, stroke width and wobble), width
+// wide for its height, in a PenSide x PenSide ink image.
+func penDraw(strokes []stroke, width float64, rng *rand.Rand) []float32 {
+	slant := (rng.Float64() - 0.3) * 0.5
 	pen := 1.2 + 4*rng.Float64()*rng.Float64() // half the stroke width, in pixels
 	const height = 40
 	var segs [][4]float64

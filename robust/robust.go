@@ -84,6 +84,11 @@ type Result struct {
 	Numbers     []NumberScore `json:"numbers"`
 	// Proxies: the weaknesses measured outside MNIST, made from these test digits.
 	Proxies []ProxyScore `json:"proxies"`
+	// The scene suite: simulated photos in which everything goes wrong at once, of the
+	// first PhotoImages digits and of PenDigit's, read as lenet predict reads them; then
+	// numbers, two lines of them and pictures without digits, read as lenet read does.
+	Scenes     SceneScore  `json:"scenes"`
+	SceneReads []SceneRead `json:"scene_reads"`
 }
 
 // MaxPhotoImages and MaxNumbers bound the photo suite and the numbers figure (a tenth
@@ -169,6 +174,9 @@ func RunModel(name string, set *dataset.Set, seed uint64) (Result, error) {
 		return r, err
 	}
 	defer rd.Close()
+	if err := runScenes(ev, rd, set, seed, &r); err != nil {
+		return r, err
+	}
 	for _, kind := range NumberKinds {
 		s, err := Numbers(rd, set, kind, max(1, min(MaxNumbers, set.Count/10)), seed)
 		if err != nil {

@@ -39,7 +39,7 @@ type Scene struct {
 	JPEG                  int     // JPEG quality, 0 for none
 	Keystone              float64 // perspective: how much narrower the top is than the bottom
 	// The writing: its height as a share of the frame's, its top-left corner as a share
-	// of the room left around it.
+	// of the room left around it inside a margin.
 	Size, X, Y float64
 }
 
@@ -76,16 +76,25 @@ func RandomScene(rng *rand.Rand) Scene {
 	return s
 }
 
+// White is the scene with nothing gone wrong: the writing at the same size and place,
+// in black ink pressed firmly, on white paper in even light, no lines, noise, blur,
+// perspective or JPEG.
+func (s Scene) White() Scene {
+	return Scene{W: s.W, H: s.H, Paper: [3]float64{1, 1, 1}, Pressure: 1, Size: s.Size, X: s.X, Y: s.Y}
+}
+
 // Draw photographs the sw x sh ink image src (1 ink, 0 paper: a digit or a number,
 // cropped to its ink or not) as the scene says: the ink's bounding box is Size of the
 // frame's height (or less, to fit its width) at X, Y of the room around it.
 func (s Scene) Draw(src []float32, sw, sh int, rng *rand.Rand) image.Image {
 	x0, y0, x1, y1 := inkExtent(src, sw, sh)
 	bw, bh := float64(x1-x0), float64(y1-y0)
-	scale := s.Size * float64(s.H) / bh // frame pixels per ink pixel
-	scale = min(scale, 0.95*float64(s.W)/bw)
-	ox := s.X * (float64(s.W) - bw*scale)
-	oy := s.Y * (float64(s.H) - bh*scale)
+	// The writing keeps a margin of 5% of the frame (as a photo of it is framed), the
+	// keystone's widening of the bottom rows included.
+	room := 0.9 * (1 - math.Abs(s.Keystone))
+	scale := min(s.Size*float64(s.H)/bh, room*float64(s.W)/bw, room*float64(s.H)/bh) // frame pixels per ink pixel
+	ox := (1-room)/2*float64(s.W) + s.X*(room*float64(s.W)-bw*scale)
+	oy := (1-room)/2*float64(s.H) + s.Y*(room*float64(s.H)-bh*scale)
 	lineGap := max(4, s.Spacing*bh*scale)
 	linePhase := rng.Float64() * lineGap
 	lineWidth := max(1, lineGap/25)

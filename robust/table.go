@@ -48,6 +48,22 @@ func Table(results []Result) string {
 		}
 		fmt.Fprintf(&b, "%s units: %s\n", strings.Repeat("-", 26), strings.Join(units, "; "))
 	}
+	if sc := results[0].Scenes; sc.Photos > 0 {
+		fmt.Fprintf(&b, "simulated photos, every condition at once (%d: half of these test digits, half pen-drawn):\n", sc.Photos)
+		row("  read by lenet predict", func(r Result) float64 { return r.Scenes.Accuracy })
+		row("    MNIST's digits", func(r Result) float64 { return r.Scenes.MNIST })
+		row("    pen-drawn digits", func(r Result) float64 { return r.Scenes.Pen })
+		row("  the same on white paper", func(r Result) float64 { return r.Scenes.White })
+		row("  missed, also on white", func(r Result) float64 { return r.Scenes.AlsoOnWhite })
+		row("  missed in the photo only", func(r Result) float64 { return r.Scenes.PhotoOnly })
+		row("  no digit found", func(r Result) float64 { return r.Scenes.NotFound })
+		row("  calibration error (ECE)", func(r Result) float64 { return r.Scenes.Calibration.ECE })
+		fmt.Fprintf(&b, "  by lenet read (%d of each kind):\n", results[0].SceneReads[0].Photos)
+		row("    numbers read whole", func(r Result) float64 { return r.SceneReads[0].Right })
+		row("    two lines read whole", func(r Result) float64 { return r.SceneReads[1].Right })
+		row("    two lines found", func(r Result) float64 { return r.SceneReads[1].Lines })
+		row("    no digits: rejected", func(r Result) float64 { return r.SceneReads[2].Right })
+	}
 	if len(results[0].Proxies) > 0 {
 		b.WriteString("proxies for weaknesses seen outside MNIST, made from these test digits:\n")
 		for i, p := range results[0].Proxies {

@@ -1,0 +1,129 @@
+package robust
+
+import (
+	"image"
+	"math"
+	"testing"
+
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/preprocess"
+	"github.com/lenet/lenet/reader"
+)
+
+// TestSceneSuite: the scene suite's photos are the same for a seed on any number of
+// cores, hold what they say (a pen digit is drawn where the label says, the white twin
+// is a clean photo), and differ from seed to seed.
+func TestSceneSuite(t *testing.T) {
+	set := testSet(t, 100)
+	a, b, c := ScenePhotos(set, 8, 3), ScenePhotos(set, 8, 3), ScenePhotos(set, 8, 4)
+	for i := range a {
+		if !sameImage(a[i].Image, b[i].Image) || a[i].Label != b[i].Label || a[i].Pen != (i%2 == 1) {
+			t.Fatalf("photo %d differs between two draws of one seed, or is not what it says", i)
+		}
+		if sameImage(a[i].Image, c[i].Image) {
+			t.Errorf("photo %d is the same for seeds 3 and 4", i)
+		}
+	}
+	nums, want := SceneNumbers(set, 4, 3)
+	lines, wantLines := SceneLines(set, 4, 3)
+	for i := range nums {
+		if n := len(want[i]); n < 2 || n > 6 || nums[i] == nil {
+			t.Errorf("number %d: %q", i, want[i])
+		}
+		if s := shape(wantLines[i]); len(s) < 3 || s[1] != ',' || lines[i] == nil {
+			t.Errorf("two lines %d: %q (shape %s)", i, wantLines[i], s)
+		}
+	}
+	if len(SceneNonDigits(6, 3)) != 6 {
+		t.Error("SceneNonDigits made the wrong number of pictures")
+	}
+}
+
+// TestScenes is the photos issue's targets on the scene suite, simulated photos in
+// which everything goes wrong at once, drawn from 1,000 test digits and pen-drawn ones:
+// the built-in model through predict's preprocessing reads at least 97% of them (the
+// same digits on white paper: about 98%), its confidence calibrated (expected
+// calibration error at most 3%).
+func TestScenes(t *testing.T) {
+	set := testSet(t, 1000)
+	s, err := ScoreScenes(builtin(t), ScenePhotos(set, 1000, 1), preprocess.Digit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%.1f%% (MNIST's %.1f%%, pen %.1f%%; on white paper %.1f%%); misses: %.1f%% also on white paper, %.1f%% in the photo only, %.1f%% no digit found; ECE %.2f%%",
+		100*s.Accuracy, 100*s.MNIST, 100*s.Pen, 100*s.White, 100*s.AlsoOnWhite, 100*s.PhotoOnly, 100*s.NotFound, 100*s.Calibration.ECE)
+	if s.Accuracy < 0.97 || s.Calibration.ECE > 0.03 || math.Abs(s.Accuracy+s.AlsoOnWhite+s.PhotoOnly+s.NotFound-1) > 1e-9 {
+		t.Errorf("%.2f%% read (want at least 97%%), ECE %.2f%% (want at most 3%%)", 100*s.Accuracy, 100*s.Calibration.ECE)
+	}
+}
+
+// TestSceneReading reads 200 simulated photos of numbers, 200 of two numbers one above
+// the other and 200 pictures with no digits (blank or shadowed paper, noise, textures,
+// capital letters and shapes) with the built-in model. The floors pin what it reads
+// today; the photos issue's targets (95%, 95%, 95%) are higher, and docs/reading.md says
+// how far each is.
+func TestSceneReading(t *testing.T) {
+	set := testSet(t, 10000)
+	r := builtinReader(t)
+	photos, want := SceneNumbers(set, 200, 1)
+	numbers, err := ReadScenes(r, "numbers", photos, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	photos, want = SceneLines(set, 200, 1)
+	lines, err := ReadScenes(r, "two lines", photos, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, err := ReadScenes(r, "no digits", SceneNonDigits(200, 1), make([]string, 200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("numbers read whole %.1f%%, two lines read whole %.1f%% (lines found %.1f%%), pictures without digits rejected %.1f%%",
+		100*numbers.Right, 100*lines.Right, 100*lines.Lines, 100*none.Right)
+	for _, c := range []struct {
+		name       string
+		got, floor float64
+	}{{"numbers read whole", numbers.Right, numbersFloor}, {"two lines found", lines.Lines, linesFloor}, {"pictures without digits rejected", none.Right, rejectFloor}} {
+		if c.got < c.floor {
+			t.Errorf("%s: %.1f%%, want at least %.0f%%", c.name, 100*c.got, 100*c.floor)
+		}
+	}
+}
+
+// The floors of TestSceneReading: what the built-in model reads today, less a margin
+// of a few numbers.
+const (
+	numbersFloor = 0.85
+	linesFloor   = 0.80
+	rejectFloor  = 0.35
+)
+
+func builtinReader(t *testing.T) *reader.Reader {
+	t.Helper()
+	m, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := reader.New(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// sameImage reports whether a and b hold the same pixels.
+func sameImage(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
