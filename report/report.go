@@ -4,6 +4,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lenet/lenet/dataset"
@@ -62,6 +63,26 @@ type NotRead struct {
 	File   string `json:"file"`
 	Label  int    `json:"label"`
 	Reason string `json:"reason"`
+}
+
+// Missed appends the pictures of notRead that have a label to a set's probabilities,
+// guesses and labels: each a miss, with no guess (-1) and, for the calibration, an even
+// answer whose largest probability is not its label's.
+func Missed(notRead []NotRead, probs []float64, pred []int, labels []byte) ([]float64, []int, []byte) {
+	labels = slices.Clone(labels)
+	for _, n := range notRead {
+		if n.Label < 0 {
+			continue
+		}
+		pred, labels = append(pred, -1), append(labels, byte(n.Label))
+		row := make([]float64, dataset.Classes)
+		for k := range row {
+			row[k] = 1.0 / dataset.Classes
+		}
+		row[n.Label] -= 1e-9
+		probs = append(probs, row...)
+	}
+	return probs, pred, labels
 }
 
 // New is the report of guesses pred for labels, named model and source. A guess of -1

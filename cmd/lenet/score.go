@@ -80,23 +80,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	pred, labels := graph.Argmax(probs), set.Labels
 	var notRead []report.NotRead
 	for _, u := range unread {
 		notRead = append(notRead, report.NotRead{File: u.Path, Label: u.Label, Reason: strings.TrimPrefix(u.Err.Error(), u.Path+": ")})
-		if u.Label < 0 {
-			continue
-		}
-		// A miss where its label is known: no guess, and for the calibration an even
-		// answer whose largest probability is not the label's.
-		pred, labels = append(pred, -1), append(slices.Clone(labels), byte(u.Label))
-		row := make([]float64, dataset.Classes)
-		for k := range row {
-			row[k] = 1.0 / dataset.Classes
-		}
-		row[u.Label] -= 1e-9
-		probs = append(probs, row...)
 	}
+	probs, pred, labels := report.Missed(notRead, probs, graph.Argmax(probs), set.Labels)
 	r := report.New(mod.Name, source, mod.Dataset, pred, labels, images == "")
 	r.Calibration = new(report.Calibrate(probs, labels))
 	r.NotRead = notRead

@@ -98,7 +98,7 @@ func testViewPredict(t *testing.T, ckpt string) {
 	}
 	text := filepath.Join(t.TempDir(), "notes.png")
 	os.WriteFile(text, []byte("not a picture"), 0o644)
-	if _, err := runCmd("predict", "--checkpoint", ckpt, text); err == nil || !strings.Contains(err.Error(), "notes.png: not a PNG, JPEG or GIF") {
-		t.Fatalf("predict on a text file: %v", err)
+	if out, err := runCmd("predict", "--checkpoint", ckpt, text); err == nil || !strings.Contains(err.Error(), "1 of 1 files not read") || !strings.Contains(out, "notes.png: not a PNG, JPEG or GIF") {
+		t.Fatalf("predict on a text file: %v\n%s", err, out)
 	}
 }
