@@ -275,7 +275,7 @@ func TestStreamCancelLeavesNoGoroutines(t *testing.T) {
 // TestBlurIsSeparableGaussian blurs a unit impulse: the result must be the outer product
 // of the kernel with itself, centred on the impulse.
 func TestBlurIsSeparableGaussian(t *testing.T) {
-	k := gaussian(2)
+	k := Gaussian(2)
 	r := len(k) / 2
 	f, tmp := make([]float64, side*side), make([]float64, side*side)
 	f[14*side+12] = 1

@@ -138,7 +138,7 @@ func blurImage(dst, src []float32, side int, sigma float64, _ *rand.Rand) {
 	for i, v := range src {
 		f[i] = float64(v)
 	}
-	blur(f, tmp, side, gaussian(sigma))
+	blur(f, tmp, side, Gaussian(sigma))
 	for i, v := range f {
 		dst[i] = float32(min(1, max(0, v)))
 	}

@@ -122,7 +122,7 @@ func NewDistorter(p Params, side int) *Distorter {
 	if p.Elastic.Alpha != 0 && p.Elastic.Sigma > 0 {
 		n := side * side
 		d.dx, d.dy, d.tmp = make([]float64, n), make([]float64, n), make([]float64, n)
-		d.kernel = gaussian(p.Elastic.Sigma)
+		d.kernel = Gaussian(p.Elastic.Sigma)
 	}
 	return d
 }
@@ -239,7 +239,7 @@ func (d *Distorter) soften(img []float32, sigma float64) {
 	for i, v := range img {
 		f[i] = float64(v)
 	}
-	blur(f, d.blurTmp, d.side, gaussian(sigma))
+	blur(f, d.blurTmp, d.side, Gaussian(sigma))
 	for i, v := range f {
 		img[i] = float32(min(1, max(0, v)))
 	}
@@ -258,9 +258,9 @@ func (d *Distorter) field(rng *rand.Rand) {
 	}
 }
 
-// gaussian returns normalised taps of a Gaussian of standard deviation sigma, radius
+// Gaussian returns the normalised taps of a Gaussian of standard deviation sigma, radius
 // 3 sigma.
-func gaussian(sigma float64) []float64 {
+func Gaussian(sigma float64) []float64 {
 	r := int(math.Ceil(3 * sigma))
 	k := make([]float64, 2*r+1)
 	var sum float64

@@ -180,17 +180,8 @@ func inkExtent(src []float32, w, h int) (x0, y0, x1, y1 int) {
 // gaussian blurs the w x h RGB image rgb (3 values a pixel) by a Gaussian of standard
 // deviation sigma pixels, along rows then columns, the edges repeated.
 func gaussian(rgb []float64, w, h int, sigma float64) {
-	r := int(math.Ceil(3 * sigma))
-	k := make([]float64, 2*r+1)
-	var sum float64
-	for i := range k {
-		d := float64(i - r)
-		k[i] = math.Exp(-d * d / (2 * sigma * sigma))
-		sum += k[i]
-	}
-	for i := range k {
-		k[i] /= sum
-	}
+	k := augment.Gaussian(sigma)
+	r := len(k) / 2
 	pass := func(n, length, stride, step int) {
 		line := make([]float64, 3*length)
 		for i := range n {
