@@ -218,9 +218,9 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 // inside is the page's marks less those that touch the picture's edge and are not like
 // the writing clear of it: of a digit's height (0.6 to 1.6 times the median height of
 // the marks that do not touch it), not a thin line (at least a fifth as wide as high)
-// and of a digit's ink (at least 0.6 times their median mean ink). A
-// photo frames the writing; what the edge cuts is mostly a shadow's corner, a fold or
-// the desk. With no mark clear of the edge, it is all of them.
+// and of a digit's ink (at least 0.6 times their median mean ink). A photo frames the
+// writing; what the edge cuts is mostly a shadow's corner, a fold or the desk. With no
+// mark clear of the edge, it is all of them.
 func inside(page *preprocess.Page) []preprocess.Mark {
 	edge := func(m preprocess.Mark) bool { return m.X0 == 0 || m.Y0 == 0 || m.X1 == page.W || m.Y1 == page.H }
 	var heights, inks []float64
