@@ -105,7 +105,9 @@ const robustSummary = `Usage: lenet robustness [--checkpoint DIR]... [--png FILE
 Scores models on the test images corrupted as real handwriting differs from MNIST's
 (shifted, rotated, scaled, slanted, thin, thick, blurred, noisy, low-resolution,
 elastic, drawn as pictures and read back), each family at several strengths fixed by
---seed: a table with a column a model, its last line the suite's mean. Repeat
+--seed: a table with a column a model, its last line the suite's mean. Then photos one
+condition at a time, simulated photos with every condition at once (single digits,
+numbers, two lines, pictures without digits), and numbers read whole. Repeat
 --checkpoint to compare models; "builtin" is the built-in one.`
 
 func runRobust(_ context.Context, args []string, stdout, _ io.Writer) error {
