@@ -118,8 +118,9 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(Prediction{Guess: graph.Argmax(probs)[0], Probabilities: probs, Image: px})
 }
 
-// read reads the number in a picture (image/png, image/jpeg or image/gif: the canvas or
-// a photo) and answers lenet read's JSON: text and digits; 422 when there are none.
+// read reads the numbers in a picture (image/png, image/jpeg or image/gif: the canvas or
+// a photo), line by line, and answers lenet read's JSON: text (a newline between lines)
+// and digits (each with its line); 422 when there are none.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request) {
 	body, status, err := readBody(w, r)
 	if err != nil {
