@@ -91,12 +91,13 @@ func TestSceneReading(t *testing.T) {
 	}
 }
 
-// The floors of TestSceneReading: what the built-in model reads today, less a margin
-// of a few numbers.
+// The floors of TestSceneReading: what the built-in model reads today (the pictures are
+// the same for a seed, and so is the reading): the figures README and docs/reading.md
+// quote.
 const (
-	numbersFloor = 0.85
-	linesFloor   = 0.80
-	rejectFloor  = 0.35
+	numbersFloor = 0.875
+	linesFloor   = 0.845
+	rejectFloor  = 0.385
 )
 
 func builtinReader(t *testing.T) *reader.Reader {
