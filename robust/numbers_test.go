@@ -1,26 +1,13 @@
 package robust
 
-import (
-	"testing"
-
-	"github.com/lenet/lenet/checkpoints"
-	"github.com/lenet/lenet/reader"
-)
+import "testing"
 
 // TestReadNumbers reads 200 numbers of 2-6 test digits of each kind with the built-in
 // model and requires the reading issue's whole-number accuracy: 95% separated, 85%
 // touching, 90% in a photo.
 func TestReadNumbers(t *testing.T) {
 	set := testSet(t, 10000)
-	p, err := checkpoints.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := reader.New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := builtinReader(t)
 	floor := map[string]float64{"separated": 0.95, "touching": 0.85, "in a photo": 0.90}
 	for _, kind := range NumberKinds {
 		s, err := Numbers(r, set, kind, 200, 1)
