@@ -16,8 +16,8 @@ import (
 	"github.com/lenet/lenet/report"
 )
 
-// Photo is one picture of the scene suite and what it shows.
-type Photo struct {
+// ScenePhoto is one picture of the scene suite and what it shows.
+type ScenePhoto struct {
 	Image image.Image
 	White image.Image // the same digit on white paper: Scene.White's photo
 	Label int
@@ -27,13 +27,13 @@ type Photo struct {
 // ScenePhotos draws n photos of single digits in random Scenes: the even ones of set's
 // digits (picked at random), the odd ones of PenDigit's. Photo i draws what is random
 // from augment.Rand(seed, 0, i), so a seed gives the same photos on any number of cores.
-func ScenePhotos(set *dataset.Set, n int, seed uint64) []Photo {
+func ScenePhotos(set *dataset.Set, n int, seed uint64) []ScenePhoto {
 	x := dataset.Floats(set)
-	out := make([]Photo, n)
+	out := make([]ScenePhoto, n)
 	parallel(n, func(i int) {
 		rng := augment.Rand(seed, 0, i)
 		s := RandomScene(rng)
-		ink, side, p := []float32(nil), PenSide, Photo{Pen: i%2 == 1}
+		ink, side, p := []float32(nil), PenSide, ScenePhoto{Pen: i%2 == 1}
 		if p.Pen {
 			p.Label = rng.IntN(10)
 			ink = PenDigit(p.Label, rng)
@@ -68,7 +68,7 @@ type SceneScore struct {
 
 // ScoreScenes reads photos through fit and scores ev's answers. A photo fit finds no
 // digit in is a miss at no confidence (an even answer).
-func ScoreScenes(ev *graph.Evaluator, photos []Photo, fit preprocess.Fit) (SceneScore, error) {
+func ScoreScenes(ev *graph.Evaluator, photos []ScenePhoto, fit preprocess.Fit) (SceneScore, error) {
 	n := len(photos)
 	x := make([]float32, 2*n*dataset.Pixels) // the photos, then their white-paper twins
 	found := make([]bool, 2*n)
@@ -178,7 +178,7 @@ func writeNumber(set *dataset.Set, x []float32, k int, pen bool, rng *rand.Rand)
 		var d int
 		if pen {
 			d = rng.IntN(10)
-			ds = append(ds, penAtMNISTScale(d, rng))
+			ds = append(ds, halve(PenDigit(d, rng)))
 		} else {
 			m := rng.IntN(set.Count)
 			d = int(set.Labels[m])
@@ -193,12 +193,8 @@ func writeNumber(set *dataset.Set, x []float32, k int, pen bool, rng *rand.Rand)
 	return ink, w, number
 }
 
-// penAtMNISTScale is PenDigit's digit d at MNIST's size: 28x28, about 20 pixels high.
-func penAtMNISTScale(d int, rng *rand.Rand) []float32 {
-	return halve(PenDigit(d, rng))
-}
-
-// halve is a PenSide x PenSide ink image at half the size, MNIST's.
+// halve is a PenSide x PenSide ink image (PenDigit's, PenLetter's) at half the size:
+// MNIST's, about 20 pixels high.
 func halve(pen []float32) []float32 {
 	out := make([]float32, dataset.Pixels)
 	const k = float64(PenSide) / dataset.Side
