@@ -200,22 +200,22 @@ func greyRow(img image.Image, y int, row []float64) {
 func flatten(lum []float64, w, h int, solid bool) []float64 {
 	half := max(3, max(w, h)/2|1)
 	if solid {
-		d := darkness(lum, w, h, borderLight(lum, w, h))
+		d := darkness(lum, borderLight(lum, w, h))
 		return relative(d, open(boxBlur(d, w, h), w, h, half))
 	}
 	side := min(max(3, max(w, h)/6|1), half)
 	light := borderLight(lum, w, h) || (max(w, h) >= minLine && inkDark(lum, w, h))
-	d := darkness(lum, w, h, light)
+	d := darkness(lum, light)
 	db := boxBlur(d, w, h)
-	first := relative(db, open(db, w, h, side))
-	if wider := (2*strokeWidth(first, w, h) + 3) | 1; wider > side {
-		side = min(wider, half)
+	paper := open(db, w, h, side)
+	if wider := (2*strokeWidth(relative(db, paper), w, h) + 3) | 1; wider > side {
+		paper = open(db, w, h, min(wider, half))
 	}
-	return relative(d, open(db, w, h, side))
+	return relative(d, paper)
 }
 
 // darkness is 1 - lum on light paper, lum on a dark ground.
-func darkness(lum []float64, w, h int, light bool) []float64 {
+func darkness(lum []float64, light bool) []float64 {
 	d := make([]float64, len(lum))
 	for i, v := range lum {
 		if light {
