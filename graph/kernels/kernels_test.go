@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -49,4 +50,28 @@ func TestSigmoid32s(t *testing.T) {
 		}
 	}
 	t.Logf("AVX2 path: %v", haveAVX2)
+}
+
+// TestSigmoid32sAnywhere: each value gets the same bits alone, at any place in a slice
+// of any length and in place, so that a batch's size changes no image's probabilities.
+func TestSigmoid32sAnywhere(t *testing.T) {
+	var x []float32
+	for v := float32(-20); v <= 20; v += 0.0731 {
+		x = append(x, v)
+	}
+	alone := make([]float32, len(x))
+	for i := range x {
+		Sigmoid32s(x[i:i+1], alone[i:i+1])
+	}
+	for _, n := range []int{1, 3, 7, 8, 9, 84, 85, len(x)} {
+		for start := 0; start+n <= len(x); start += 37 {
+			y := slices.Clone(x[start : start+n])
+			Sigmoid32s(y, y)
+			for i, v := range y {
+				if math.Float32bits(v) != math.Float32bits(alone[start+i]) {
+					t.Fatalf("Sigmoid32s(%g) at %d of %d: %.9g, alone %.9g (AVX2 %v)", x[start+i], i, n, v, alone[start+i], haveAVX2)
+				}
+			}
+		}
+	}
 }
