@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/lenet/lenet/dataset"
-	"golang.org/x/image/draw"
 )
 
 // WorkSide is the longest side, in pixels, a picture is analysed at: larger pictures are
@@ -557,16 +556,15 @@ func (p *Page) Window(marks []Mark, x0, y0, x1, y1 int) ([]float32, error) {
 		return nil, ErrBlank
 	}
 	full := fullInk(strong)
-	crop := image.NewGray16(image.Rect(0, 0, n, n))
+	crop := make([]uint16, n*n)
 	for i, v := range ink {
-		u := uint16(min(1, v/full)*0xffff + 0.5)
-		crop.Pix[2*i], crop.Pix[2*i+1] = byte(u>>8), byte(u)
+		crop[i] = uint16(min(1, v/full)*0xffff + 0.5)
 	}
-	small := image.NewGray16(image.Rect(0, 0, side, side))
-	draw.CatmullRom.Scale(small, small.Bounds(), crop, crop.Bounds(), draw.Src, nil)
+	small := make([]uint16, side*side)
+	scaleGray16(small, side, side, crop, n, n)
 	out := make([]float32, side*side)
-	for i := range out {
-		out[i] = float32(uint16(small.Pix[2*i])<<8|uint16(small.Pix[2*i+1])) / 0xffff
+	for i, v := range small {
+		out[i] = float32(v) / 0xffff
 	}
 	return out, nil
 }

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	_ "image/gif" // registered decoders: PNG, JPEG and GIF
 	_ "image/jpeg"
 	_ "image/png"
@@ -21,7 +20,6 @@ import (
 	"slices"
 
 	"github.com/lenet/lenet/dataset"
-	"golang.org/x/image/draw"
 )
 
 const (
@@ -114,19 +112,19 @@ func fitInk(ink []float64, w, h, box int, byMass, deskew bool) ([]float32, error
 	} else {
 		sw = max(1, int(math.Round(float64(box*bw)/float64(bh))))
 	}
-	crop := image.NewGray16(image.Rect(0, 0, bw, bh))
-	for y := 0; y < bh; y++ {
-		for x := 0; x < bw; x++ {
-			crop.SetGray16(x, y, color.Gray16{Y: uint16(ink[(y0+y)*w+x0+x]*0xffff + 0.5)})
+	crop := make([]uint16, bw*bh)
+	for y := range bh {
+		for x := range bw {
+			crop[y*bw+x] = uint16(ink[(y0+y)*w+x0+x]*0xffff + 0.5)
 		}
 	}
-	small := image.NewGray16(image.Rect(0, 0, sw, sh))
-	draw.CatmullRom.Scale(small, small.Bounds(), crop, crop.Bounds(), draw.Src, nil)
+	small := make([]uint16, sw*sh)
+	scaleGray16(small, sw, sh, crop, bw, bh)
 	// Place it so that its centre of mass lands on the field's centre, to the nearest pixel.
 	var mx, my, m float64
 	for y := 0; y < sh; y++ {
 		for x := 0; x < sw; x++ {
-			v := float64(small.Gray16At(x, y).Y) / 0xffff
+			v := float64(small[y*sw+x]) / 0xffff
 			mx, my, m = mx+v*float64(x), my+v*float64(y), m+v
 		}
 	}
@@ -142,7 +140,7 @@ func fitInk(ink []float64, w, h, box int, byMass, deskew bool) ([]float32, error
 	for y := 0; y < sh; y++ {
 		for x := 0; x < sw; x++ {
 			if tx, ty := x+ox, y+oy; tx >= 0 && ty >= 0 && tx < dataset.Side && ty < dataset.Side {
-				out[ty*dataset.Side+tx] = float32(small.Gray16At(x, y).Y) / 0xffff
+				out[ty*dataset.Side+tx] = float32(small[y*sw+x]) / 0xffff
 			}
 		}
 	}
