@@ -39,26 +39,39 @@ const maxEvalMachines = 16
 // machine). Where fusedLayers allows, each layer is one fused op that gives the bits the
 // training graph's layers give.
 func NewEvaluator(p *Params, batch int) (*Evaluator, error) {
-	return newEvaluator(p, batch, evalGraph)
+	return newEvaluator(p, batch, evalGraph, min(runtime.GOMAXPROCS(0), maxEvalMachines))
 }
 
 // NewCommittee is NewEvaluator for the committee of members: its probabilities are the
 // average of theirs, rescaled by temperature (0 or 1 for none). A committee of one at
 // temperature 1 gives NewEvaluator's bits.
 func NewCommittee(members []*Params, temperature float64, batch int) (*Evaluator, error) {
+	return newCommittee(members, temperature, batch, min(runtime.GOMAXPROCS(0), maxEvalMachines))
+}
+
+// NewSerialCommittee is NewCommittee on one machine a network whatever the batch, run on
+// the calling goroutine: for callers that run several evaluators side by side (a reader
+// serving requests in parallel). An image's probabilities are the same bits in any
+// evaluator, whatever its batch.
+func NewSerialCommittee(members []*Params, temperature float64, batch int) (*Evaluator, error) {
+	return newCommittee(members, temperature, batch, 1)
+}
+
+// newCommittee is NewCommittee on at most machines machines a network.
+func newCommittee(members []*Params, temperature float64, batch, machines int) (*Evaluator, error) {
 	if len(members) == 0 {
 		return nil, errors.New("evaluate: a committee of no networks")
 	}
 	if temperature < 0 || math.IsNaN(temperature) || math.IsInf(temperature, 0) {
 		return nil, fmt.Errorf("evaluate: temperature %v (expected a positive number)", temperature)
 	}
-	e, err := NewEvaluator(members[0], batch)
+	e, err := newEvaluator(members[0], batch, evalGraph, machines)
 	if err != nil {
 		return nil, err
 	}
 	e.temperature = temperature
 	for _, p := range members[1:] {
-		o, err := NewEvaluator(p, batch)
+		o, err := newEvaluator(p, batch, evalGraph, machines)
 		if err != nil {
 			e.Close()
 			return nil, err
@@ -68,9 +81,9 @@ func NewCommittee(members []*Params, temperature float64, batch int) (*Evaluator
 	return e, nil
 }
 
-// newEvaluator is NewEvaluator on graphs of the given kind (evalGraph or layerGraph).
-func newEvaluator(p *Params, batch int, kind graphKind) (*Evaluator, error) {
-	machines := min(runtime.GOMAXPROCS(0), maxEvalMachines)
+// newEvaluator is NewEvaluator on graphs of the given kind (evalGraph or layerGraph), on
+// at most machines machines.
+func newEvaluator(p *Params, batch int, kind graphKind, machines int) (*Evaluator, error) {
 	if batch == 1 {
 		machines = 1
 	}
