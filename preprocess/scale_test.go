@@ -3,6 +3,7 @@ package preprocess
 import (
 	"image"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"golang.org/x/image/draw"
@@ -39,6 +40,36 @@ func TestScaleGray16MatchesDraw(t *testing.T) {
 		for i, v := range got {
 			if w := uint16(want.Pix[2*i])<<8 | uint16(want.Pix[2*i+1]); v != w {
 				t.Fatalf("%dx%d to %dx%d: pixel %d is %d, draw gives %d", sw, sh, dw, dh, i, v, w)
+			}
+		}
+	}
+}
+
+// TestNth: nth gives the element sorting puts at k, for every k, on random, sorted,
+// reversed and repeated values.
+func TestNth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 1; n < 70; n++ {
+		for kind := range 4 {
+			xs := make([]float64, n)
+			for i := range xs {
+				switch kind {
+				case 0:
+					xs[i] = rng.Float64()
+				case 1:
+					xs[i] = float64(i)
+				case 2:
+					xs[i] = float64(n - i)
+				default:
+					xs[i] = float64(rng.IntN(3))
+				}
+			}
+			sorted := slices.Clone(xs)
+			slices.Sort(sorted)
+			for k := range n {
+				if got := nth(slices.Clone(xs), k); got != sorted[k] {
+					t.Fatalf("n %d, kind %d: nth %d is %g, sorted %g", n, kind, k, got, sorted[k])
+				}
 			}
 		}
 	}
