@@ -2,6 +2,7 @@ package reader
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -64,7 +65,7 @@ func BenchmarkReadPhoto(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if reading, err := r.Read(img); err != nil || reading.Text != "7" {
+		if reading, err := r.Read(context.Background(), img); err != nil || reading.Text != "7" {
 			b.Fatalf("read %q, %v", reading.Text, err)
 		}
 	}
@@ -89,7 +90,7 @@ func TestHostilePictures(t *testing.T) {
 	r := builtinReader(t)
 	for name, img := range map[string]image.Image{"noise": noise, "100,000 specks": specks} {
 		start := time.Now()
-		reading, err := r.Read(img)
+		reading, err := r.Read(context.Background(), img)
 		took := time.Since(start)
 		t.Logf("%s: %q, %v in %v", name, reading.Text, err, took)
 		if err == nil && len(reading.Digits) > MaxDigits {
@@ -106,6 +107,11 @@ func TestHostilePictures(t *testing.T) {
 // it is cut into its digits and the budget pays for its pieces.
 func TestPieceBudget(t *testing.T) {
 	r := builtinReader(t)
+	e, err := r.engine(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.release(e)
 	page, groups, g := touchingNumber(t)
 	need := 0
 	for range spans(cutCandidates(columnInk(page, g), g.x0), max(float64(g.y1-g.y0), medianHeight(groups))) {
@@ -113,7 +119,7 @@ func TestPieceBudget(t *testing.T) {
 	}
 	for _, budget := range []int{need - 1, need} {
 		left := budget
-		ds, err := r.readGroup(page, g, medianHeight(groups), &left)
+		ds, err := r.readGroup(e, page, g, medianHeight(groups), &left)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,17 +161,30 @@ func touchingNumber(tb testing.TB) (*preprocess.Page, []*group, *group) {
 	return page, groups, g
 }
 
-// BenchmarkPiece scores one piece as the reader does while cutting (the digit model,
-// the built-in committee of nine, and the verifier): what MaxPieces bounds.
-func BenchmarkPiece(b *testing.B) {
+// BenchmarkPieces scores the pieces of a group of four touching digits as the reader
+// does while cutting (the digit model, the built-in committee of nine, and the verifier,
+// in batches), and reports the time a piece: what MaxPieces bounds.
+func BenchmarkPieces(b *testing.B) {
 	r := builtinReader(b)
-	page, _, g := touchingNumber(b)
+	e, err := r.engine(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.release(e)
+	page, groups, g := touchingNumber(b)
+	cuts := cutCandidates(columnInk(page, g), g.x0)
+	var cols [][2]int
+	for i, j := range spans(cuts, max(float64(g.y1-g.y0), medianHeight(groups))) {
+		cols = append(cols, [2]int{cuts[i], cuts[j]})
+	}
 	for b.Loop() {
-		if _, _, err := r.readPiece(page, g, g.x0, g.x1); err != nil {
+		ds, _, err := r.readPieces(e, page, g, cols)
+		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := r.oneDigit(page, g, g.x0, g.x1); err != nil {
+		if _, err := r.oneDigits(e, page, g, cols, ds); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(cols))/1e6, "ms/piece")
 }

@@ -1,6 +1,7 @@
 package reader_test
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -28,7 +29,7 @@ func photoOfNumber() image.Image {
 func ExampleRead() {
 	img := photoOfNumber() // any image.Image: a decoded PNG, JPEG or GIF
 
-	reading, err := reader.Read(img)
+	reading, err := reader.Read(context.Background(), img)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,6 +1,7 @@
 package reader
 
 import (
+	"context"
 	"errors"
 	"image"
 	"strings"
@@ -57,7 +58,7 @@ func FuzzRead(f *testing.F) {
 		}
 		img := image.NewGray(image.Rect(0, 0, w, h))
 		copy(img.Pix, data[1:])
-		reading, err := fuzzReader.Read(img)
+		reading, err := fuzzReader.Read(context.Background(), img)
 		if err != nil {
 			if !errors.Is(err, ErrNoDigits) && !errors.Is(err, ErrTooManyDigits) {
 				t.Fatalf("%dx%d: %v", w, h, err)

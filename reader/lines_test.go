@@ -1,6 +1,7 @@
 package reader
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"math/rand/v2"
@@ -47,7 +48,7 @@ func TestReadLines(t *testing.T) {
 		gap, shift int
 	}{{10, 0}, {9, 30}} {
 		// MNIST's test images 1, 0 and 4 are a 2, a 7 and a 4; 2 and 3 a 1 and a 0.
-		reading, err := r.Read(twoLines(t, []int{1, 0, 4}, []int{2, 3}, c.gap, c.shift))
+		reading, err := r.Read(context.Background(), twoLines(t, []int{1, 0, 4}, []int{2, 3}, c.gap, c.shift))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,17 +4,19 @@
 // verifier, judges each piece one whole digit), reads them left to right with a LeNet-5
 // (one or a committee) and says which ones it is sure of.
 //
-//	reading, err := reader.Read(img) // the built-in model
-//	fmt.Println(reading.Text)       // "2026", or "20?6" when unsure of a digit
+//	reading, err := reader.Read(ctx, img) // the built-in model
+//	fmt.Println(reading.Text)            // "2026", or "20?6" when unsure of a digit
 package reader
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
 	"iter"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -38,11 +40,21 @@ const SureAt = 0.75
 const MaxDigits = 64
 
 // MaxPieces bounds the pieces the reader scores in one picture while cutting groups
-// into digits (each is read by the model and the verifier: 1.3-2 ms with the built-in
-// committee of nine, BenchmarkPiece, so at most about 2 s): a photo of six touching test
-// digits needs about 50 (at most about 100), six digits apart about 25; past the bound,
-// groups are read as one digit each.
+// into digits (each is read by the model and the verifier, in batches: about 0.2 ms with
+// the built-in committee of nine, BenchmarkPieces, so at most about 0.2 s): a photo of
+// six touching test digits needs about 50 (at most about 100), six digits apart about
+// 25; past the bound, groups are read as one digit each.
 const MaxPieces = 1024
+
+// pieceBatch is how many pieces one run of a network scores: a group's pieces are known
+// before any is scored, so they go in batches (a tenth of a millisecond a piece with the
+// built-in committee at 16, a quarter at 1); a remainder of fewer than fewestBatched
+// goes one piece at a time rather than in a batch mostly padding. An image's
+// probabilities are the same bits in either (graph.NewSerialCommittee).
+const (
+	pieceBatch    = 16
+	fewestBatched = 5
+)
 
 // ErrNoDigits is returned for a picture with no digits in it, ErrTooManyDigits for one
 // with more than MaxDigits.
@@ -69,39 +81,162 @@ type Reading struct {
 	Digits []Digit `json:"digits"`
 }
 
-// Reader reads pictures with one model. It is safe for concurrent use.
+// Reader reads pictures with one model. It is safe for concurrent use: up to one read a
+// core runs at once, each on an engine of its own (the models' machines), made when
+// first needed and kept for the next read.
 type Reader struct {
-	mu  sync.Mutex
-	ev  *graph.Evaluator
-	ver *graph.Evaluator // the verifier; nil for none
-	cut Cutting
+	model    *checkpoints.Model
+	verifier *checkpoints.Model // nil for none
+	cut      Cutting
+	batch    int // pieces a network run scores (pieceBatch; 1 in tests of the batching)
+
+	idle   chan *engine // engines not in use
+	mu     sync.Mutex
+	made   int // engines made and not closed
+	closed bool
+}
+
+// engine is what one read runs on: the digit model and the verifier, each on one
+// machine at batch 1 and at r.batch.
+type engine struct {
+	one, many       *graph.Evaluator
+	verOne, verMany *graph.Evaluator // nil without a verifier
 }
 
 // New reads with the model m (a digit model: ten classes 0-9), one network or a
 // committee, and the built-in verifier.
 func New(m *checkpoints.Model) (*Reader, error) {
-	ev, err := m.Evaluator(1)
+	return newReader(m, pieceBatch)
+}
+
+// newReader is New scoring batch pieces a run.
+func newReader(m *checkpoints.Model, batch int) (*Reader, error) {
+	r := &Reader{model: m, batch: batch, idle: make(chan *engine, runtime.GOMAXPROCS(0))}
+	v, err := BuiltinVerifier()
 	if err != nil {
 		return nil, err
 	}
-	r := &Reader{ev: ev}
-	v, err := BuiltinVerifier()
-	if err == nil {
-		err = r.UseVerifier(v, DefaultCutting)
-	}
-	if err != nil {
-		ev.Close()
+	if err := r.UseVerifier(v, DefaultCutting); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// Close releases the models' machines.
+// Close releases the models' machines. Call it once no read is under way.
 func (r *Reader) Close() error {
-	if r.ver != nil {
-		r.ver.Close()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	return r.closeIdle()
+}
+
+// closeIdle closes the engines not in use (r.mu held).
+func (r *Reader) closeIdle() error {
+	var errs []error
+	for {
+		select {
+		case e := <-r.idle:
+			errs = append(errs, e.close())
+			r.made--
+		default:
+			return errors.Join(errs...)
+		}
 	}
-	return r.ev.Close()
+}
+
+// engine takes an engine not in use, makes one while there are fewer than the cores,
+// or waits for one until ctx ends.
+func (r *Reader) engine(ctx context.Context) (*engine, error) {
+	select {
+	case e := <-r.idle:
+		return e, nil
+	default:
+	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, errors.New("read: the reader is closed")
+	}
+	if r.made < cap(r.idle) {
+		r.made++
+		r.mu.Unlock()
+		e, err := r.newEngine()
+		if err != nil {
+			r.mu.Lock()
+			r.made--
+			r.mu.Unlock()
+		}
+		return e, err
+	}
+	r.mu.Unlock()
+	select {
+	case e := <-r.idle:
+		return e, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// release gives e back for the next read.
+func (r *Reader) release(e *engine) { r.idle <- e }
+
+func (r *Reader) newEngine() (*engine, error) {
+	e := &engine{}
+	var err error
+	evaluator := func(m *checkpoints.Model, batch int) *graph.Evaluator {
+		if err != nil {
+			return nil
+		}
+		var ev *graph.Evaluator
+		ev, err = graph.NewSerialCommittee(m.Networks(), m.Temperature, batch)
+		return ev
+	}
+	e.one, e.many = evaluator(r.model, 1), evaluator(r.model, r.batch)
+	if r.verifier != nil {
+		e.verOne, e.verMany = evaluator(r.verifier, 1), evaluator(r.verifier, r.batch)
+	}
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *engine) close() error {
+	var errs []error
+	for _, ev := range []*graph.Evaluator{e.one, e.many, e.verOne, e.verMany} {
+		if ev != nil {
+			errs = append(errs, ev.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// probabilities are the probabilities of the images x (a whole number of 28x28 images)
+// by one and many, the same model at batch 1 and at batch: whole batches through many,
+// a remainder through one when it is small.
+func probabilities(one, many *graph.Evaluator, batch int, x []float32) ([]float64, error) {
+	n := len(x) / dataset.Pixels
+	whole := n - n%batch
+	if n%batch >= fewestBatched {
+		whole = n
+	}
+	var out []float64
+	if whole > 0 {
+		p, err := many.Probabilities(x[:whole*dataset.Pixels])
+		if err != nil {
+			return nil, err
+		}
+		out = p
+	}
+	if whole < n {
+		p, err := one.Probabilities(x[whole*dataset.Pixels:])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p...)
+	}
+	return out, nil
 }
 
 // builtin is the reader of the built-in model, made at the first Read.
@@ -114,17 +249,17 @@ var builtin = sync.OnceValues(func() (*Reader, error) {
 })
 
 // Read reads img with the built-in model.
-func Read(img image.Image) (Reading, error) {
+func Read(ctx context.Context, img image.Image) (Reading, error) {
 	r, err := builtin()
 	if err != nil {
 		return Reading{}, err
 	}
-	return r.Read(img)
+	return r.Read(ctx, img)
 }
 
 // ReadFile reads the PNG, JPEG or GIF file path (bounded as preprocess.Decode bounds
 // it); errors name the file.
-func (r *Reader) ReadFile(path string) (Reading, error) {
+func (r *Reader) ReadFile(ctx context.Context, path string) (Reading, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Reading{}, err
@@ -134,7 +269,7 @@ func (r *Reader) ReadFile(path string) (Reading, error) {
 	if err != nil {
 		return Reading{}, fmt.Errorf("%s: %w", path, err)
 	}
-	reading, err := r.Read(img)
+	reading, err := r.Read(ctx, img)
 	if err != nil {
 		return Reading{}, fmt.Errorf("%s: %w", path, err)
 	}
@@ -157,8 +292,9 @@ func (g *group) add(m preprocess.Mark) {
 }
 
 // Read finds and reads every digit in img. A picture without ink, or whose ink holds
-// no digit-sized marks, is ErrNoDigits.
-func (r *Reader) Read(img image.Image) (Reading, error) {
+// no digit-sized marks, is ErrNoDigits. When ctx ends first, Read stops between groups
+// of ink (a few milliseconds apart at most) and returns ctx's error.
+func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	page, err := preprocess.Analyse(img)
 	if errors.Is(err, preprocess.ErrBlank) {
 		return Reading{}, ErrNoDigits
@@ -166,6 +302,14 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 	if err != nil {
 		return Reading{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Reading{}, err
+	}
+	e, err := r.engine(ctx)
+	if err != nil {
+		return Reading{}, err
+	}
+	defer r.release(e)
 	var reading Reading
 	budget := MaxPieces
 	line := 0
@@ -173,7 +317,10 @@ func (r *Reader) Read(img image.Image) (Reading, error) {
 		height := medianHeight(groups)
 		found := false
 		for _, g := range groups {
-			digits, err := r.readGroup(page, g, height, &budget)
+			if err := ctx.Err(); err != nil {
+				return Reading{}, err
+			}
+			digits, err := r.readGroup(e, page, g, height, &budget)
 			if err != nil {
 				return Reading{}, err
 			}
@@ -346,34 +493,52 @@ func medianHeight(groups []*group) float64 {
 // the log of the model's probability for its digit plus r.cut.Weight times the log of
 // the verifier's probability that it is one whole digit (not two, not a part of one).
 // Without a verifier a group is cut only from 1.1 heights wide (MNIST's widest digits).
+// Every piece is scored, in batches, before the pieces are chosen.
 //
 // The pieces scored in one picture are at most *budget: a group whose pieces would
 // exceed what is left of it is read as one digit, and the rest is left for the others.
-func (r *Reader) readGroup(page *preprocess.Page, g *group, height float64, budget *int) ([]Digit, error) {
+func (r *Reader) readGroup(e *engine, page *preprocess.Page, g *group, height float64, budget *int) ([]Digit, error) {
 	w, h := g.x1-g.x0, max(float64(g.y1-g.y0), height)
 	whole := func() ([]Digit, error) {
-		d, _, err := r.readPiece(page, g, g.x0, g.x1)
-		if err != nil || d == nil {
+		ds, _, err := r.readPieces(e, page, g, [][2]int{{g.x0, g.x1}})
+		if err != nil || ds[0] == nil {
 			return nil, err
 		}
-		return []Digit{*d}, nil
+		return []Digit{*ds[0]}, nil
 	}
 	from := 1.1
-	if r.ver != nil {
+	if r.verifier != nil {
 		from = r.cut.From
 	}
 	if float64(w) <= from*h {
 		return whole()
 	}
 	cuts := cutCandidates(columnInk(page, g), g.x0)
-	pieces := 0
-	for range spans(cuts, h) {
-		pieces++
+	var ends [][2]int // the pieces' indices into cuts
+	for i, j := range spans(cuts, h) {
+		ends = append(ends, [2]int{i, j})
 	}
-	if pieces > *budget {
+	if len(ends) > *budget {
 		return whole()
 	}
-	*budget -= pieces
+	*budget -= len(ends)
+	cols := make([][2]int, len(ends))
+	for k, ij := range ends {
+		cols[k] = [2]int{cuts[ij[0]], cuts[ij[1]]}
+	}
+	ds, scores, err := r.readPieces(e, page, g, cols)
+	if err != nil {
+		return nil, err
+	}
+	if e.verOne != nil {
+		ones, err := r.oneDigits(e, page, g, cols, ds)
+		if err != nil {
+			return nil, err
+		}
+		for k, one := range ones {
+			scores[k] += r.cut.Weight * math.Log(max(one, 1e-9))
+		}
+	}
 	n := len(cuts)
 	best := make([]float64, n) // best[j]: the best score of pieces from cuts[0] to cuts[j]
 	prev := make([]int, n)
@@ -381,26 +546,13 @@ func (r *Reader) readGroup(page *preprocess.Page, g *group, height float64, budg
 	for j := 1; j < n; j++ {
 		best[j] = math.Inf(-1)
 	}
-	for i, j := range spans(cuts, h) {
-		if math.IsInf(best[i], -1) {
+	for k, ij := range ends {
+		i, j := ij[0], ij[1]
+		if math.IsInf(best[i], -1) || ds[k] == nil {
 			continue
 		}
-		d, score, err := r.readPiece(page, g, cuts[i], cuts[j])
-		if err != nil {
-			return nil, err
-		}
-		if d == nil {
-			continue
-		}
-		if r.ver != nil {
-			one, err := r.oneDigit(page, g, cuts[i], cuts[j])
-			if err != nil {
-				return nil, err
-			}
-			score += r.cut.Weight * math.Log(max(one, 1e-9))
-		}
-		if best[i]+score > best[j] {
-			best[j], prev[j], piece[j] = best[i]+score, i, d
+		if best[i]+scores[k] > best[j] {
+			best[j], prev[j], piece[j] = best[i]+scores[k], i, ds[k]
 		}
 	}
 	if math.IsInf(best[n-1], -1) { // no way to cut it
@@ -414,23 +566,35 @@ func (r *Reader) readGroup(page *preprocess.Page, g *group, height float64, budg
 	return digits, nil
 }
 
-// oneDigit is the verifier's probability that the columns [x0, x1) of g hold one whole
-// digit.
-func (r *Reader) oneDigit(page *preprocess.Page, g *group, x0, x1 int) (float64, error) {
-	x, err := window(page, g, x0, x1)
-	if errors.Is(err, preprocess.ErrBlank) {
-		return 0, nil
+// oneDigits are the verifier's probabilities that the columns cols[k] of g hold one
+// whole digit, for the pieces that hold ink (ds[k] not nil; 0 for the others).
+func (r *Reader) oneDigits(e *engine, page *preprocess.Page, g *group, cols [][2]int, ds []*Digit) ([]float64, error) {
+	ones := make([]float64, len(cols))
+	var x []float32
+	var which []int
+	for k, c := range cols {
+		if ds[k] == nil {
+			continue
+		}
+		v, err := window(page, g, c[0], c[1])
+		if errors.Is(err, preprocess.ErrBlank) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		x = append(x, v...)
+		which = append(which, k)
 	}
+	probs, err := probabilities(e.verOne, e.verMany, r.batch, x)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	r.mu.Lock()
-	probs, err := r.ver.Probabilities(x)
-	r.mu.Unlock()
-	if err != nil {
-		return 0, err
+	for n, k := range which {
+		p := probs[n*dataset.Classes:]
+		ones[k] = p[pieceWhole] / max(p[pieceWhole]+p[pieceNot], 1e-12)
 	}
-	return probs[pieceWhole] / max(probs[pieceWhole]+probs[pieceNot], 1e-12), nil
+	return ones, nil
 }
 
 // window is what the verifier sees of the columns [x0, x1) of g: the piece in the
@@ -488,26 +652,35 @@ func cutCandidates(profile []float64, x0 int) []int {
 	return append(cuts, x0+len(profile))
 }
 
-// readPiece reads the columns [x0, x1) of g as one digit, with the log of its
+// readPieces reads the columns cols[k] of g each as one digit, with the log of its
 // probability (nil if they hold no ink).
-func (r *Reader) readPiece(page *preprocess.Page, g *group, x0, x1 int) (*Digit, float64, error) {
-	x, err := page.Glyph(g.marks, x0, x1)
-	if errors.Is(err, preprocess.ErrBlank) {
-		return nil, 0, nil
+func (r *Reader) readPieces(e *engine, page *preprocess.Page, g *group, cols [][2]int) ([]*Digit, []float64, error) {
+	ds, scores := make([]*Digit, len(cols)), make([]float64, len(cols))
+	var x []float32
+	var which []int
+	for k, c := range cols {
+		v, err := page.Glyph(g.marks, c[0], c[1])
+		if errors.Is(err, preprocess.ErrBlank) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		x = append(x, v...)
+		which = append(which, k)
 	}
+	probs, err := probabilities(e.one, e.many, r.batch, x)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	r.mu.Lock()
-	probs, err := r.ev.Probabilities(x)
-	r.mu.Unlock()
-	if err != nil {
-		return nil, 0, err
-	}
-	d := guess(probs)
 	sc := page.Scale
-	d.Box = [4]int{int(float64(x0) * sc), int(float64(g.y0) * sc), int(math.Ceil(float64(x1) * sc)), int(math.Ceil(float64(g.y1) * sc))}
-	return &d, math.Log(max(d.Probability, 1e-9)), nil
+	for n, k := range which {
+		d := guess(probs[n*dataset.Classes : (n+1)*dataset.Classes])
+		x0, x1 := cols[k][0], cols[k][1]
+		d.Box = [4]int{int(float64(x0) * sc), int(float64(g.y0) * sc), int(math.Ceil(float64(x1) * sc)), int(math.Ceil(float64(g.y1) * sc))}
+		ds[k], scores[k] = &d, math.Log(max(d.Probability, 1e-9))
+	}
+	return ds, scores, nil
 }
 
 // columnInk is the ink in each column of g's box.

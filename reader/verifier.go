@@ -2,6 +2,7 @@ package reader
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sync"
@@ -48,18 +49,16 @@ func (r *Reader) UseVerifier(m *checkpoints.Model, c Cutting) error {
 	if c.From < 0.12 || c.Weight < 0 {
 		return fmt.Errorf("cutting %+v: expected From at least 0.12 and Weight at least 0", c)
 	}
-	if r.ver != nil {
-		r.ver.Close()
-		r.ver = nil
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	err := r.closeIdle() // made with the old verifier
+	r.verifier, r.cut = m, c
+	// One engine now: a model the machines cannot run fails here, not at the first read.
+	e, err2 := r.newEngine()
+	if err2 != nil {
+		return errors.Join(err, err2)
 	}
-	r.cut = c
-	if m == nil {
-		return nil
-	}
-	ev, err := m.Evaluator(1)
-	if err != nil {
-		return err
-	}
-	r.ver = ev
-	return nil
+	r.made++
+	r.idle <- e
+	return err
 }

@@ -3,6 +3,7 @@ package robust
 import (
 	"errors"
 	"flag"
+	"image"
 	"math/rand/v2"
 	"testing"
 
@@ -86,9 +87,14 @@ func chooseCutting(t *testing.T, r *reader.Reader, set *dataset.Set, x []float32
 // those read whole and the misses of each sort.
 func heldOutNumbers(t *testing.T, r *reader.Reader, set *dataset.Set, x []float32, kind NumberKind) (right, fewer, more, misread int) {
 	rng := rand.New(rand.NewPCG(7, 2026))
-	for range heldOut {
-		img, want := kind.write(set, x, rng)
-		reading, err := r.Read(img)
+	imgs, wants := make([]image.Image, heldOut), make([]string, heldOut)
+	for i := range heldOut {
+		imgs[i], wants[i] = kind.write(set, x, rng)
+	}
+	i := -1
+	for reading, err := range readAll(r, imgs) {
+		i++
+		want := wants[i]
 		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
 			t.Fatal(err)
 		}

@@ -1,13 +1,16 @@
 package robust
 
 import (
+	"context"
 	"errors"
 	"image"
 	"image/color"
+	"iter"
 	"math/rand/v2"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/internal/ordered"
 	"github.com/lenet/lenet/reader"
 )
 
@@ -42,10 +45,12 @@ func Numbers(r *reader.Reader, set *dataset.Set, kind NumberKind, n int, seed ui
 	x := dataset.Floats(set)
 	rng := rand.New(rand.NewPCG(seed, 2026))
 	s := NumberScore{Kind: kind.Name, Numbers: n}
-	right, digits, sure := 0, 0, 0
-	for range n {
-		img, want := kind.write(set, x, rng)
-		reading, err := r.Read(img)
+	imgs, wants := make([]image.Image, n), make([]string, n)
+	for i := range n {
+		imgs[i], wants[i] = kind.write(set, x, rng)
+	}
+	right, digits, sure, i := 0, 0, 0, 0
+	for reading, err := range readAll(r, imgs) {
 		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
 			return s, err
 		}
@@ -57,13 +62,22 @@ func Numbers(r *reader.Reader, set *dataset.Set, kind NumberKind, n int, seed ui
 			}
 		}
 		digits += len(reading.Digits)
-		if got == want {
+		if got == wants[i] {
 			right++
 		}
+		i++
 	}
 	s.Whole = float64(right) / float64(n)
 	s.Sure = float64(sure) / float64(max(1, digits))
 	return s, nil
+}
+
+// readAll reads imgs with r side by side, one a core, and yields the readings in order.
+// The suites run to the end: no context stops them.
+func readAll(r *reader.Reader, imgs []image.Image) iter.Seq2[reader.Reading, error] {
+	return ordered.Map(len(imgs), func(i int) (reader.Reading, error) {
+		return r.Read(context.Background(), imgs[i])
+	})
 }
 
 // write draws a number of 2 to 6 of set's digits (x: its pixels as floats), picked at

@@ -279,8 +279,9 @@ type SceneRead struct {
 // ReadScenes reads photos with r; want is what each says ("" for none).
 func ReadScenes(r *reader.Reader, kind string, photos []image.Image, want []string) (SceneRead, error) {
 	s := SceneRead{Kind: kind, Photos: len(photos)}
-	for i, img := range photos {
-		reading, err := r.Read(img)
+	i := -1
+	for reading, err := range readAll(r, photos) {
+		i++
 		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
 			return s, err
 		}

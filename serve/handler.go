@@ -41,7 +41,9 @@ type Options struct {
 
 // Handler serves the drawing page and its API to the page alone (guard): POST
 // /api/predict classifies a canvas, POST /api/read reads the number in a canvas or a
-// photo, POST /api/save?label=7 stores it as a labelled picture. One evaluator, used under a lock, serves concurrent requests.
+// photo, POST /api/save?label=7 stores it as a labelled picture.
+// Predictions share one evaluator under a lock; reads run side by side, one a core
+// (reader.Reader), and stop when their client goes.
 type Handler struct {
 	guarded http.Handler
 	mu      sync.Mutex
@@ -138,7 +140,11 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, status, err.Error())
 		return
 	}
-	reading, err := h.reader.Read(img)
+	// The request's context ends when the client goes: the read stops with it.
+	reading, err := h.reader.Read(r.Context(), img)
+	if r.Context().Err() != nil {
+		return // no one to answer
+	}
 	if errors.Is(err, reader.ErrNoDigits) {
 		jsonError(w, http.StatusUnprocessableEntity, err.Error())
 		return

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"image/jpeg"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -53,5 +54,19 @@ func TestReadEndpoint(t *testing.T) {
 	}
 	if status, out := post(t, srv.URL+"/api/read", "text/plain", []byte("274")); status != 415 {
 		t.Errorf("read text: %d %v", status, out)
+	}
+
+	// A client that has gone: the read stops and nothing is answered; the next is read.
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(gone, "POST", "http://127.0.0.1/api/read", bytes.NewReader(jpg.Bytes()))
+	req.Header.Set("Content-Type", "image/jpeg")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Body.Len() != 0 {
+		t.Errorf("a read for a client gone answered %d %s", rec.Code, rec.Body)
+	}
+	if status, out := post(t, srv.URL+"/api/read", "image/jpeg", jpg.Bytes()); status != 200 || out["text"] != "274" {
+		t.Errorf("read after a client went: %d %v", status, out)
 	}
 }

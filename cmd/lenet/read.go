@@ -11,18 +11,19 @@ import (
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/internal/ordered"
 	"github.com/lenet/lenet/reader"
 	"github.com/spf13/pflag"
 )
 
 const readSummary = `Usage: lenet read [--checkpoint DIR] [--json] FILE...
 
-Reads the numbers in each PNG, JPEG or GIF photo or scan, line by line from the top,
+Reads the numbers in each PNG, JPEG or GIF photo or scan (one a core at once), line by line from the top,
 each left to right, each digit with its probability; one the model is not sure of is a
 '?' ("not sure: 4 or 9"). --json: an object a file (file, text with a newline between
 lines, digits: digit, probability, sure, box [x0,y0,x1,y1], line).`
 
-func runRead(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var m checkpoints.Source
 	var asJSON bool
 	fs := pflag.NewFlagSet("read", pflag.ContinueOnError)
@@ -47,8 +48,14 @@ func runRead(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer r.Close()
 	failed := 0
-	for _, f := range fs.Args() {
-		reading, err := r.ReadFile(f)
+	files := fs.Args()
+	i := -1
+	for reading, err := range ordered.Map(len(files), func(i int) (reader.Reading, error) { return r.ReadFile(ctx, files[i]) }) {
+		i++
+		f := files[i]
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil { // said, and the next file read
 			fmt.Fprintf(stderr, "lenet: %v\n", err)
 			failed++
