@@ -6,8 +6,9 @@
 //  1. foundations: dataset (IDX files, the data sets, the image geometry),
 //     graph/kernels (assembly GEMM, sigmoid, Adam, convolution tiles),
 //     internal/atomicfile (files written whole or not at all), internal/bounds (range
-//     checks that name the setting), internal/suggest (the command meant by a typo), internal/buildinfo (the version and
-//     revision a binary was built from)
+//     checks that name the setting), internal/suggest (the command meant by a typo),
+//     internal/buildinfo (the version and revision a binary was built from),
+//     internal/ordered (jobs side by side, results in order)
 //  2. parts: graph/ops (gorgonia ops and their gradients), graph/openblas (OpenBLAS as
 //     the BLAS), augment (distortions, the batch stream), preprocess (pictures into
 //     MNIST-like images), report (scores and confusion matrices), render (digits and guesses drawn for
@@ -20,5 +21,7 @@
 //     and numbers in photos and scans)
 //  6. what uses the reader: serve (the drawing page's server), robust (the robustness
 //     suite, photos and numbers included)
-//  7. the command: cmd/lenet (flags, help and printing)
+//  7. the command: cmd/lenet (flags, help and printing); the tools that measure it:
+//     internal/tools/writenumbers (the suite's numbers as files), internal/tools/readload
+//     (clients reading through lenet draw's API)
 package lenet

@@ -42,13 +42,8 @@ type NumberScore struct {
 // Numbers writes n numbers of 2 to 6 of set's digits (picked at random) as kind says and
 // reads them with r; the numbers are the same for a seed.
 func Numbers(r *reader.Reader, set *dataset.Set, kind NumberKind, n int, seed uint64) (NumberScore, error) {
-	x := dataset.Floats(set)
-	rng := rand.New(rand.NewPCG(seed, 2026))
 	s := NumberScore{Kind: kind.Name, Numbers: n}
-	imgs, wants := make([]image.Image, n), make([]string, n)
-	for i := range n {
-		imgs[i], wants[i] = kind.write(set, x, rng)
-	}
+	imgs, wants := NumberPhotos(set, kind, n, seed)
 	right, digits, sure, i := 0, 0, 0, 0
 	for reading, err := range readAll(r, imgs) {
 		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
@@ -70,6 +65,18 @@ func Numbers(r *reader.Reader, set *dataset.Set, kind NumberKind, n int, seed ui
 	s.Whole = float64(right) / float64(n)
 	s.Sure = float64(sure) / float64(max(1, digits))
 	return s, nil
+}
+
+// NumberPhotos are Numbers' pictures: n numbers of 2 to 6 of set's digits (picked at
+// random) written and photographed as kind says, and what each says; the same for a seed.
+func NumberPhotos(set *dataset.Set, kind NumberKind, n int, seed uint64) ([]image.Image, []string) {
+	x := dataset.Floats(set)
+	rng := rand.New(rand.NewPCG(seed, 2026))
+	imgs, wants := make([]image.Image, n), make([]string, n)
+	for i := range n {
+		imgs[i], wants[i] = kind.write(set, x, rng)
+	}
+	return imgs, wants
 }
 
 // readAll reads imgs with r side by side, one a core, and yields the readings in order.
