@@ -468,7 +468,11 @@ func (p *Page) glyph(marks []Mark, x0, x1 int, deskew bool) ([]float32, error) {
 		return nil, ErrBlank
 	}
 	w, h := bx1-bx0, by1-by0
-	ink := make([]float64, w*h)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.ink = grow(sc.ink, w*h)
+	ink := sc.ink
+	clear(ink)
 	for y := range h {
 		for x := range w {
 			i := (by0+y)*p.W + bx0 + x
@@ -516,8 +520,13 @@ func (p *Page) Window(marks []Mark, x0, y0, x1, y1 int) ([]float32, error) {
 	n := int(math.Ceil(side * per))
 	cx, cy := float64(x0+x1)/2, float64(y0+y1)/2
 	rx, ry := int(math.Round(cx-float64(n)/2)), int(math.Round(cy-float64(n)/2))
-	ink := make([]float64, n*n)
-	var strong []float64
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.ink = grow(sc.ink, n*n)
+	ink := sc.ink
+	clear(ink)
+	strong := sc.strong[:0]
+	defer func() { sc.strong = strong[:0] }()
 	for y := range n {
 		py := ry + y
 		if py < 0 || py >= p.H {
@@ -556,11 +565,13 @@ func (p *Page) Window(marks []Mark, x0, y0, x1, y1 int) ([]float32, error) {
 		return nil, ErrBlank
 	}
 	full := fullInk(strong)
-	crop := make([]uint16, n*n)
+	sc.crop = grow(sc.crop, n*n)
+	crop := sc.crop
 	for i, v := range ink {
 		crop[i] = uint16(min(1, v/full)*0xffff + 0.5)
 	}
-	small := make([]uint16, side*side)
+	sc.small = grow(sc.small, side*side)
+	small := sc.small
 	scaleGray16(small, side, side, crop, n, n)
 	out := make([]float32, side*side)
 	for i, v := range small {

@@ -95,7 +95,9 @@ func fit(img image.Image, box int, byMass, deskew bool) ([]float32, error) {
 
 // fitInk is fit on a w x h ink map (it changes ink).
 func fitInk(ink []float64, w, h, box int, byMass, deskew bool) ([]float32, error) {
-	stretch(ink)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.strong = stretch(ink, sc.strong[:0])
 	if deskew {
 		ink, w = unslant(ink, w, h)
 	}
@@ -111,13 +113,15 @@ func fitInk(ink []float64, w, h, box int, byMass, deskew bool) ([]float32, error
 	} else {
 		sw = max(1, int(math.Round(float64(box*bw)/float64(bh))))
 	}
-	crop := make([]uint16, bw*bh)
+	sc.crop = grow(sc.crop, bw*bh)
+	crop := sc.crop
 	for y := range bh {
 		for x := range bw {
 			crop[y*bw+x] = uint16(ink[(y0+y)*w+x0+x]*0xffff + 0.5)
 		}
 	}
-	small := make([]uint16, sw*sh)
+	sc.small = grow(sc.small, sw*sh)
+	small := sc.small
 	scaleGray16(small, sw, sh, crop, bw, bh)
 	// Place it so that its centre of mass lands on the field's centre, to the nearest pixel.
 	var mx, my, m float64
@@ -148,21 +152,23 @@ func fitInk(ink []float64, w, h, box int, byMass, deskew bool) ([]float32, error
 
 // stretch scales ink so that its strong part reaches 1, as MNIST's pen strokes do: a
 // faint pencil or a grey scan reads like black ink. The level taken as full ink is the
-// 90th percentile of the pixels above inkLevel, so a few dark specks do not set it.
-func stretch(ink []float64) {
-	var strong []float64
+// 90th percentile of the pixels above inkLevel, so a few dark specks do not set it. The
+// strong pixels are gathered in buf, returned for reuse.
+func stretch(ink, buf []float64) []float64 {
+	strong := buf[:0]
 	for _, v := range ink {
 		if v > inkLevel {
 			strong = append(strong, v)
 		}
 	}
 	if len(strong) == 0 {
-		return
+		return strong
 	}
 	full := fullInk(strong)
 	for i, v := range ink {
 		ink[i] = min(1, v/full)
 	}
+	return strong
 }
 
 // fullInk is the level taken as full ink among strong, the pixels above inkLevel: their

@@ -52,7 +52,7 @@ func mainCode() int {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+		debug.SetGCPercent(gcPercent(os.Args[1:]))
 	}
 	chooseKernels()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -68,9 +68,19 @@ func mainCode() int {
 // afresh at every step, so memory would follow the garbage, not the live data.
 const memoryLimit = 300 << 20
 
-// gcPercent is GOGC unless set: the live data holds few pointers, so collecting 4 times
-// as often costs no measurable time and lowers peak memory (docs/performance.md).
-const gcPercent = 25
+// gcPercent is GOGC unless set. Training's live data holds few pointers, so collecting 4
+// times as often as Go's default costs no measurable time and lowers peak memory
+// (docs/performance.md): 25. read and draw, which read many pictures with the reader,
+// keep Go's 100: their live heap is a few tens of MiB and each picture's pieces leave
+// garbage, so at 25 the collector ran every few pictures and took a third of lenet
+// read's time (docs/reading.md, docs/bench/read.sh). predict, a picture or a few, keeps
+// 25: at 100 a 12 MP photo peaks 13 MB higher for no time saved.
+func gcPercent(args []string) int {
+	if len(args) > 0 && (args[0] == "read" || args[0] == "draw") {
+		return 100
+	}
+	return 25
+}
 
 // commands are the subcommands by name.
 var commands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
