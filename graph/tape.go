@@ -23,9 +23,10 @@ import (
 // here) and for gradient closures of input nodes (lenet's graphs have none).
 // TestTapeMatchesRunAll holds it to RunAll's results. A version without that method
 // fails to link, but one whose runall takes other arguments would link and corrupt
-// memory: newTape refuses to run in a program built with any gorgonia but
-// checkedGorgonia, the version this call was read against (a module that imports lenet
-// may require a newer one), and TestGorgoniaPinned fails on lenet's own build.
+// memory: in a program built with any gorgonia but checkedGorgonia, the version this call
+// was read against (a module that imports lenet may require a newer one), the tape runs
+// gorgonia's own RunAll instead, slower and correct, and Runner says so (lenet version
+// prints it); TestGorgoniaPinned fails on lenet's own build.
 // checkedGorgonia is the gorgonia release whose tapeMachine.runall signature tapeRunall
 // repeats (gorgonia.org/gorgonia's vm_tape.go). Upgrading gorgonia means reading that
 // method again, then changing this.
@@ -33,19 +34,27 @@ const checkedGorgonia = "v0.9.18"
 
 type tape struct {
 	G.VM
-	m unsafe.Pointer // the *gorgonia.tapeMachine
+	m      unsafe.Pointer // the *gorgonia.tapeMachine
+	direct bool           // run calls runall itself; false: RunAll
 }
 
 func newTape(g *G.ExprGraph, opts ...G.VMOpt) (*tape, error) {
-	if err := gorgoniaChecked(); err != nil {
-		return nil, err
-	}
 	vm := G.NewTapeMachine(g, opts...)
 	v := reflect.ValueOf(vm)
 	if v.Kind() != reflect.Pointer || v.Type().String() != "*gorgonia.tapeMachine" {
 		return nil, fmt.Errorf("tape machine: gorgonia returned a %T", vm)
 	}
-	return &tape{VM: vm, m: v.UnsafePointer()}, nil
+	return &tape{VM: vm, m: v.UnsafePointer(), direct: gorgoniaChecked() == nil}, nil
+}
+
+// Runner says how the graphs run in this program: on the calling goroutine through
+// gorgonia's tapeMachine.runall, or, in a program built with a gorgonia other than the
+// one that call was checked against, through gorgonia's RunAll and why.
+func Runner() string {
+	if err := gorgoniaChecked(); err != nil {
+		return "gorgonia's RunAll (slower): " + err.Error()
+	}
+	return "lenet's synchronous tape (gorgonia " + checkedGorgonia + ")"
 }
 
 // gorgoniaChecked checks the running program's gorgonia once (see checkGorgonia).
@@ -70,7 +79,7 @@ func checkGorgonia(info *debug.BuildInfo, needed bool) error {
 		}
 		if m.Version != checkedGorgonia {
 			return fmt.Errorf("gorgonia is %s %q, but lenet's graph/tape.go calls its unexported "+
-				"tapeMachine.runall as %s declares it: build with gorgonia %s (or read that "+
+				"tapeMachine.runall as %s declares it: build with gorgonia %s for the faster runs (or read that "+
 				"method in the new version, fix tapeRunall if it changed, and set checkedGorgonia)",
 				m.Path, m.Version, checkedGorgonia, checkedGorgonia)
 		}
@@ -85,6 +94,9 @@ func checkGorgonia(info *debug.BuildInfo, needed bool) error {
 
 // run runs the program once. Like RunAll, it must be followed by Reset before the next.
 func (t *tape) run() error {
+	if !t.direct {
+		return t.VM.RunAll()
+	}
 	errs, done := make(chan error, 1), make(chan struct{}, 1)
 	tapeRunall(t.m, errs, done)
 	select {

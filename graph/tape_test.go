@@ -1,23 +1,26 @@
 package graph
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"testing"
 
+	"github.com/lenet/lenet/dataset"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// TestTapeMatchesRunAll runs a training graph with gorgonia's RunAll and with tape.run,
-// twice each (the second run after Reset, as in training), and requires the same cost,
-// logits and gradients, bit for bit, in float32 and float64.
+// TestTapeMatchesRunAll runs a training graph with gorgonia's RunAll, with tape.run and
+// with tape.run as a program built with another gorgonia runs it (through RunAll), twice
+// each (the second run after Reset, as in training), and requires the same cost, logits
+// and gradients, bit for bit, in float32 and float64.
 func TestTapeMatchesRunAll(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
 		t.Run(dt.String(), func(t *testing.T) {
 			x, y := randomImages(6, 3)
-			var results [2][]any
-			for i, useTape := range []bool{false, true} {
+			var results [3][]any
+			for i, useTape := range []bool{false, true, true} {
 				p, err := NewParams(dt, 2)
 				if err != nil {
 					t.Fatal(err)
@@ -31,6 +34,10 @@ func TestTapeMatchesRunAll(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer vm.Close()
+				if !vm.direct {
+					t.Fatal("the tape of lenet's own build does not run directly")
+				}
+				vm.direct = i < 2 // the third: another gorgonia's build
 				if err := n.load(x, y); err != nil {
 					t.Fatal(err)
 				}
@@ -54,12 +61,14 @@ func TestTapeMatchesRunAll(t *testing.T) {
 					vm.Reset()
 				}
 			}
-			if len(results[0]) != len(results[1]) {
-				t.Fatalf("%d values with RunAll, %d with tape", len(results[0]), len(results[1]))
-			}
-			for k := range results[0] {
-				if !bitsEqual(results[0][k], results[1][k]) {
-					t.Errorf("value %d differs between RunAll and tape", k)
+			for _, other := range []int{1, 2} {
+				if len(results[0]) != len(results[other]) {
+					t.Fatalf("%d values with RunAll, %d with tape %d", len(results[0]), len(results[other]), other)
+				}
+				for k := range results[0] {
+					if !bitsEqual(results[0][k], results[other][k]) {
+						t.Errorf("value %d differs between RunAll and tape %d", k, other)
+					}
 				}
 			}
 			if zero, _ := results[1][0].(float64); dt == tensor.Float64 && zero == 0 {
@@ -97,4 +106,55 @@ func bitsEqual(a, b any) bool {
 		return ok && same64(a, b)
 	}
 	return false
+}
+
+// TestOtherGorgoniaTrainsTheSame trains 20 steps and evaluates as a program built with
+// another gorgonia does (every run through RunAll) and as lenet's own build does: the
+// same weights and probabilities, bit for bit.
+func TestOtherGorgoniaTrainsTheSame(t *testing.T) {
+	x, y := randomImages(32*20, 8)
+	train := func(other bool) []any {
+		if other {
+			checked := gorgoniaChecked
+			gorgoniaChecked = func() error { return errors.New("gorgonia v0.9.99") }
+			defer func() { gorgoniaChecked = checked }()
+		}
+		p, err := NewParams(tensor.Float32, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := NewTrainer(p, 32, Optimizer{Adam: DefaultAdam})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tr.Close()
+		if got := tr.replicas[0].vm.direct; got == other {
+			t.Fatalf("another gorgonia %v: the tape runs directly %v", other, got)
+		}
+		for s := range 20 {
+			if _, _, err := tr.Step(x[s*32*dataset.Pixels:(s+1)*32*dataset.Pixels], y[s*32:(s+1)*32]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ev, err := NewEvaluator(p, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ev.Close()
+		probs, err := ev.Probabilities(x[:50*dataset.Pixels])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []any
+		for _, l := range p.Learnables() {
+			out = append(out, clone(l.Data()))
+		}
+		return append(out, probs)
+	}
+	own, other := train(false), train(true)
+	for k := range own {
+		if !bitsEqual(own[k], other[k]) {
+			t.Errorf("value %d differs between lenet's tape and RunAll", k)
+		}
+	}
 }

@@ -156,7 +156,8 @@ func runExport(_ context.Context, args []string, stdout, _ io.Writer) error {
 const versionSummary = `Usage: lenet version
 
 Prints what a bug report needs: lenet's version and source revision, Go's version and
-platform, and the kernels it computes with (AVX2/FMA or AVX-512, OpenBLAS or pure Go).`
+platform, the kernels it computes with (AVX2/FMA or AVX-512, OpenBLAS or pure Go), and
+how its graphs run (gorgonia's RunAll, slower, when built with another gorgonia).`
 
 func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs := pflag.NewFlagSet("version", pflag.ContinueOnError)
@@ -165,7 +166,7 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	version, revision := buildinfo.Describe()
 	gemm, sigmoid := kernels.Describe()
-	fmt.Fprintf(stdout, "lenet %s\nrevision %s\n%s %s/%s, %d CPUs\nkernels: matrix products %s, sigmoid %s, evaluation's convolutions %s\n",
-		version, revision, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), gemm, sigmoid, kernels.DescribeConv())
+	fmt.Fprintf(stdout, "lenet %s\nrevision %s\n%s %s/%s, %d CPUs\nkernels: matrix products %s, sigmoid %s, evaluation's convolutions %s\ngraphs run by %s\n",
+		version, revision, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), gemm, sigmoid, kernels.DescribeConv(), graph.Runner())
 	return nil
 }

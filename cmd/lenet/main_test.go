@@ -175,7 +175,8 @@ func TestHelp(t *testing.T) {
 }
 
 // TestVersion builds lenet as a user's go build does and checks that 'lenet version'
-// names the source revision (CI runs in a git clone), the Go version and the kernels.
+// names the source revision (CI runs in a git clone), the Go version, the kernels and
+// how the graphs run (lenet's own build: the synchronous tape).
 func TestVersion(t *testing.T) {
 	rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
 	if err != nil {
@@ -195,7 +196,8 @@ func TestVersion(t *testing.T) {
 	}
 	out, err := exec.Command(bin, "version").CombinedOutput()
 	gemm, sigmoid := kernels.Describe()
-	for _, want := range []string{"lenet v", "revision " + strings.TrimSpace(string(rev)), runtime.Version(), "kernels: matrix products " + gemm + ", sigmoid " + sigmoid + ", evaluation's convolutions " + kernels.DescribeConv()} {
+	for _, want := range []string{"lenet v", "revision " + strings.TrimSpace(string(rev)), runtime.Version(), "kernels: matrix products " + gemm + ", sigmoid " + sigmoid + ", evaluation's convolutions " + kernels.DescribeConv(),
+		"graphs run by lenet's synchronous tape (gorgonia v0.9.18)"} {
 		if err != nil || !strings.Contains(string(out), want) {
 			t.Fatalf("lenet version: %v\n%s\nwant %q", err, out, want)
 		}
