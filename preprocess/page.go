@@ -63,6 +63,7 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 	lines := dilate(dropLines(mask, faint, w, h), w, h, 1)
 	labels, marks := components(mask, w, h)
 	marks = keepMarks(marks, labels, ink, s, stands, w, h)
+	marks = offLines(marks, labels, dilate(lines, w, h, 1), w)
 	if len(marks) == 0 {
 		return nil, ErrBlank
 	}
@@ -108,6 +109,38 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 	p.Ink, p.Marks, p.labels = ink, marks, labels
 	slices.SortFunc(p.Marks, func(a, b Mark) int { return a.X0 - b.X0 })
 	return p, nil
+}
+
+// offLines drops what is left of ruled lines: marks three quarters of whose pixels lie
+// within two pixels of a line dropLines erased (near), the slivers along its edges,
+// unless they lie beside other ink, within a third of its height (the foot of a 2 written
+// on the line). A digit written across a line has most of its ink away from it.
+func offLines(marks []Mark, labels []int32, near []bool, w int) []Mark {
+	hugs := make([]bool, len(marks))
+	for k, m := range marks {
+		on := 0
+		for y := m.Y0; y < m.Y1; y++ {
+			for x := m.X0; x < m.X1; x++ {
+				if i := y*w + x; labels[i] == m.label && near[i] {
+					on++
+				}
+			}
+		}
+		hugs[k] = 4*on >= 3*m.Area
+	}
+	var kept []Mark
+	for k, m := range marks {
+		beside := !hugs[k]
+		for j, o := range marks {
+			if gap := (o.Y1 - o.Y0) / 3; !beside && !hugs[j] && m.X0 < o.X1+gap && m.X1 > o.X0-gap && m.Y0 < o.Y1+gap && m.Y1 > o.Y0-gap {
+				beside = true
+			}
+		}
+		if beside {
+			kept = append(kept, m)
+		}
+	}
+	return kept
 }
 
 // luminance reads img as grey levels (0 black, 1 white; transparent pixels composited
