@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -181,4 +182,35 @@ func TestReadCancelled(t *testing.T) {
 	if err != nil || reading.Text != wants[1] {
 		t.Fatalf("read %q, %v; expected %q", reading.Text, err, wants[1])
 	}
+}
+
+// TestNewRefusesOtherModels: a model of Fashion-MNIST's clothes, whether its data set
+// was settled by checkpoints.Open or only its manifest says so, is refused with the
+// reason; the built-in model is taken.
+func TestNewRefusesOtherModels(t *testing.T) {
+	p, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := *p
+	opened.Dataset = dataset.Fashion
+	man := *p.Manifest
+	man.Hyper.Dataset = dataset.Fashion.Name
+	manifested := *p
+	manifested.Manifest = &man
+	for name, m := range map[string]*checkpoints.Model{"opened": &opened, "manifest": &manifested} {
+		r, err := New(m)
+		if err == nil {
+			r.Close()
+			t.Fatalf("%s: a Fashion-MNIST model was taken", name)
+		}
+		if !strings.Contains(err.Error(), "Fashion-MNIST") || !strings.Contains(err.Error(), "digits") {
+			t.Errorf("%s: %v (want the data set and the reason)", name, err)
+		}
+	}
+	r, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
 }

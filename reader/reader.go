@@ -104,13 +104,34 @@ type engine struct {
 }
 
 // New reads with the model m (a digit model: ten classes 0-9), one network or a
-// committee, and the built-in verifier.
+// committee, and the built-in verifier. It refuses a model trained on another data set
+// (Fashion-MNIST's clothes), with the reason.
 func New(m *checkpoints.Model) (*Reader, error) {
 	return newReader(m, pieceBatch)
 }
 
+// digitModel says why m is not a model of the digits 0-9, or nil: the data set it
+// classifies (m.Dataset, settled by checkpoints.Open, or its manifest's) must be MNIST's.
+func digitModel(m *checkpoints.Model) error {
+	name := m.Dataset.Name
+	if name == "" && m.Manifest != nil {
+		name = m.Manifest.Hyper.Dataset
+	}
+	if name == "" || name == dataset.MNIST.Name {
+		return nil
+	}
+	title := name
+	if d, err := dataset.Lookup(name); err == nil {
+		title = d.Title
+	}
+	return fmt.Errorf("reader: %s classifies %s, not the digits 0-9: it cannot read numbers", m.Name, title)
+}
+
 // newReader is New scoring batch pieces a run.
 func newReader(m *checkpoints.Model, batch int) (*Reader, error) {
+	if err := digitModel(m); err != nil {
+		return nil, err
+	}
 	r := &Reader{model: m, batch: batch, idle: make(chan *engine, runtime.GOMAXPROCS(0))}
 	v, err := BuiltinVerifier()
 	if err != nil {
