@@ -2,15 +2,14 @@
 # Makes the reader's built-in verifier (reader/verifier), the network that tells a piece
 # of ink that is one whole digit from two digits or a part of one, and chooses
 # reader.DefaultCutting with it:
-# 1. TestWritePieces writes 200,000 training pieces (reader.Pieces: numbers made of the
+# 1. `tune pieces` writes 200,000 training pieces (internal/tune's Pieces: numbers made of the
 #    55,000 training images the built-in model trained on, cut as the reader cuts them)
 #    and 10,000 test pieces (from the test images, to report only) as IDX files;
 # 2. lenet train trains a seed LeNet-5 on them without distortions (the view's place
 #    and size are what it judges), holding out 5,000 pieces that choose its epoch;
 # 3. lenet export writes its checkpoint into reader/verifier;
-# 4. TestNumbersHeldOut -cutting reads numbers made of the built-in model's 5,000
-#    held-out images with each choice of cutting and fails unless DefaultCutting reads
-#    the most whole.
+# 4. `tune cutting` reads numbers made of the built-in model's 5,000 held-out images
+#    with each choice of cutting and fails unless DefaultCutting reads the most whole.
 # The same commands give the same weights bit for bit (checked 2026-12-02: only the
 # manifest's training seconds differ). About 11 minutes on 2 cores (6 without step 4).
 # Work files go to $OUT (default: a temporary folder); its paths are relative, so the
@@ -21,8 +20,8 @@ repo=$(pwd)
 out=${OUT:-$(mktemp -d)}
 go build -o "$out/lenet" ./cmd/lenet
 mkdir -p "$out/pieces"
-go test ./reader -run 'TestWritePieces$' -count=1 -timeout 30m -v -args -pieces "$out/pieces" | grep -E 'pieces|ok|FAIL'
+go run ./internal/tools/tune pieces "$out/pieces"
 (cd "$out" && ./lenet train --data pieces --no-augment --val 5000 --epochs 20 --out verifier-run | tail -1)
 rm -rf "$repo/reader/verifier"
 (cd "$out" && ./lenet export --format checkpoint --checkpoint verifier-run --out "$repo/reader/verifier")
-go test ./robust -run 'TestNumbersHeldOut$' -count=1 -timeout 30m -v -args -cutting | grep -E 'cutting|read whole|ok|FAIL'
+go run ./internal/tools/tune cutting

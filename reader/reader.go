@@ -30,7 +30,7 @@ import (
 
 // SureAt is the probability from which a digit counts as sure. It was chosen on the
 // 5,000 training images the built-in committee held out from training, drawn as phone
-// photos (TestChooseSureAt): the lowest threshold, in steps of 0.05, at which its sure
+// photos (internal/tune's ChooseSureAt, TestChooseSureAt): the lowest threshold, in steps of 0.05, at which its sure
 // answers were right 99.7% of the time (99.74%, sure of 99.2% of the images, with the
 // preprocessing that finds ink on any paper). The test set did not choose it.
 const SureAt = 0.75
@@ -613,7 +613,7 @@ func (r *Reader) oneDigits(e *engine, page *preprocess.Page, g *group, cols [][2
 	}
 	for n, k := range which {
 		p := probs[n*dataset.Classes:]
-		ones[k] = p[pieceWhole] / max(p[pieceWhole]+p[pieceNot], 1e-12)
+		ones[k] = p[OneDigit] / max(p[OneDigit]+p[NotOneDigit], 1e-12)
 	}
 	return ones, nil
 }

@@ -2,7 +2,6 @@ package robust
 
 import (
 	"errors"
-	"flag"
 	"image"
 	"math/rand/v2"
 	"testing"
@@ -33,9 +32,6 @@ func TestNumbersHeldOut(t *testing.T) {
 	}
 	defer r.Close()
 	x := dataset.Floats(set)
-	if *cutting {
-		chooseCutting(t, r, set, x)
-	}
 	for _, kind := range NumberKinds[:2] {
 		floor := map[string]float64{"separated": 0.95, "touching": 0.85}[kind.Name]
 		right, fewer, more, misread := heldOutNumbers(t, r, set, x, kind)
@@ -48,40 +44,6 @@ func TestNumbersHeldOut(t *testing.T) {
 }
 
 const heldOut = 400
-
-// cutting makes TestNumbersHeldOut measure the choices of reader.Cutting first
-// (docs/verifier.sh).
-var cutting = flag.Bool("cutting", false, "TestNumbersHeldOut: measure reader.Cutting's choices on the held-out numbers")
-
-// chooseCutting reads the held-out numbers with each choice of cutting around
-// reader.DefaultCutting and says how many of them it reads whole; it fails unless
-// DefaultCutting is the choice that reads the most (separated and touching together),
-// ties to the one that cuts fewer groups (the wider From), then to the lower weight.
-func chooseCutting(t *testing.T, r *reader.Reader, set *dataset.Set, x []float32) {
-	v, err := reader.BuiltinVerifier()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.UseVerifier(v, reader.DefaultCutting)
-	best, bestRight := reader.Cutting{}, -1
-	for _, from := range []float64{0.8, 0.6, 0.45} {
-		for _, weight := range []float64{0.05, 0.1, 0.25, 0.5, 1} {
-			c := reader.Cutting{From: from, Weight: weight}
-			if err := r.UseVerifier(v, c); err != nil {
-				t.Fatal(err)
-			}
-			sep, _, _, _ := heldOutNumbers(t, r, set, x, NumberKinds[0])
-			touch, _, _, _ := heldOutNumbers(t, r, set, x, NumberKinds[1])
-			t.Logf("cutting from %.2f heights, verifier weight %.2f: separated %d, touching %d of %d read whole", from, weight, sep, touch, heldOut)
-			if sep+touch > bestRight {
-				best, bestRight = c, sep+touch
-			}
-		}
-	}
-	if best != reader.DefaultCutting {
-		t.Errorf("cutting %+v reads the most held-out numbers whole (%d); reader.DefaultCutting is %+v", best, bestRight, reader.DefaultCutting)
-	}
-}
 
 // heldOutNumbers reads heldOut numbers of kind made from set's digits (x) and counts
 // those read whole and the misses of each sort.

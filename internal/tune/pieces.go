@@ -1,25 +1,26 @@
-package reader
+// Package tune makes the reader's training data and chooses its settings, on images
+// held out from training: the verifier's pieces (Pieces), reader.SureAt (ChooseSureAt)
+// and reader.DefaultCutting (ChooseCutting). The reader runs what they made; the
+// commands are internal/tools/tune's, the scripts docs/verifier.sh and docs/sure.sh.
+package tune
 
 import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"runtime"
 	"sync"
 
 	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/internal/atomicfile"
 	"github.com/lenet/lenet/preprocess"
-)
-
-// The verifier's two classes, in a ten-class LeNet-5 whose other eight are never
-// taught (lenet's networks have ten outputs): a piece that is one whole digit, and one
-// that is not (two digits, or a part of one).
-const (
-	pieceNot   = 0
-	pieceWhole = 1
+	"github.com/lenet/lenet/reader"
 )
 
 // piecesPerChunk is how many pieces one random stream makes: Pieces makes its chunks
@@ -30,11 +31,11 @@ var piecesPerChunk = 5000 // a variable for the tests
 // 2 to 4 of them, written apart (gaps of 1-8 pixels at MNIST's scale) or touching
 // (overlapping by 0-3), photographed at 2-4 picture pixels per MNIST pixel, a third of
 // them as phones do (uneven light, noise, JPEG, cream paper, blue ink), then analysed
-// and cut as the reader cuts them. Every piece the reader would score becomes the view
-// the verifier judges it by (preprocess.Page.Window), labelled pieceWhole when it holds
-// at least 85% of one digit's ink and at most 15% of each other digit's (and other
-// ink under half of that digit's in it), pieceNot when no digit comes within 70% and
-// 30%; pieces in between are left out. The same set, count and seed give the same
+// and cut as the reader cuts them (reader.CutPieces). Every piece becomes the view the
+// verifier judges it by (reader.Piece.View), labelled reader.OneDigit when it holds at
+// least 85% of one digit's ink and at most 15% of each other digit's (and other ink
+// under half of that digit's in it), reader.NotOneDigit when no digit comes within 70%
+// and 30%; pieces in between are left out. The same set, count and seed give the same
 // pieces on any number of cores.
 func Pieces(set *dataset.Set, count int, seed uint64) (*dataset.Set, error) {
 	if set.Rows != dataset.Side || set.Cols != dataset.Side || set.Count == 0 {
@@ -111,8 +112,8 @@ func piecesChunk(set *dataset.Set, x []float32, count int, rng *rand.Rand) (*dat
 // page, a photo (scale picture pixels per ink pixel) of the number whose digits' ink is
 // parts (each w wide), until out holds count.
 func addPieces(out *dataset.Set, page *preprocess.Page, parts [][]float32, w int, scale float64, count int) {
-	groups := groupMarks(page.Marks)
-	if len(groups) == 0 || len(groups) > MaxDigits {
+	g0, g1, pieces := reader.CutPieces(page)
+	if len(pieces) == 0 {
 		return
 	}
 	// Each digit's ink per column of the ink image, and where the ink image's columns
@@ -130,10 +131,6 @@ func addPieces(out *dataset.Set, page *preprocess.Page, parts [][]float32, w int
 				e0, e1 = min(e0, i%w), max(e1, i%w+1)
 			}
 		}
-	}
-	g0, g1 := groups[0].x0, groups[0].x1
-	for _, g := range groups {
-		g0, g1 = min(g0, g.x0), max(g1, g.x1)
 	}
 	s := scale / page.Scale
 	o := float64(g0+g1)/2 - s*float64(e0+e1)/2
@@ -165,38 +162,88 @@ func addPieces(out *dataset.Set, page *preprocess.Page, parts [][]float32, w int
 		}
 		for d := range parts {
 			if holds(d, 0.85, 0.15) {
-				return pieceWhole, true
+				return reader.OneDigit, true
 			}
 			if holds(d, 0.7, 0.3) {
 				return 0, false
 			}
 		}
-		return pieceNot, true
+		return reader.NotOneDigit, true
 	}
-	height := medianHeight(groups)
-	for _, g := range groups {
-		h := max(float64(g.y1-g.y0), height)
-		if float64(g.x1-g.x0) <= DefaultCutting.From*h {
+	for _, p := range pieces {
+		l, ok := label(p.X0, p.X1)
+		if !ok {
 			continue
 		}
-		cuts := cutCandidates(columnInk(page, g), g.x0)
-		for i, j := range spans(cuts, h) {
-			a, b := cuts[i], cuts[j]
-			l, ok := label(a, b)
-			if !ok {
-				continue
-			}
-			px, err := window(page, g, a, b)
-			if err != nil {
-				continue
-			}
-			for _, v := range px {
-				out.Pixels = append(out.Pixels, byte(math.Round(float64(v)*255)))
-			}
-			out.Labels = append(out.Labels, l)
-			if out.Count++; out.Count == count {
-				return
-			}
+		px, err := p.View()
+		if err != nil {
+			continue
+		}
+		for _, v := range px {
+			out.Pixels = append(out.Pixels, byte(math.Round(float64(v)*255)))
+		}
+		out.Labels = append(out.Labels, l)
+		if out.Count++; out.Count == count {
+			return
 		}
 	}
+}
+
+// Sizes of the verifier's sets (docs/verifier.sh trains on them).
+const (
+	TrainPieces = 200000
+	TestPieces  = 10000
+)
+
+// PieceSources are the digits the verifier's pieces are made of: the built-in model's
+// training images without its held-out ones (which choose the reader's settings), and
+// the test images (its test split, which only reports).
+func PieceSources() (rest, test *dataset.Set, err error) {
+	m, err := checkpoints.LoadDefault()
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := dataset.MNIST.Load("", "train")
+	if err != nil {
+		return nil, nil, err
+	}
+	v := m.Manifest.Hyper.Validation
+	if v == nil {
+		return nil, nil, errors.New("pieces: the built-in model records no held-out images")
+	}
+	rest, _, _ = set.HoldOut(v.Count, v.Seed)
+	if test, err = dataset.MNIST.Load("", "test"); err != nil {
+		return nil, nil, err
+	}
+	return rest, test, nil
+}
+
+// WritePieces writes the verifier's pieces into dir as IDX files, as lenet train --data
+// reads them: train pieces from the training images (seed 1), TestPieces from the test
+// images (seed 2). It returns the two sets.
+func WritePieces(dir string, train int) (trainSet, testSet *dataset.Set, err error) {
+	rest, test, err := PieceSources()
+	if err != nil {
+		return nil, nil, err
+	}
+	var sets [2]*dataset.Set
+	for k, s := range []struct {
+		split string
+		from  *dataset.Set
+		count int
+		seed  uint64
+	}{{"train", rest, train, 1}, {"test", test, TestPieces, 2}} {
+		p, err := Pieces(s.from, s.count, s.seed)
+		if err != nil {
+			return nil, nil, err
+		}
+		err = p.WriteIDX(s.split, func(name string, body func(io.Writer) error) error {
+			return atomicfile.WriteFile(filepath.Join(dir, name), body)
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("pieces: %w", err)
+		}
+		sets[k] = p
+	}
+	return sets[0], sets[1], nil
 }

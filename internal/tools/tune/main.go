@@ -1,0 +1,75 @@
+// Command tune makes the reader's training data and chooses its settings on images held
+// out from training (package internal/tune), printing what it measured:
+//
+//	go run ./internal/tools/tune pieces DIR   # the verifier's pieces as IDX files (docs/verifier.sh)
+//	go run ./internal/tools/tune sureat       # reader.SureAt's table and choice (docs/sure.sh)
+//	go run ./internal/tools/tune cutting      # reader.DefaultCutting's table and choice
+//
+// sureat and cutting exit 1 when the reader's setting is not what the rule chooses.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/graph/kernels"
+	"github.com/lenet/lenet/internal/tune"
+	"github.com/lenet/lenet/reader"
+)
+
+func main() {
+	kernels.UseBest()
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "tune:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	switch {
+	case len(args) == 2 && args[0] == "pieces":
+		if err := os.MkdirAll(args[1], 0o755); err != nil {
+			return err
+		}
+		train, test, err := tune.WritePieces(args[1], tune.TrainPieces)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d training pieces (checksum %s), %d test pieces (%s) in %s\n", train.Count, train.Checksum(), test.Count, test.Checksum(), args[1])
+		return nil
+	case len(args) == 1 && args[0] == "sureat":
+		m, err := checkpoints.LoadDefault()
+		if err != nil {
+			return err
+		}
+		rows, chosen, err := tune.ChooseSureAt(m)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			fmt.Printf("threshold %.2f: sure of %.2f%%, right %.2f%% of those\n", r.Threshold, 100*r.Sure, 100*r.Right)
+		}
+		fmt.Printf("the rule (sure answers right at least %.1f%% of the time) gives %.2f; reader.SureAt is %.2f\n", 100*tune.SureRule, chosen, reader.SureAt)
+		if chosen != reader.SureAt {
+			return errors.New("reader.SureAt is not the rule's choice")
+		}
+		return nil
+	case len(args) == 1 && args[0] == "cutting":
+		rows, best, err := tune.ChooseCutting()
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			fmt.Printf("cutting from %.2f heights, verifier weight %.2f: separated %d, touching %d of %d read whole\n",
+				r.Cutting.From, r.Cutting.Weight, r.Separated, r.Touching, tune.HeldOutNumbers)
+		}
+		fmt.Printf("the most read whole: %+v; reader.DefaultCutting is %+v\n", best, reader.DefaultCutting)
+		if best != reader.DefaultCutting {
+			return errors.New("reader.DefaultCutting is not the rule's choice")
+		}
+		return nil
+	}
+	return errors.New("usage: tune pieces DIR | tune sureat | tune cutting")
+}
