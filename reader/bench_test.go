@@ -3,6 +3,7 @@ package reader
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -13,6 +14,7 @@ import (
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
 )
 
@@ -114,7 +116,7 @@ func TestPieceBudget(t *testing.T) {
 	defer r.release(e)
 	page, groups, g := touchingNumber(t)
 	need := 0
-	for range spans(cutCandidates(columnInk(page, g), g.x0), max(float64(g.y1-g.y0), medianHeight(groups))) {
+	for range spans(cutCandidates(columnInk(page, g), g.x0, DefaultCutting), max(float64(g.y1-g.y0), medianHeight(groups)), DefaultCutting) {
 		need++
 	}
 	for _, budget := range []int{need - 1, need} {
@@ -151,7 +153,7 @@ func touchingNumber(tb testing.TB) (*preprocess.Page, []*group, *group) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	groups := groupMarks(page.Marks)
+	groups := groupMarks(page.Marks, DefaultCutting.Merge)
 	var g *group
 	for _, c := range groups {
 		if g == nil || c.x1-c.x0 > g.x1-g.x0 {
@@ -172,9 +174,9 @@ func BenchmarkPieces(b *testing.B) {
 	}
 	defer r.release(e)
 	page, groups, g := touchingNumber(b)
-	cuts := cutCandidates(columnInk(page, g), g.x0)
+	cuts := cutCandidates(columnInk(page, g), g.x0, DefaultCutting)
 	var cols [][2]int
-	for i, j := range spans(cuts, max(float64(g.y1-g.y0), medianHeight(groups))) {
+	for i, j := range spans(cuts, max(float64(g.y1-g.y0), medianHeight(groups)), DefaultCutting) {
 		cols = append(cols, [2]int{cuts[i], cuts[j]})
 	}
 	for b.Loop() {
@@ -187,4 +189,34 @@ func BenchmarkPieces(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(cols))/1e6, "ms/piece")
+}
+
+// BenchmarkCommitteeBatch runs the built-in committee on one machine (as an engine does)
+// at batches of 1 to 64 test images and reports the time an image: what pieceBatch and
+// fewestBatched were chosen by (a batch of 16 costs about five images one at a time).
+func BenchmarkCommitteeBatch(b *testing.B) {
+	m, err := checkpoints.LoadDefault()
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, err := dataset.MNIST.Load("", "test")
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := dataset.Floats(set)
+	for _, batch := range []int{1, 4, 8, 16, 32, 64} {
+		b.Run(fmt.Sprint(batch), func(b *testing.B) {
+			ev, err := graph.NewSerialCommittee(m.Networks(), m.Temperature, batch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ev.Close()
+			for b.Loop() {
+				if _, err := ev.Probabilities(x[:batch*dataset.Pixels]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "us/image")
+		})
+	}
 }

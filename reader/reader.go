@@ -40,17 +40,19 @@ const SureAt = 0.75
 const MaxDigits = 64
 
 // MaxPieces bounds the pieces the reader scores in one picture while cutting groups
-// into digits (each is read by the model and the verifier, in batches: about 0.2 ms with
-// the built-in committee of nine, BenchmarkPieces, so at most about 0.2 s): a photo of
-// six touching test digits needs about 50 (at most about 100), six digits apart about
-// 25; past the bound, groups are read as one digit each.
+// into digits (each is read by the model and the verifier, in batches: about 0.3 ms with
+// the built-in committee of nine, BenchmarkPieces, so at most about 0.3 s): a photo of
+// six touching test digits needs about 60 (at most about 120), six digits apart about
+// 30; past the bound, groups are read as one digit each.
 const MaxPieces = 1024
 
 // pieceBatch is how many pieces one run of a network scores: a group's pieces are known
-// before any is scored, so they go in batches (a tenth of a millisecond a piece with the
-// built-in committee at 16, a quarter at 1); a remainder of fewer than fewestBatched
-// goes one piece at a time rather than in a batch mostly padding. An image's
-// probabilities are the same bits in either (graph.NewSerialCommittee).
+// before any is scored, so they go in batches. With the built-in committee on one core
+// (BenchmarkCommitteeBatch, 2026-12-06) an image took 253 us alone, 123 in batches of 4,
+// 99 of 8, 88 of 16, 80 of 32 and 78 of 64: past 16 little is gained, and a group has
+// 10-100 pieces. A batch of 16 costs about 5.6 images alone, so a remainder of fewer
+// than fewestBatched goes one piece at a time rather than in a batch mostly padding. An
+// image's probabilities are the same bits in either (graph.NewSerialCommittee).
 const (
 	pieceBatch    = 16
 	fewestBatched = 5
@@ -334,7 +336,7 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	var reading Reading
 	budget := MaxPieces
 	line := 0
-	for _, groups := range lineGroups(inside(page)) {
+	for _, groups := range lineGroups(inside(page), r.cut) {
 		height := medianHeight(groups)
 		found := false
 		for _, g := range groups {
@@ -415,11 +417,11 @@ func inside(page *preprocess.Page) []preprocess.Mark {
 }
 
 // lineGroups puts marks into lines of writing, top to bottom, and each line's marks into
-// groups, left to right (groupMarks); groups far smaller than the tallest of all (dots,
-// dashes, specks the page kept) are dropped, and so are lines left with none. A mark
-// belongs to a line when half of it, or half of the line's tallest mark, lies in the
-// rows the line spans; the tallest marks found the lines.
-func lineGroups(marks []preprocess.Mark) [][]*group {
+// groups, left to right (groupMarks); groups lower than c.Smallest times the tallest of
+// all (dots, dashes, specks the page kept) are dropped, and so are lines left with none.
+// A mark belongs to a line when half of it, or half of the line's tallest mark, lies in
+// the rows the line spans; the tallest marks found the lines.
+func lineGroups(marks []preprocess.Mark, c Cutting) [][]*group {
 	byHeight := slices.Clone(marks)
 	slices.SortStableFunc(byHeight, func(a, b preprocess.Mark) int { return (b.Y1 - b.Y0) - (a.Y1 - a.Y0) })
 	type line struct {
@@ -450,7 +452,7 @@ func lineGroups(marks []preprocess.Mark) [][]*group {
 	tallest := 0
 	for _, l := range lines {
 		slices.SortStableFunc(l.marks, func(a, b preprocess.Mark) int { return a.X0 - b.X0 })
-		groups := groupMarks(l.marks)
+		groups := groupMarks(l.marks, c.Merge)
 		for _, g := range groups {
 			tallest = max(tallest, g.y1-g.y0)
 		}
@@ -460,7 +462,7 @@ func lineGroups(marks []preprocess.Mark) [][]*group {
 	for _, groups := range out {
 		var kept []*group
 		for _, g := range groups {
-			if (g.y1-g.y0)*3 >= tallest {
+			if float64(g.y1-g.y0) >= c.Smallest*float64(tallest) {
 				kept = append(kept, g)
 			}
 		}
@@ -472,15 +474,15 @@ func lineGroups(marks []preprocess.Mark) [][]*group {
 	return out[:n]
 }
 
-// groupMarks puts marks that share most of their columns into one group (a 5's
-// flag, the broken stroke of a 4) and orders the groups left to right.
-func groupMarks(marks []preprocess.Mark) []*group {
+// groupMarks puts marks that share at least merge of the narrower one's columns into one
+// group (a 5's flag, the broken stroke of a 4) and orders the groups left to right.
+func groupMarks(marks []preprocess.Mark, merge float64) []*group {
 	var groups []*group
 	for _, m := range marks { // marks come left to right
 		merged := false
 		for _, g := range groups {
 			overlap := min(g.x1, m.X1) - max(g.x0, m.X0)
-			if overlap*2 >= min(g.x1-g.x0, m.X1-m.X0) {
+			if float64(overlap) >= merge*float64(min(g.x1-g.x0, m.X1-m.X0)) {
 				g.add(m)
 				merged = true
 				break
@@ -509,8 +511,9 @@ func medianHeight(groups []*group) float64 {
 // readGroup reads one group: as one digit when it is no wider than r.cut.From times the
 // digits' height on the page (or its own); else as one or more digits, cut by vertical
 // cuts. The cuts are chosen among the columns where the ink is thinnest (local minima of
-// the ink per column, at most maxCuts of them) by dynamic programming: the pieces, each
-// 0.12 to 1.15 heights wide, with the greatest sum of scores, a piece's score being
+// the ink per column over r.cut.Span columns, at most r.cut.MaxCuts of them) by dynamic
+// programming: the pieces, each r.cut.Narrowest to r.cut.Widest heights wide, with the
+// greatest sum of scores, a piece's score being
 // the log of the model's probability for its digit plus r.cut.Weight times the log of
 // the verifier's probability that it is one whole digit (not two, not a part of one).
 // Without a verifier a group is cut only from 1.1 heights wide (MNIST's widest digits).
@@ -534,9 +537,9 @@ func (r *Reader) readGroup(e *engine, page *preprocess.Page, g *group, height fl
 	if float64(w) <= from*h {
 		return whole()
 	}
-	cuts := cutCandidates(columnInk(page, g), g.x0)
+	cuts := cutCandidates(columnInk(page, g), g.x0, r.cut)
 	var ends [][2]int // the pieces' indices into cuts
-	for i, j := range spans(cuts, h) {
+	for i, j := range spans(cuts, h, r.cut) {
 		ends = append(ends, [2]int{i, j})
 	}
 	if len(ends) > *budget {
@@ -625,16 +628,17 @@ func window(page *preprocess.Page, g *group, x0, x1 int) ([]float32, error) {
 }
 
 // spans are the pieces between cuts (indices i < j) that may be one digit in a line
-// h pixels high, 0.12 to 1.15 heights wide, each j after every piece ending before it.
-func spans(cuts []int, h float64) iter.Seq2[int, int] {
+// h pixels high, c.Narrowest to c.Widest heights wide, each j after every piece ending
+// before it.
+func spans(cuts []int, h float64, c Cutting) iter.Seq2[int, int] {
 	return func(yield func(int, int) bool) {
 		for j := 1; j < len(cuts); j++ {
 			for i := j - 1; i >= 0; i-- {
 				pw := float64(cuts[j] - cuts[i])
-				if pw > 1.15*h {
+				if pw > c.Widest*h {
 					break
 				}
-				if pw >= 0.12*h && !yield(i, j) {
+				if pw >= c.Narrowest*h && !yield(i, j) {
 					return
 				}
 			}
@@ -642,17 +646,15 @@ func spans(cuts []int, h float64) iter.Seq2[int, int] {
 	}
 }
 
-// maxCuts bounds the candidate cuts in one group, and so the model's work on it.
-const maxCuts = 40
-
 // cutCandidates are the group's edges and the columns (x0 + index into profile) where
-// the ink per column is a local minimum over 5 columns, at most maxCuts, the thinnest
-// first, in order.
-func cutCandidates(profile []float64, x0 int) []int {
+// the ink per column is a local minimum over c.Span columns, at most c.MaxCuts, the
+// thinnest first, in order.
+func cutCandidates(profile []float64, x0 int, c Cutting) []int {
 	var minima []int
+	r := c.Span / 2
 	for i := 1; i < len(profile)-1; i++ {
 		lo := true
-		for k := max(0, i-2); k <= min(len(profile)-1, i+2); k++ {
+		for k := max(0, i-r); k <= min(len(profile)-1, i+r); k++ {
 			if profile[k] < profile[i] || (profile[k] == profile[i] && k < i) {
 				lo = false
 			}
@@ -661,9 +663,9 @@ func cutCandidates(profile []float64, x0 int) []int {
 			minima = append(minima, i)
 		}
 	}
-	if len(minima) > maxCuts-2 {
+	if len(minima) > c.MaxCuts-2 {
 		sort.Slice(minima, func(a, b int) bool { return profile[minima[a]] < profile[minima[b]] })
-		minima = minima[:maxCuts-2]
+		minima = minima[:c.MaxCuts-2]
 		sort.Ints(minima)
 	}
 	cuts := []int{x0}

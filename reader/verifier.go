@@ -52,12 +52,13 @@ type Piece struct {
 func (p Piece) View() ([]float32, error) { return window(p.page, p.g, p.X0, p.X1) }
 
 // CutPieces are the pieces the reader scores in page's groups of ink taken as one line
-// of writing (the groups wider than DefaultCutting.From digit heights, every span
-// between two cut candidates), group by group left to right, and the columns [x0, x1)
-// the groups span: what the verifier is trained on (internal/tune). None for a page of
-// more than MaxDigits groups.
+// of writing (the groups wider than From digit heights, every span between two cut
+// candidates), cut as the built-in verifier's training pieces were (VerifierCutting),
+// group by group left to right, and the columns [x0, x1) the groups span: what the
+// verifier is trained on (internal/tune). None for a page of more than MaxDigits groups.
 func CutPieces(page *preprocess.Page) (x0, x1 int, pieces []Piece) {
-	groups := groupMarks(page.Marks)
+	c := VerifierCutting
+	groups := groupMarks(page.Marks, c.Merge)
 	if len(groups) == 0 || len(groups) > MaxDigits {
 		return 0, 0, nil
 	}
@@ -68,35 +69,61 @@ func CutPieces(page *preprocess.Page) (x0, x1 int, pieces []Piece) {
 	height := medianHeight(groups)
 	for _, g := range groups {
 		h := max(float64(g.y1-g.y0), height)
-		if float64(g.x1-g.x0) <= DefaultCutting.From*h {
+		if float64(g.x1-g.x0) <= c.From*h {
 			continue
 		}
-		cuts := cutCandidates(columnInk(page, g), g.x0)
-		for i, j := range spans(cuts, h) {
+		cuts := cutCandidates(columnInk(page, g), g.x0, c)
+		for i, j := range spans(cuts, h, c) {
 			pieces = append(pieces, Piece{X0: cuts[i], X1: cuts[j], page: page, g: g})
 		}
 	}
 	return x0, x1, pieces
 }
 
-// Cutting says when and how the reader cuts a group of ink into digits.
+// Cutting says how the reader finds digits in a line's marks: which it groups, which
+// groups it tries as several digits, and how it cuts them.
 type Cutting struct {
 	From   float64 // a group is tried as several digits from this width, in digit heights
 	Weight float64 // the verifier's log probability's weight in a piece's score
+	// A piece is Narrowest to Widest digit heights wide; its ends are among at most
+	// MaxCuts columns of a group, each the thinnest of the Span columns around it.
+	Narrowest, Widest float64
+	MaxCuts, Span     int
+	// Marks that share Merge of the narrower one's columns are one group (a 5's flag);
+	// groups lower than Smallest times the tallest are dropped (dots, dashes, specks).
+	Merge, Smallest float64
 }
 
-// DefaultCutting was chosen on numbers made of the built-in model's 5,000 held-out
-// training images (internal/tune's ChooseCutting, `go run ./internal/tools/tune
-// cutting`): the most read whole, touching and separated alike.
-var DefaultCutting = Cutting{From: 0.6, Weight: 0.1}
+// DefaultCutting was chosen on pictures made of the built-in model's 5,000 held-out
+// training images (docs/reading.md's tables), in two steps: first the knobs other than
+// From and Weight by internal/tune's Knobs (`go run ./internal/tools/tune knobs`: each
+// knob's value that read the most, then all of them together against the values
+// before, VerifierCutting's: 1,057 of 1,200 pictures read whole against 1,048), then
+// From and Weight with those knobs by its ChooseCutting (`go run ./internal/tools/tune
+// cutting`: the most numbers read whole, touching and separated alike: 744 of 800).
+var DefaultCutting = Cutting{From: 0.6, Weight: 0.25, Narrowest: 0.12, Widest: 1.5, MaxCuts: 40, Span: 3, Merge: 0.3, Smallest: 0.45}
+
+// VerifierCutting is how the built-in verifier's training pieces were cut (CutPieces):
+// the cutting before internal/tune's Knobs chose DefaultCutting's knobs around it. The verifier judges a piece's
+// view, whatever cut it; docs/verifier.sh makes the same verifier from these pieces.
+var VerifierCutting = Cutting{From: 0.6, Weight: 0.1, Narrowest: 0.12, Widest: 1.15, MaxCuts: 40, Span: 5, Merge: 0.5, Smallest: 1.0 / 3}
+
+// check says what is wrong with c.
+func (c Cutting) check() error {
+	if c.Narrowest <= 0 || c.Widest <= c.Narrowest || c.From < c.Narrowest || c.Weight < 0 ||
+		c.MaxCuts < 2 || c.Span < 3 || c.Span%2 == 0 || c.Merge <= 0 || c.Merge > 1 || c.Smallest < 0 || c.Smallest >= 1 {
+		return fmt.Errorf("cutting %+v: expected 0 < Narrowest < Widest, From at least Narrowest, Weight at least 0, MaxCuts at least 2, an odd Span of at least 3, Merge in (0, 1] and Smallest in [0, 1)", c)
+	}
+	return nil
+}
 
 // UseVerifier makes r score pieces with the verifier m (a model trained on Pieces, as
 // the built-in one is) and cut as c says; a nil m reads without one, cutting only
 // groups wider than 1.1 digit heights by the digit model's probabilities alone. Call it
 // before reading, not while another goroutine reads with r.
 func (r *Reader) UseVerifier(m *checkpoints.Model, c Cutting) error {
-	if c.From < 0.12 || c.Weight < 0 {
-		return fmt.Errorf("cutting %+v: expected From at least 0.12 and Weight at least 0", c)
+	if err := c.check(); err != nil {
+		return err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -97,8 +97,8 @@ func TestSceneReading(t *testing.T) {
 // the same for a seed, and so is the reading): the figures README and docs/reading.md
 // quote.
 const (
-	numbersFloor = 0.875
-	linesFloor   = 0.865
+	numbersFloor = 0.88
+	linesFloor   = 0.885
 	rejectFloor  = 0.40
 )
 
@@ -148,11 +148,11 @@ func TestRuledPaperHoldsNoDigits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 58 read as no digits; 45 before the lines' remnants were dropped (preprocess's
-	// offLines).
+	// 59 read as no digits (58 with the reader's cutting before internal/tune's Knobs);
+	// 45 before the lines' remnants were dropped (preprocess's offLines).
 	n := int(math.Round(60 * got.Right))
 	t.Logf("%d of 60 blank ruled or squared papers read as no digits", n)
-	if n < 58 {
-		t.Errorf("%d of 60 blank ruled or squared papers read as no digits, want at least 58", n)
+	if n < 59 {
+		t.Errorf("%d of 60 blank ruled or squared papers read as no digits, want at least 59", n)
 	}
 }

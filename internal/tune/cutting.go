@@ -3,6 +3,7 @@ package tune
 import (
 	"context"
 	"errors"
+	"image"
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
@@ -50,7 +51,8 @@ func ChooseCutting() ([]CuttingRow, reader.Cutting, error) {
 	best, bestRight := reader.Cutting{}, -1
 	for _, from := range []float64{0.8, 0.6, 0.45} {
 		for _, weight := range []float64{0.05, 0.1, 0.25, 0.5, 1} {
-			c := reader.Cutting{From: from, Weight: weight}
+			c := reader.DefaultCutting
+			c.From, c.Weight = from, weight
 			if err := r.UseVerifier(v, c); err != nil {
 				return nil, reader.Cutting{}, err
 			}
@@ -86,6 +88,156 @@ func wholeNumbers(r *reader.Reader, set *dataset.Set, kind robust.NumberKind) (i
 			got += string(rune('0' + d.Digit))
 		}
 		if got == wants[i] {
+			right++
+		}
+		i++
+	}
+	return right, nil
+}
+
+// KnobRow is how one value of one of reader.Cutting's knobs reads the held-out pictures:
+// numbers read whole of 400 separated and 400 touching (as ChooseCutting's), and of 200
+// simulated photos of numbers and 200 of two numbers one above the other (robust's
+// scene suite, seed 5).
+type KnobRow struct {
+	Knob                string
+	Value               float64
+	Default             bool // the value reader.VerifierCutting has
+	Separated, Touching int
+	Scenes, Lines       int
+}
+
+// Total is the row's pictures read whole.
+func (r KnobRow) Total() int { return r.Separated + r.Touching + r.Scenes + r.Lines }
+
+// Knobs reads the held-out pictures with each knob of reader.VerifierCutting (the
+// cutting before this choice) other than From and Weight set to values around its own,
+// one at a time, the others at their defaults. The rule, fixed before measuring: a knob keeps its default unless another
+// value reads more pictures whole in all (the first such, in the order tried). Then the
+// values so chosen are read together (the last row, knob "together"); they replace the
+// defaults only if together they read more than the defaults do. It returns the rows
+// and the cutting the rule gives.
+func Knobs() ([]KnobRow, reader.Cutting, error) {
+	m, err := checkpoints.LoadDefault()
+	if err != nil {
+		return nil, reader.Cutting{}, err
+	}
+	set, err := train.ValidationSet(m.Manifest, "")
+	if err != nil {
+		return nil, reader.Cutting{}, err
+	}
+	v, err := reader.BuiltinVerifier()
+	if err != nil {
+		return nil, reader.Cutting{}, err
+	}
+	r, err := reader.New(m)
+	if err != nil {
+		return nil, reader.Cutting{}, err
+	}
+	defer r.Close()
+	scenes, scenesWant := robust.SceneNumbers(set, 200, 5)
+	lines, linesWant := robust.SceneLines(set, 200, 5)
+	d := reader.VerifierCutting
+	knobs := []struct {
+		name   string
+		values []float64
+		set    func(c *reader.Cutting, v float64)
+	}{
+		{"Narrowest", []float64{0.08, 0.12, 0.16, 0.2}, func(c *reader.Cutting, v float64) { c.Narrowest = v }},
+		{"Widest", []float64{1, 1.15, 1.3, 1.5}, func(c *reader.Cutting, v float64) { c.Widest = v }},
+		{"MaxCuts", []float64{20, 30, 40, 60}, func(c *reader.Cutting, v float64) { c.MaxCuts = int(v) }},
+		{"Span", []float64{3, 5, 7, 9}, func(c *reader.Cutting, v float64) { c.Span = int(v) }},
+		{"Merge", []float64{0.3, 0.5, 0.7, 0.9}, func(c *reader.Cutting, v float64) { c.Merge = v }},
+		{"Smallest", []float64{0.2, 1.0 / 3, 0.45, 0.6}, func(c *reader.Cutting, v float64) { c.Smallest = v }},
+	}
+	var rows []KnobRow
+	for _, k := range knobs {
+		for _, val := range k.values {
+			c := d
+			k.set(&c, val)
+			row, err := readAll(r, v, c, set, scenes, scenesWant, lines, linesWant)
+			if err != nil {
+				return nil, reader.Cutting{}, err
+			}
+			row.Knob, row.Value, row.Default = k.name, val, c == d
+			rows = append(rows, row)
+		}
+	}
+	// The rule: each knob's best value (the default unless another reads more).
+	chosen := d
+	for _, k := range knobs {
+		var value float64
+		total := -1
+		for _, row := range rows {
+			if row.Knob == k.name && row.Default {
+				value, total = row.Value, row.Total()
+			}
+		}
+		for _, row := range rows {
+			if row.Knob == k.name && row.Total() > total {
+				value, total = row.Value, row.Total()
+			}
+		}
+		k.set(&chosen, value)
+	}
+	if chosen == d {
+		return rows, d, nil
+	}
+	together, err := readAll(r, v, chosen, set, scenes, scenesWant, lines, linesWant)
+	if err != nil {
+		return nil, reader.Cutting{}, err
+	}
+	together.Knob = "together"
+	rows = append(rows, together)
+	var def KnobRow
+	for _, row := range rows {
+		if row.Default {
+			def = row
+		}
+	}
+	if together.Total() > def.Total() {
+		return rows, chosen, nil
+	}
+	return rows, d, nil
+}
+
+// readAll reads the held-out pictures with cutting c.
+func readAll(r *reader.Reader, v *checkpoints.Model, c reader.Cutting, set *dataset.Set, scenes []image.Image, scenesWant []string, lines []image.Image, linesWant []string) (KnobRow, error) {
+	row := KnobRow{}
+	if err := r.UseVerifier(v, c); err != nil {
+		return row, err
+	}
+	var err error
+	if row.Separated, err = wholeNumbers(r, set, robust.NumberKinds[0]); err != nil {
+		return row, err
+	}
+	if row.Touching, err = wholeNumbers(r, set, robust.NumberKinds[1]); err != nil {
+		return row, err
+	}
+	if row.Scenes, err = wholeTexts(r, scenes, scenesWant); err != nil {
+		return row, err
+	}
+	row.Lines, err = wholeTexts(r, lines, linesWant)
+	return row, err
+}
+
+// wholeTexts is how many of imgs r reads as want says, lines and all.
+func wholeTexts(r *reader.Reader, imgs []image.Image, want []string) (int, error) {
+	right, i := 0, 0
+	for reading, err := range ordered.Map(len(imgs), func(i int) (reader.Reading, error) {
+		return r.Read(context.Background(), imgs[i])
+	}) {
+		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
+			return 0, err
+		}
+		got := ""
+		for k, d := range reading.Digits {
+			if k > 0 && d.Line != reading.Digits[k-1].Line {
+				got += "\n"
+			}
+			got += string(rune('0' + d.Digit))
+		}
+		if got == want[i] {
 			right++
 		}
 		i++

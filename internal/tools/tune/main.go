@@ -4,8 +4,11 @@
 //	go run ./internal/tools/tune pieces DIR   # the verifier's pieces as IDX files (docs/verifier.sh)
 //	go run ./internal/tools/tune sureat       # reader.SureAt's table and choice (docs/sure.sh)
 //	go run ./internal/tools/tune cutting      # reader.DefaultCutting's table and choice
+//	go run ./internal/tools/tune knobs        # its other knobs, one at a time
 //
-// sureat and cutting exit 1 when the reader's setting is not what the rule chooses.
+// sureat, cutting and knobs exit 1 when the reader's setting is not what the rule
+// chooses; knobs measures around reader.VerifierCutting, cutting with DefaultCutting's
+// knobs (the order they were chosen in).
 package main
 
 import (
@@ -70,6 +73,30 @@ func run(args []string) error {
 			return errors.New("reader.DefaultCutting is not the rule's choice")
 		}
 		return nil
+	case len(args) == 1 && args[0] == "knobs":
+		rows, chosen, err := tune.Knobs()
+		if err != nil {
+			return err
+		}
+		fmt.Println("| knob | value | separated + touching (of 800) | photos of numbers (of 200) | two lines (of 200) | in all |")
+		fmt.Println("|---|---:|---:|---:|---:|---:|")
+		for _, r := range rows {
+			mark := ""
+			if r.Default {
+				mark = " (before)"
+			}
+			value := fmt.Sprintf("%.3g%s", r.Value, mark)
+			if r.Knob == "together" {
+				value = "each knob's best"
+			}
+			fmt.Printf("| %s | %s | %d + %d | %d | %d | %d |\n", r.Knob, value, r.Separated, r.Touching, r.Scenes, r.Lines, r.Total())
+		}
+		fmt.Printf("the rule gives %+v; reader.DefaultCutting is %+v (its From and Weight are cutting's)\n", chosen, reader.DefaultCutting)
+		chosen.From, chosen.Weight = reader.DefaultCutting.From, reader.DefaultCutting.Weight
+		if chosen != reader.DefaultCutting {
+			return errors.New("reader.DefaultCutting is not the rule's choice")
+		}
+		return nil
 	}
-	return errors.New("usage: tune pieces DIR | tune sureat | tune cutting")
+	return errors.New("usage: tune pieces DIR | tune sureat | tune cutting | tune knobs")
 }
