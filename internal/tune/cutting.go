@@ -22,6 +22,28 @@ type CuttingRow struct {
 // HeldOutNumbers is how many numbers of each kind ChooseCutting reads.
 const HeldOutNumbers = 400
 
+// heldOutReader is what ChooseCutting and Knobs read with: a reader of the built-in
+// model, the built-in verifier, and the 5,000 training images the committee held out.
+func heldOutReader() (*reader.Reader, *checkpoints.Model, *dataset.Set, error) {
+	m, err := checkpoints.LoadDefault()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	set, err := train.ValidationSet(m.Manifest, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v, err := reader.BuiltinVerifier()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := reader.New(m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return r, v, set, nil
+}
+
 // ChooseCutting reads 400 separated and 400 touching numbers of 2-6 digits (robust's
 // kinds, seed 7) made of the 5,000 training images the built-in committee held out,
 // with the built-in model and verifier and each choice of cutting around
@@ -30,19 +52,7 @@ const HeldOutNumbers = 400
 // to the first in that order, the one that cuts fewer groups (the wider From), then the
 // lower weight: the rule fixed before measuring.
 func ChooseCutting() ([]CuttingRow, reader.Cutting, error) {
-	m, err := checkpoints.LoadDefault()
-	if err != nil {
-		return nil, reader.Cutting{}, err
-	}
-	set, err := train.ValidationSet(m.Manifest, "")
-	if err != nil {
-		return nil, reader.Cutting{}, err
-	}
-	v, err := reader.BuiltinVerifier()
-	if err != nil {
-		return nil, reader.Cutting{}, err
-	}
-	r, err := reader.New(m)
+	r, v, set, err := heldOutReader()
 	if err != nil {
 		return nil, reader.Cutting{}, err
 	}
@@ -73,26 +83,10 @@ func ChooseCutting() ([]CuttingRow, reader.Cutting, error) {
 }
 
 // wholeNumbers is how many of HeldOutNumbers numbers of kind, made of set's digits, r
-// reads whole.
+// reads whole (its digits in order, whatever lines it finds).
 func wholeNumbers(r *reader.Reader, set *dataset.Set, kind robust.NumberKind) (int, error) {
 	imgs, wants := robust.NumberPhotos(set, kind, HeldOutNumbers, 7)
-	right, i := 0, 0
-	for reading, err := range ordered.Map(len(imgs), func(i int) (reader.Reading, error) {
-		return r.Read(context.Background(), imgs[i])
-	}) {
-		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
-			return 0, err
-		}
-		got := ""
-		for _, d := range reading.Digits {
-			got += string(rune('0' + d.Digit))
-		}
-		if got == wants[i] {
-			right++
-		}
-		i++
-	}
-	return right, nil
+	return whole(r, imgs, wants, false)
 }
 
 // KnobRow is how one value of one of reader.Cutting's knobs reads the held-out pictures:
@@ -112,25 +106,13 @@ func (r KnobRow) Total() int { return r.Separated + r.Touching + r.Scenes + r.Li
 
 // Knobs reads the held-out pictures with each knob of reader.VerifierCutting (the
 // cutting before this choice) other than From and Weight set to values around its own,
-// one at a time, the others at their defaults. The rule, fixed before measuring: a knob keeps its default unless another
-// value reads more pictures whole in all (the first such, in the order tried). Then the
-// values so chosen are read together (the last row, knob "together"); they replace the
-// defaults only if together they read more than the defaults do. It returns the rows
-// and the cutting the rule gives.
+// one at a time, the others at their values. The rule, fixed before measuring: a knob
+// keeps its value unless another reads more pictures whole in all (the first such, in
+// the order tried). Then the values so chosen are read together (the last row, knob
+// "together"); they replace the old ones only if together they read more. It returns
+// the rows and the cutting the rule gives.
 func Knobs() ([]KnobRow, reader.Cutting, error) {
-	m, err := checkpoints.LoadDefault()
-	if err != nil {
-		return nil, reader.Cutting{}, err
-	}
-	set, err := train.ValidationSet(m.Manifest, "")
-	if err != nil {
-		return nil, reader.Cutting{}, err
-	}
-	v, err := reader.BuiltinVerifier()
-	if err != nil {
-		return nil, reader.Cutting{}, err
-	}
-	r, err := reader.New(m)
+	r, v, set, err := heldOutReader()
 	if err != nil {
 		return nil, reader.Cutting{}, err
 	}
@@ -223,6 +205,12 @@ func readAll(r *reader.Reader, v *checkpoints.Model, c reader.Cutting, set *data
 
 // wholeTexts is how many of imgs r reads as want says, lines and all.
 func wholeTexts(r *reader.Reader, imgs []image.Image, want []string) (int, error) {
+	return whole(r, imgs, want, true)
+}
+
+// whole is how many of imgs r reads as want says, its digits in order, and a newline
+// between lines where lines is set.
+func whole(r *reader.Reader, imgs []image.Image, want []string, lines bool) (int, error) {
 	right, i := 0, 0
 	for reading, err := range ordered.Map(len(imgs), func(i int) (reader.Reading, error) {
 		return r.Read(context.Background(), imgs[i])
@@ -232,7 +220,7 @@ func wholeTexts(r *reader.Reader, imgs []image.Image, want []string) (int, error
 		}
 		got := ""
 		for k, d := range reading.Digits {
-			if k > 0 && d.Line != reading.Digits[k-1].Line {
+			if lines && k > 0 && d.Line != reading.Digits[k-1].Line {
 				got += "\n"
 			}
 			got += string(rune('0' + d.Digit))
