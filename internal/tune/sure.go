@@ -48,7 +48,8 @@ func ChooseSureAt(m *checkpoints.Model) ([]SureRow, float64, error) {
 	guesses := graph.Argmax(probs)
 	var rows []SureRow
 	chosen := 0.0
-	for th := 0.5; th < 1; th += 0.05 {
+	for k := range 10 {
+		th := float64(50+5*k) / 100 // 0.50, 0.55, ..., 0.95, each as its literal reads
 		sure, right := 0, 0
 		for i, g := range guesses {
 			if probs[i*dataset.Classes+g] >= th {
