@@ -9,8 +9,9 @@ import (
 )
 
 // Map calls f(0), ..., f(n-1), up to one call a core at once, and yields their results
-// in order of i as they become ready. Breaking out of the loop stops the calls not yet
-// begun and waits for those under way. Written here because neither the standard library
+// in order of i as they become ready. The calls run at most two a core ahead of the
+// result last yielded, so the results waiting are bounded whatever n. Breaking out of
+// the loop stops the calls not yet begun and waits for those under way. Written here because neither the standard library
 // nor golang.org/x/sync keeps the order of results (errgroup returns only the first
 // error).
 func Map[T any](n int, f func(i int) (T, error)) iter.Seq2[T, error] {
@@ -24,6 +25,7 @@ func Map[T any](n int, f func(i int) (T, error)) iter.Seq2[T, error] {
 			slots[i] = make(chan result, 1)
 		}
 		next, stop := make(chan int), make(chan struct{})
+		ahead := make(chan struct{}, 2*runtime.GOMAXPROCS(0)) // a token a call begun and not yet yielded
 		var wg sync.WaitGroup
 		for range min(runtime.GOMAXPROCS(0), n) {
 			wg.Go(func() {
@@ -36,6 +38,11 @@ func Map[T any](n int, f func(i int) (T, error)) iter.Seq2[T, error] {
 		go func() {
 			defer close(next)
 			for i := range n {
+				select {
+				case ahead <- struct{}{}:
+				case <-stop:
+					return
+				}
 				select {
 				case next <- i:
 				case <-stop:
@@ -52,6 +59,7 @@ func Map[T any](n int, f func(i int) (T, error)) iter.Seq2[T, error] {
 			if !yield(r.v, r.err) {
 				return
 			}
+			<-ahead // after the yield: a loop that breaks frees no further call
 		}
 	}
 }
