@@ -12,13 +12,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"runtime"
-	"sync"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/internal/atomicfile"
+	"github.com/lenet/lenet/internal/ordered"
 	"github.com/lenet/lenet/preprocess"
 	"github.com/lenet/lenet/reader"
 )
@@ -42,27 +41,14 @@ func Pieces(set *dataset.Set, count int, seed uint64) (*dataset.Set, error) {
 		return nil, fmt.Errorf("pieces: %d images of %dx%d (expected %dx%d digits)", set.Count, set.Rows, set.Cols, dataset.Side, dataset.Side)
 	}
 	x := dataset.Floats(set)
-	chunks := make([]*dataset.Set, (count+piecesPerChunk-1)/piecesPerChunk)
-	errs := make([]error, len(chunks))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
-		wg.Go(func() {
-			for c := range next {
-				chunks[c], errs[c] = piecesChunk(set, x, min(piecesPerChunk, count-c*piecesPerChunk), rand.New(rand.NewPCG(seed, uint64(c))))
-			}
-		})
-	}
-	for c := range chunks {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("pieces: %w", err)
-	}
+	chunks := (count + piecesPerChunk - 1) / piecesPerChunk
 	out := &dataset.Set{Images: dataset.Images{Rows: dataset.Side, Cols: dataset.Side}}
-	for _, c := range chunks {
+	for c, err := range ordered.Map(chunks, func(c int) (*dataset.Set, error) {
+		return piecesChunk(set, x, min(piecesPerChunk, count-c*piecesPerChunk), rand.New(rand.NewPCG(seed, uint64(c))))
+	}) {
+		if err != nil {
+			return nil, fmt.Errorf("pieces: %w", err)
+		}
 		out.Pixels = append(out.Pixels, c.Pixels...)
 		out.Labels = append(out.Labels, c.Labels...)
 		out.Count += c.Count
