@@ -30,9 +30,10 @@ import (
 
 // SureAt is the probability from which a digit counts as sure. It was chosen on the
 // 5,000 training images the built-in committee held out from training, drawn as phone
-// photos (internal/tune's ChooseSureAt, TestChooseSureAt): the lowest threshold, in steps of 0.05, at which its sure
-// answers were right 99.7% of the time (99.74%, sure of 99.2% of the images, with the
-// preprocessing that finds ink on any paper). The test set did not choose it.
+// photos (internal/tune's ChooseSureAt; TestChooseSureAt holds it): the lowest
+// threshold, in steps of 0.05, at which its sure answers were right 99.7% of the time
+// (99.74%, sure of 99.2% of the images, with the preprocessing that finds ink on any
+// paper). The test set did not choose it.
 const SureAt = 0.75
 
 // MaxDigits bounds how many digits one picture may hold: a picture of a hundred
@@ -513,9 +514,9 @@ func medianHeight(groups []*group) float64 {
 // cuts. The cuts are chosen among the columns where the ink is thinnest (local minima of
 // the ink per column over r.cut.Span columns, at most r.cut.MaxCuts of them) by dynamic
 // programming: the pieces, each r.cut.Narrowest to r.cut.Widest heights wide, with the
-// greatest sum of scores, a piece's score being
-// the log of the model's probability for its digit plus r.cut.Weight times the log of
-// the verifier's probability that it is one whole digit (not two, not a part of one).
+// greatest sum of scores, a piece's score being the log of the model's probability for
+// its digit plus r.cut.Weight times the log of the verifier's probability that it is
+// one whole digit (not two, not a part of one).
 // Without a verifier a group is cut only from 1.1 heights wide: the start of the reader
 // before its verifier (touching numbers 72.7-74.5% read whole with it, docs/reading.md),
 // not measured since; 1% of MNIST's training digits are wider than 1.43 heights.

@@ -13,11 +13,11 @@ import (
 
 // The built-in verifier: a LeNet-5 (the seed's) that tells a piece of ink that is one
 // whole digit from one that is two digits or a part of one, trained by docs/verifier.sh
-// on 200,000 pieces (internal/tune's Pieces, of CutPieces) cut from numbers made of the 55,000 training images the
-// built-in model trained on (never its 5,000 held-out ones, which chose Cutting, nor the
-// test images): `lenet train --data pieces --no-augment --val 5000`, the pieces in
-// MNIST's file format (so its manifest says mnist: the files' layout and ten outputs,
-// of which it uses 0, not one digit, and 1, one digit).
+// on 200,000 pieces (internal/tune's Pieces, cut by CutPieces) from numbers made of the
+// 55,000 training images the built-in model trained on (never its 5,000 held-out ones,
+// which chose Cutting, nor the test images): `lenet train --data pieces --no-augment
+// --val 5000`, the pieces in MNIST's file format (so its manifest says mnist: the
+// files' layout and ten outputs, of which it uses NotOneDigit and OneDigit).
 //
 //go:embed verifier
 var verifierFS embed.FS
@@ -104,8 +104,9 @@ type Cutting struct {
 var DefaultCutting = Cutting{From: 0.6, Weight: 0.25, Narrowest: 0.12, Widest: 1.5, MaxCuts: 40, Span: 3, Merge: 0.3, Smallest: 0.45}
 
 // VerifierCutting is how the built-in verifier's training pieces were cut (CutPieces):
-// the cutting before internal/tune's Knobs chose DefaultCutting's knobs around it. The verifier judges a piece's
-// view, whatever cut it; docs/verifier.sh makes the same verifier from these pieces.
+// the cutting before internal/tune's Knobs chose DefaultCutting's knobs around it. The
+// verifier judges a piece's view, whatever cut it; docs/verifier.sh makes the same
+// verifier from these pieces.
 var VerifierCutting = Cutting{From: 0.6, Weight: 0.1, Narrowest: 0.12, Widest: 1.15, MaxCuts: 40, Span: 5, Merge: 0.5, Smallest: 1.0 / 3}
 
 // check says what is wrong with c.

@@ -17,10 +17,11 @@ import (
 
 const readSummary = `Usage: lenet read [--checkpoint DIR] [--json] FILE...
 
-Reads the numbers in each PNG, JPEG or GIF photo or scan (one a core at once), line by line from the top,
+Reads the numbers in each PNG, JPEG or GIF photo or scan, line by line from the top,
 each left to right, each digit with its probability; one the model is not sure of is a
-'?' ("not sure: 4 or 9"). --json: an object a file (file, text with a newline between
-lines, digits: digit, probability, sure, box [x0,y0,x1,y1], line).`
+'?' ("not sure: 4 or 9"). Files are read one a core at once and printed in order.
+--json: an object a file (file, text with a newline between lines, digits: digit,
+probability, sure, box [x0,y0,x1,y1], line).`
 
 func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var m checkpoints.Source
@@ -45,10 +46,11 @@ func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer r.Close()
 	failed := 0
 	files := fs.Args()
-	i := -1
-	for reading, err := range ordered.Map(len(files), func(i int) (reader.Reading, error) { return r.ReadFile(ctx, files[i]) }) {
-		i++
-		f := files[i]
+	read := func(k int) (reader.Reading, error) { return r.ReadFile(ctx, files[k]) }
+	k := 0
+	for reading, err := range ordered.Map(len(files), read) {
+		f := files[k]
+		k++
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -11,9 +11,9 @@ import (
 // Map calls f(0), ..., f(n-1), up to one call a core at once, and yields their results
 // in order of i as they become ready. The calls run at most two a core ahead of the
 // result last yielded, so the results waiting are bounded whatever n. Breaking out of
-// the loop stops the calls not yet begun and waits for those under way. Written here because neither the standard library
-// nor golang.org/x/sync keeps the order of results (errgroup returns only the first
-// error).
+// the loop stops the calls not yet begun and waits for those under way. Written here
+// because neither the standard library nor golang.org/x/sync keeps the order of results
+// (errgroup returns only the first error).
 func Map[T any](n int, f func(i int) (T, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		type result struct {

@@ -1,13 +1,11 @@
 package tune
 
 import (
-	"context"
-	"errors"
 	"image"
+	"math"
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
-	"github.com/lenet/lenet/internal/ordered"
 	"github.com/lenet/lenet/reader"
 	"github.com/lenet/lenet/robust"
 	"github.com/lenet/lenet/train"
@@ -82,11 +80,11 @@ func ChooseCutting() ([]CuttingRow, reader.Cutting, error) {
 	return rows, best, nil
 }
 
-// wholeNumbers is how many of HeldOutNumbers numbers of kind, made of set's digits, r
-// reads whole (its digits in order, whatever lines it finds).
+// wholeNumbers is how many of HeldOutNumbers numbers of kind, made of set's digits
+// (seed 7), r reads whole (robust.Numbers: its digits in order, whatever lines it finds).
 func wholeNumbers(r *reader.Reader, set *dataset.Set, kind robust.NumberKind) (int, error) {
-	imgs, wants := robust.NumberPhotos(set, kind, HeldOutNumbers, 7)
-	return whole(r, imgs, wants, false)
+	s, err := robust.Numbers(r, set, kind, HeldOutNumbers, 7)
+	return int(math.Round(s.Whole * HeldOutNumbers)), err
 }
 
 // KnobRow is how one value of one of reader.Cutting's knobs reads the held-out pictures:
@@ -203,32 +201,9 @@ func readAll(r *reader.Reader, v *checkpoints.Model, c reader.Cutting, set *data
 	return row, err
 }
 
-// wholeTexts is how many of imgs r reads as want says, lines and all.
+// wholeTexts is how many of imgs r reads as want says, lines and all
+// (robust.ReadScenes).
 func wholeTexts(r *reader.Reader, imgs []image.Image, want []string) (int, error) {
-	return whole(r, imgs, want, true)
-}
-
-// whole is how many of imgs r reads as want says, its digits in order, and a newline
-// between lines where lines is set.
-func whole(r *reader.Reader, imgs []image.Image, want []string, lines bool) (int, error) {
-	right, i := 0, 0
-	for reading, err := range ordered.Map(len(imgs), func(i int) (reader.Reading, error) {
-		return r.Read(context.Background(), imgs[i])
-	}) {
-		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
-			return 0, err
-		}
-		got := ""
-		for k, d := range reading.Digits {
-			if lines && k > 0 && d.Line != reading.Digits[k-1].Line {
-				got += "\n"
-			}
-			got += string(rune('0' + d.Digit))
-		}
-		if got == want[i] {
-			right++
-		}
-		i++
-	}
-	return right, nil
+	s, err := robust.ReadScenes(r, "", imgs, want)
+	return int(math.Round(s.Right * float64(len(imgs)))), err
 }
