@@ -132,21 +132,22 @@ type File struct {
 // m's Format, Version, Dtype and Files are filled in, and m.Resume's Files when adam
 // is given. A checkpoint with a weight that is not finite is refused.
 func Save(dir string, p *graph.Params, m Manifest, adam *AdamState) error {
-	if err := finite(p.Learnables()); err != nil {
+	layout := p.Arch.Layout()
+	if err := finite(p.Learnables(), layout); err != nil {
 		return fmt.Errorf("save %s: %w", dir, err)
 	}
 	return writeFolder(dir, func(tmp string) error {
 		var err error
 		m.Format, m.Version, m.Dtype = Format, Version, p.Dtype.String()
-		if m.Files, err = writeTensors(tmp, p.Learnables(), "", p.Dtype); err != nil {
+		if m.Files, err = writeTensors(tmp, p.Learnables(), layout, "", p.Dtype); err != nil {
 			return err
 		}
 		if adam != nil && m.Resume != nil {
-			mf, err := writeTensors(tmp, adam.M, "adam_m_", p.Dtype)
+			mf, err := writeTensors(tmp, adam.M, layout, "adam_m_", p.Dtype)
 			if err != nil {
 				return err
 			}
-			vf, err := writeTensors(tmp, adam.V, "adam_v_", p.Dtype)
+			vf, err := writeTensors(tmp, adam.V, layout, "adam_v_", p.Dtype)
 			if err != nil {
 				return err
 			}
@@ -185,14 +186,17 @@ func writeFolder(dir string, fill func(tmp string) error) error {
 	return syncDir(filepath.Dir(dir))
 }
 
-// writeTensors writes ts, which follow graph.Layout, converted to dtype, into dir as
-// files named prefix + the Layout name + .npy.
-func writeTensors(dir string, ts []*tensor.Dense, prefix string, dtype tensor.Dtype) ([]File, error) {
-	if len(ts) != len(graph.Layout) {
-		return nil, fmt.Errorf("save: %d tensors (expected %d)", len(ts), len(graph.Layout))
+// writeTensors writes ts, which follow layout (an Arch's Layout), converted to dtype,
+// into dir as files named prefix + the layout's name + .npy.
+func writeTensors(dir string, ts []*tensor.Dense, layout []graph.Spec, prefix string, dtype tensor.Dtype) ([]File, error) {
+	if len(ts) != len(layout) {
+		return nil, fmt.Errorf("save: %d tensors (expected %d)", len(ts), len(layout))
 	}
 	var files []File
-	for i, spec := range graph.Layout {
+	for i, spec := range layout {
+		if !ts[i].Shape().Eq(spec.Shape) {
+			return nil, fmt.Errorf("save %s: shape %v (expected %v)", spec.Name, ts[i].Shape(), spec.Shape)
+		}
 		data, err := EncodeNpy(toArray(ts[i], dtype))
 		if err != nil {
 			return nil, fmt.Errorf("save %s: %w", spec.Name, err)
@@ -217,13 +221,14 @@ func loadAdamFS(fsys fs.FS, dir string, m *Manifest, dtype tensor.Dtype) (*AdamS
 	if m.Resume != nil && m.Resume.AdamSteps == 0 && len(m.Resume.Files) == 0 {
 		return nil, nil
 	}
-	if m.Resume == nil || len(m.Resume.Files) != 2*len(graph.Layout) {
+	layout := m.Arch.Layout()
+	if m.Resume == nil || len(m.Resume.Files) != 2*len(layout) {
 		return nil, fmt.Errorf("%s: %w: no Adam state to resume from", filepath.Join(dir, ManifestName), ErrManifest)
 	}
 	st := &AdamState{}
 	for k, f := range m.Resume.Files {
-		spec := graph.Layout[k%len(graph.Layout)]
-		prefix := map[bool]string{true: "adam_m_", false: "adam_v_"}[k < len(graph.Layout)]
+		spec := layout[k%len(layout)]
+		prefix := map[bool]string{true: "adam_m_", false: "adam_v_"}[k < len(layout)]
 		if f.Name != prefix+spec.Name+".npy" || !slices.Equal(f.Shape, []int(spec.Shape)) {
 			return nil, fmt.Errorf("%s: %w: resume file %d is %s %v (expected %s%s.npy %v)", filepath.Join(dir, ManifestName), ErrManifest, k, f.Name, f.Shape, prefix, spec.Name, spec.Shape)
 		}
@@ -231,7 +236,7 @@ func loadAdamFS(fsys fs.FS, dir string, m *Manifest, dtype tensor.Dtype) (*AdamS
 		if err := loadTensor(fsys, f.Name, filepath.Join(dir, f.Name), f.SHA256, t); err != nil {
 			return nil, err
 		}
-		if k < len(graph.Layout) {
+		if k < len(layout) {
 			st.M = append(st.M, t)
 		} else {
 			st.V = append(st.V, t)
@@ -240,20 +245,20 @@ func loadAdamFS(fsys fs.FS, dir string, m *Manifest, dtype tensor.Dtype) (*AdamS
 	return st, nil
 }
 
-// finite reports an error if any value of ts is NaN or infinite.
-func finite(ts []*tensor.Dense) error {
+// finite reports an error if any value of ts, which follow layout, is NaN or infinite.
+func finite(ts []*tensor.Dense, layout []graph.Spec) error {
 	for i, t := range ts {
 		switch d := t.Data().(type) {
 		case []float32:
 			for _, v := range d {
 				if v != v || math.IsInf(float64(v), 0) {
-					return fmt.Errorf("%s holds %g: refusing to save a diverged model", graph.Layout[i].Name, v)
+					return fmt.Errorf("%s holds %g: refusing to save a diverged model", layout[i].Name, v)
 				}
 			}
 		case []float64:
 			for _, v := range d {
 				if v != v || math.IsInf(v, 0) {
-					return fmt.Errorf("%s holds %g: refusing to save a diverged model", graph.Layout[i].Name, v)
+					return fmt.Errorf("%s holds %g: refusing to save a diverged model", layout[i].Name, v)
 				}
 			}
 		}
@@ -292,15 +297,15 @@ func LoadFS(fsys fs.FS, dir string) (*graph.Params, *Manifest, error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("%s: %w: dtype %q (expected float32 or float64)", mpath, ErrManifest, m.Dtype)
 	}
-	p, err := graph.ZeroParams(dtype)
+	p, err := graph.ZeroParams(m.Arch, dtype)
 	if err != nil {
 		return nil, nil, err
 	}
-	p.Arch = m.Arch
-	if len(m.Files) != len(graph.Layout) {
-		return nil, nil, fmt.Errorf("%s: %w: %d files listed (expected %d)", mpath, ErrManifest, len(m.Files), len(graph.Layout))
+	layout := m.Arch.Layout()
+	if len(m.Files) != len(layout) {
+		return nil, nil, fmt.Errorf("%s: %w: %d files listed (expected %d)", mpath, ErrManifest, len(m.Files), len(layout))
 	}
-	for i, spec := range graph.Layout {
+	for i, spec := range layout {
 		f := m.Files[i]
 		if f.Tensor != spec.Name || f.Name != spec.Name+".npy" || !slices.Equal(f.Shape, []int(spec.Shape)) {
 			return nil, nil, fmt.Errorf("%s: %w: file %d is %s %s %v (expected %s.npy, %s %v)", mpath, ErrManifest, i, f.Name, f.Tensor, f.Shape, spec.Name, spec.Name, spec.Shape)

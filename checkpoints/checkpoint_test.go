@@ -56,16 +56,16 @@ func TestRoundTrip(t *testing.T) {
 		if got.Epoch != 4 || got.Hyper != m.Hyper || got.Dtype != dt.String() || got.Metrics != m.Metrics {
 			t.Fatalf("%v: manifest came back as %+v", dt, got)
 		}
-		for i := range graph.Layout {
+		for i := range graph.SeedArch.Layout() {
 			a, b := p.Learnables()[i].Data(), q.Learnables()[i].Data()
 			switch a := a.(type) {
 			case []float32:
 				if !slices.Equal(a, b.([]float32)) {
-					t.Fatalf("%v: %s differs after the round trip", dt, graph.Layout[i].Name)
+					t.Fatalf("%v: %s differs after the round trip", dt, graph.SeedArch.Layout()[i].Name)
 				}
 			case []float64:
 				if !slices.Equal(a, b.([]float64)) {
-					t.Fatalf("%v: %s differs after the round trip", dt, graph.Layout[i].Name)
+					t.Fatalf("%v: %s differs after the round trip", dt, graph.SeedArch.Layout()[i].Name)
 				}
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"image/draw"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
 )
@@ -43,6 +44,6 @@ func ExampleLoadDefault() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("a", graph.Argmax(probs)[0])
+	fmt.Println("a", graph.Argmax(probs, dataset.Digits)[0])
 	// Output: a 7
 }

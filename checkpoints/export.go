@@ -14,12 +14,13 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// ArchName is the file in an exported folder that names the architecture (activation
-// and pooling) as JSON, for NumPy code and LoadNpy; a folder without it is the seed's.
+// ArchName is the file in an exported folder that names the architecture (activation,
+// pooling and class count) as JSON, for NumPy code and LoadNpy; a folder without it is
+// the seed's.
 const ArchName = "arch.json"
 
 // Export writes p's tensors as .npy files of dtype (float32 or float64) into a new
-// folder dir, named as in graph.Layout, for NumPy code, with p's architecture in
+// folder dir, named as in p.Arch's Layout, for NumPy code, with p's architecture in
 // ArchName.
 func Export(dir string, p *graph.Params, dtype tensor.Dtype) error {
 	if dtype != tensor.Float32 && dtype != tensor.Float64 {
@@ -30,7 +31,7 @@ func Export(dir string, p *graph.Params, dtype tensor.Dtype) error {
 		return err
 	}
 	return writeFolder(dir, func(tmp string) error {
-		if _, err := writeTensors(tmp, p.Learnables(), "", dtype); err != nil {
+		if _, err := writeTensors(tmp, p.Learnables(), p.Arch.Layout(), "", dtype); err != nil {
 			return err
 		}
 		return os.WriteFile(filepath.Join(tmp, ArchName), append(arch, '\n'), 0o644)
@@ -111,11 +112,25 @@ func loadNpyModel(dir string) (*Model, error) {
 	return m, nil
 }
 
-// LoadNpy reads a folder of .npy files named as in graph.Layout, as Export writes them
-// or NumPy code might: all float32 or all float64, of the Layout's shapes.
+// LoadNpy reads a folder of .npy files named as in graph's Layout, as Export writes them
+// or NumPy code might: all float32 or all float64, of the shapes of the architecture in
+// ArchName (the seed's without it).
 func LoadNpy(dir string) (*graph.Params, error) {
-	arrays := make([]Array, len(graph.Layout))
-	for i, spec := range graph.Layout {
+	arch := graph.SeedArch
+	apath := filepath.Join(dir, ArchName)
+	if js, err := readBounded(apath); err == nil {
+		if err := json.Unmarshal(js, &arch); err != nil {
+			return nil, fmt.Errorf("%s: %w: %v", apath, ErrManifest, err)
+		}
+		if err := arch.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", apath, err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("load .npy folder: %w", err)
+	}
+	layout := arch.Layout()
+	arrays := make([]Array, len(layout))
+	for i, spec := range layout {
 		path := filepath.Join(dir, spec.Name+".npy")
 		data, err := readBounded(path)
 		if err != nil {
@@ -128,29 +143,16 @@ func LoadNpy(dir string) (*graph.Params, error) {
 			return nil, fmt.Errorf("%s: %w: shape %v (expected %v)", path, ErrNpy, arrays[i].Shape, spec.Shape)
 		}
 		if (arrays[i].F32 == nil) != (arrays[0].F32 == nil) {
-			return nil, fmt.Errorf("%s: %w: dtype differs from %s.npy's (expected all float32 or all float64)", path, ErrNpy, graph.Layout[0].Name)
+			return nil, fmt.Errorf("%s: %w: dtype differs from %s.npy's (expected all float32 or all float64)", path, ErrNpy, layout[0].Name)
 		}
 	}
 	dtype := tensor.Float64
 	if arrays[0].F32 != nil {
 		dtype = tensor.Float32
 	}
-	p, err := graph.ZeroParams(dtype)
+	p, err := graph.ZeroParams(arch, dtype)
 	if err != nil {
 		return nil, err
-	}
-	apath := filepath.Join(dir, ArchName)
-	if js, err := readBounded(apath); err == nil {
-		var a graph.Arch
-		if err := json.Unmarshal(js, &a); err != nil {
-			return nil, fmt.Errorf("%s: %w: %v", apath, ErrManifest, err)
-		}
-		if err := a.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: %w", apath, err)
-		}
-		p.Arch = a
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("load .npy folder: %w", err)
 	}
 	for i, a := range arrays {
 		if dtype == tensor.Float32 {

@@ -43,7 +43,7 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	files := fstest.MapFS{}
-	for _, spec := range graph.Layout {
+	for _, spec := range graph.SeedArch.Layout() {
 		data, err := os.ReadFile(filepath.Join(seed, spec.Name+".npy"))
 		if err != nil {
 			f.Fatal(err)
@@ -63,7 +63,7 @@ func FuzzLoad(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for i, spec := range graph.Layout {
+		for i, spec := range graph.SeedArch.Layout() {
 			if !slices.Equal([]int(q.Learnables()[i].Shape()), []int(spec.Shape)) {
 				t.Fatalf("%s loaded with shape %v", spec.Name, q.Learnables()[i].Shape())
 			}

@@ -80,6 +80,12 @@ func Open(s Source) (*Model, error) {
 		}
 		m.Dataset = trained
 	}
+	if n := len(m.Dataset.Classes); m.Params.Arch.Classes != n {
+		if m.Manifest == nil {
+			return nil, fmt.Errorf("model %s tells %d classes apart, %s's %d (pass the --dataset it classifies)", m.Name, m.Params.Arch.Classes, m.Dataset.Title, n)
+		}
+		return nil, fmt.Errorf("model %s: %w: it tells %d classes apart, %s (its data set) has %d", m.Name, ErrManifest, m.Params.Arch.Classes, m.Dataset.Title, n)
+	}
 	return m, nil
 }
 
@@ -147,8 +153,8 @@ func LoadModelFS(fsys fs.FS, dir string) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		if mm.Hyper.Dataset != man.Hyper.Dataset {
-			return nil, fmt.Errorf("%s: %w: member %s classifies %q, the committee %q", mpath, ErrManifest, name, mm.Hyper.Dataset, man.Hyper.Dataset)
+		if mm.Hyper.Dataset != man.Hyper.Dataset || p.Arch.Classes != man.Arch.Classes {
+			return nil, fmt.Errorf("%s: %w: member %s classifies %q in %d classes, the committee %q in %d", mpath, ErrManifest, name, mm.Hyper.Dataset, p.Arch.Classes, man.Hyper.Dataset, man.Arch.Classes)
 		}
 		m.Members = append(m.Members, &Model{Params: p, Manifest: mm, Name: fmt.Sprintf("%s member %s", dir, name)})
 	}

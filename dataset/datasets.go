@@ -5,13 +5,14 @@ import (
 	"strings"
 )
 
-// Dataset is a 28x28, 10-class data set in MNIST's IDX format that lenet knows where to
-// find, with the names of its classes.
+// Dataset is a data set of 28x28 pictures in MNIST's IDX format that lenet knows, with
+// the names of its classes (a model trained on it has one output a class) and where to
+// find it.
 type Dataset struct {
-	Name    string          // as --dataset takes it
-	Title   string          // as reports print it
-	Classes [Classes]string // class names by label
-	Noun    string          // what one class is called: "digit", "class"
+	Name    string   // as --dataset takes it
+	Title   string   // as reports print it
+	Classes []string // class names by label
+	Noun    string   // what one class is called: "digit", "class"
 	dir     func() (string, error)
 }
 
@@ -21,7 +22,7 @@ const FashionDir = "/usr/share/datasets/fashion-mnist"
 // MNIST is LeCun's handwritten digits, from the Go module cache (see DefaultDir).
 var MNIST = Dataset{
 	Name: "mnist", Title: "MNIST",
-	Classes: [Classes]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+	Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
 	Noun:    "digit",
 	dir:     DefaultDir,
 }
@@ -30,13 +31,26 @@ var MNIST = Dataset{
 // clothes in MNIST's format and split, from Debian's dataset-fashion-mnist package.
 var Fashion = Dataset{
 	Name: "fashion", Title: "Fashion-MNIST",
-	Classes: [Classes]string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
+	Classes: []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
 	Noun:    "class",
 	dir:     fashionDir,
 }
 
+// Pieces is the reader's verifier data: 28x28 views of pieces of ink cut from numbers
+// (package reader, View), each labelled whether it is one whole digit or not (two digits,
+// or a part of one). It has no folder of its own: `go run ./internal/tools/tune pieces
+// DIR` writes it (docs/verifier.sh), and --data DIR names it.
+var Pieces = Dataset{
+	Name: "pieces", Title: "reader pieces",
+	Classes: []string{"not one digit", "one digit"},
+	Noun:    "class",
+	dir: func() (string, error) {
+		return "", fmt.Errorf("%w: the reader's pieces have no default folder; write them with `go run ./internal/tools/tune pieces DIR` and pass --data DIR", ErrNotFound)
+	},
+}
+
 // Datasets lists the data sets by name.
-var Datasets = []Dataset{MNIST, Fashion}
+var Datasets = []Dataset{MNIST, Fashion, Pieces}
 
 // Lookup returns the data set called name; "" is MNIST (checkpoints from before the
 // choice existed).
@@ -51,7 +65,7 @@ func Lookup(name string) (Dataset, error) {
 		}
 		names[i] = d.Name
 	}
-	return Dataset{}, fmt.Errorf("unknown data set %q (expected %s)", name, strings.Join(names, " or "))
+	return Dataset{}, fmt.Errorf("unknown data set %q (expected %s or %s)", name, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 // Dir returns the folder holding the data set's files where lenet finds them by
@@ -59,7 +73,7 @@ func Lookup(name string) (Dataset, error) {
 func (d Dataset) Dir() (string, error) { return d.dir() }
 
 // Load reads split ("train" or "test") of the data set from dir, or from where lenet
-// finds it by default (Dir) when dir is "".
+// finds it by default (Dir) when dir is "", refusing labels beyond its classes.
 func (d Dataset) Load(dir, split string) (*Set, error) {
 	if dir == "" {
 		var err error
@@ -67,7 +81,7 @@ func (d Dataset) Load(dir, split string) (*Set, error) {
 			return nil, err
 		}
 	}
-	return Load(dir, split)
+	return load(dir, split, len(d.Classes))
 }
 
 func fashionDir() (string, error) { return fashionDirIn(FashionDir) }

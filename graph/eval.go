@@ -65,6 +65,11 @@ func newCommittee(members []*Params, temperature float64, batch, machines int) (
 	if temperature < 0 || math.IsNaN(temperature) || math.IsInf(temperature, 0) {
 		return nil, fmt.Errorf("evaluate: temperature %v (expected a positive number)", temperature)
 	}
+	for _, p := range members[1:] {
+		if p.Arch.Classes != members[0].Arch.Classes {
+			return nil, fmt.Errorf("evaluate: a committee of networks of %d and %d classes", members[0].Arch.Classes, p.Arch.Classes)
+		}
+	}
 	e, err := newEvaluator(members[0], batch, evalGraph, machines)
 	if err != nil {
 		return nil, err
@@ -94,7 +99,11 @@ func newEvaluator(p *Params, batch int, kind graphKind, machines int) (*Evaluato
 	return &Evaluator{src: p, replicas: replicas, team: newTeam(machines)}, nil
 }
 
-// Probabilities returns the softmax probabilities, (count, 10) row-major, of the count
+// Classes is how many classes the network tells apart: the length of a row of
+// Probabilities.
+func (e *Evaluator) Classes() int { return e.src.Arch.Classes }
+
+// Probabilities returns the softmax probabilities, (count, Classes) row-major, of the count
 // images in x (count*784 pixels in [0,1]). A last partial batch is zero-padded and the
 // padding's outputs dropped.
 func (e *Evaluator) Probabilities(x []float32) ([]float64, error) {
@@ -116,7 +125,7 @@ func (e *Evaluator) PredictSet(s *dataset.Set) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Argmax(probs), nil
+	return Argmax(probs, e.Classes()), nil
 }
 
 // SetProbabilities is Probabilities of the images of s, scaled as PredictSet does.
@@ -161,16 +170,16 @@ func (e *Evaluator) probabilities(count int, images func(start, end int, buf []f
 		}
 	}
 	if e.temperature > 0 && e.temperature != 1 {
-		Temper(out, e.temperature)
+		Temper(out, e.Classes(), e.temperature)
 	}
 	return out, nil
 }
 
-// Temper rescales rows of 10 probabilities in place to those of the logits divided by
-// t: softmax(z/t) is softmax(z)^(1/t), renormalised.
-func Temper(probs []float64, t float64) {
-	for r := 0; r+dataset.Classes <= len(probs); r += dataset.Classes {
-		row := probs[r : r+dataset.Classes]
+// Temper rescales rows of classes probabilities in place to those of the logits divided
+// by t: softmax(z/t) is softmax(z)^(1/t), renormalised.
+func Temper(probs []float64, classes int, t float64) {
+	for r := 0; r+classes <= len(probs); r += classes {
+		row := probs[r : r+classes]
 		var sum float64
 		for c, v := range row {
 			row[c] = math.Pow(v, 1/t)
@@ -199,7 +208,8 @@ func (e *Evaluator) own(count int, images func(start, end int, buf []float32) []
 		r.p.CopyFrom(e.src)
 	}
 	batch := e.replicas[0].n.batch
-	out := make([]float64, count*dataset.Classes)
+	classes := e.Classes()
+	out := make([]float64, count*classes)
 	errs := make([]error, len(e.replicas))
 	e.team.run(func(k int) {
 		r := e.replicas[k]
@@ -213,7 +223,7 @@ func (e *Evaluator) own(count int, images func(start, end int, buf []float32) []
 					r.buf = make([]float32, batch*dataset.Pixels)
 				}
 			}
-			errs[k] = r.run(images(start, end, r.buf), out[start*dataset.Classes:end*dataset.Classes])
+			errs[k] = r.run(images(start, end, r.buf), out[start*classes:end*classes])
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -231,7 +241,7 @@ func (r *replica) run(x []float32, out []float64) error {
 	if err := r.vm.run(); err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
-	copy(out, appendSoftmax(nil, r.n.logits.Value().Data(), len(x)/dataset.Pixels))
+	copy(out, appendSoftmax(nil, r.n.logits.Value().Data(), len(x)/dataset.Pixels, r.n.classes))
 	return nil
 }
 
@@ -241,7 +251,7 @@ func (e *Evaluator) Predict(x []float32) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Argmax(probs), nil
+	return Argmax(probs, e.Classes()), nil
 }
 
 // Close releases the machines.
@@ -254,11 +264,11 @@ func (e *Evaluator) Close() error {
 	return errors.Join(errs...)
 }
 
-// Argmax returns, for each row of 10 scores, the index of the largest.
-func Argmax(scores []float64) []int {
-	out := make([]int, len(scores)/dataset.Classes)
+// Argmax returns, for each row of classes scores, the index of the largest.
+func Argmax(scores []float64, classes int) []int {
+	out := make([]int, len(scores)/classes)
 	for i := range out {
-		row := scores[i*dataset.Classes : (i+1)*dataset.Classes]
+		row := scores[i*classes : (i+1)*classes]
 		for c, v := range row {
 			if v > row[out[i]] {
 				out[i] = c
@@ -290,28 +300,29 @@ func (n *net) load(x []float32, labels []byte) error {
 	if labels == nil {
 		return nil
 	}
-	onehot := make([]float64, n.batch*dataset.Classes)
+	onehot := make([]float64, n.batch*n.classes)
 	for i, l := range labels {
-		if int(l) >= dataset.Classes {
-			return fmt.Errorf("load batch: label %d of image %d (expected 0 to %d)", l, i, dataset.Classes-1)
+		if int(l) >= n.classes {
+			return fmt.Errorf("load batch: label %d of image %d (expected 0 to %d)", l, i, n.classes-1)
 		}
-		onehot[i*dataset.Classes+int(l)] = 1
+		onehot[i*n.classes+int(l)] = 1
 	}
 	setData(n.y, onehot)
 	return nil
 }
 
-// appendSoftmax appends the softmax of the first rows of logits (float32 or float64).
-func appendSoftmax(out []float64, logits any, rows int) []float64 {
-	row := make([]float64, dataset.Classes)
+// appendSoftmax appends the softmax of the first rows of logits (float32 or float64),
+// rows of classes.
+func appendSoftmax(out []float64, logits any, rows, classes int) []float64 {
+	row := make([]float64, classes)
 	for r := 0; r < rows; r++ {
 		switch l := logits.(type) {
 		case []float32:
 			for c := range row {
-				row[c] = float64(l[r*dataset.Classes+c])
+				row[c] = float64(l[r*classes+c])
 			}
 		case []float64:
-			copy(row, l[r*dataset.Classes:])
+			copy(row, l[r*classes:])
 		}
 		mx := row[0]
 		for _, v := range row {
@@ -329,11 +340,12 @@ func appendSoftmax(out []float64, logits any, rows int) []float64 {
 	return out
 }
 
-// countCorrect counts the rows of logits whose largest entry is at the label.
-func countCorrect(logits any, labels []byte) int {
-	probs := appendSoftmax(nil, logits, len(labels))
+// countCorrect counts the rows of logits, rows of classes, whose largest entry is at
+// the label.
+func countCorrect(logits any, labels []byte, classes int) int {
+	probs := appendSoftmax(nil, logits, len(labels), classes)
 	correct := 0
-	for i, p := range Argmax(probs) {
+	for i, p := range Argmax(probs, classes) {
 		if p == int(labels[i]) {
 			correct++
 		}

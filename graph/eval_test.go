@@ -67,16 +67,16 @@ func TestFusedEvaluationMatchesLayers(t *testing.T) {
 			if !bitsEqual(a, b) {
 				for i := range a {
 					if a[i] != b[i] {
-						t.Fatalf("round %d, batch %d: probability %d (image %d) fused %g, layers %g", round, batch, i, i/dataset.Classes, a[i], b[i])
+						t.Fatalf("round %d, batch %d: probability %d (image %d) fused %g, layers %g", round, batch, i, i/dataset.Digits, a[i], b[i])
 					}
 				}
 			}
 			if first == nil {
-				first = a[:300*dataset.Classes]
+				first = a[:300*dataset.Digits]
 			}
 			for i, v := range first {
 				if math.Float64bits(v) != math.Float64bits(a[i]) {
-					t.Fatalf("round %d: probability %d (image %d) %g in batches of %d, %g in batches of %d", round, i, i/dataset.Classes, a[i], batch, v, DefaultEvalBatch)
+					t.Fatalf("round %d: probability %d (image %d) %g in batches of %d, %g in batches of %d", round, i, i/dataset.Digits, a[i], batch, v, DefaultEvalBatch)
 				}
 			}
 		}
@@ -176,7 +176,7 @@ func TestCommittee(t *testing.T) {
 		}
 	}
 	hot := probs(members[:1], 2)
-	row, want := single[0][:dataset.Classes], make([]float64, dataset.Classes)
+	row, want := single[0][:dataset.Digits], make([]float64, dataset.Digits)
 	var z float64
 	for c, v := range row {
 		want[c] = math.Sqrt(v)

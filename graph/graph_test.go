@@ -1,8 +1,11 @@
 package graph
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lenet/lenet/dataset"
@@ -19,7 +22,7 @@ func randomImages(n int, seed uint64) ([]float32, []byte) {
 	}
 	y := make([]byte, n)
 	for i := range y {
-		y[i] = byte(rng.IntN(dataset.Classes))
+		y[i] = byte(rng.IntN(dataset.Digits))
 	}
 	return x, y
 }
@@ -49,14 +52,15 @@ func gradMachine(t *testing.T, p *Params, x []float32, y []byte) (*net, func() f
 
 // TestGradientFiniteDifference compares the symbolic gradient of every learnable
 // tensor with central differences of the cost, on 2 images in float64, for every
-// activation with average pooling and every pool with sigmoid and ReLU.
+// activation with average pooling and every pool with sigmoid and ReLU, and for the
+// seed's layers with two classes.
 func TestGradientFiniteDifference(t *testing.T) {
-	archs := []Arch{SeedArch}
+	archs := []Arch{SeedArch, {Activation: "sigmoid", Pool: "avg", Classes: 2}}
 	for _, a := range [][2]string{{"tanh", "avg"}, {"relu", "avg"}, {"sigmoid", "max"}, {"relu", "max"}} {
-		archs = append(archs, Arch{Activation: a[0], Pool: a[1]})
+		archs = append(archs, Arch{Activation: a[0], Pool: a[1], Classes: dataset.Digits})
 	}
 	for _, a := range archs {
-		t.Run(a.Activation+"-"+a.Pool, func(t *testing.T) { gradientFiniteDifference(t, a) })
+		t.Run(fmt.Sprintf("%s-%s-%d", a.Activation, a.Pool, a.Classes), func(t *testing.T) { gradientFiniteDifference(t, a) })
 	}
 }
 
@@ -72,12 +76,15 @@ func gradientFiniteDifference(t *testing.T, a Arch) {
 		}
 	}
 	x, y := randomImages(2, 3)
+	for i := range y {
+		y[i] %= byte(a.Classes)
+	}
 	n, run := gradMachine(t, p, x, y)
 	run()
 	rng := rand.New(rand.NewPCG(5, 5))
 	const h = 1e-5
 	weights, nodes := p.Learnables(), n.w.Learnables()
-	for id, spec := range Layout {
+	for id, spec := range a.Layout() {
 		gv, err := nodes[id].Grad()
 		if err != nil {
 			t.Fatalf("%s: no gradient: %v", spec.Name, err)
@@ -186,4 +193,92 @@ func TestOverfit(t *testing.T) {
 		}
 	}
 	t.Fatalf("after 400 steps: %d of 32 right, cost %.4f", correct, cost)
+}
+
+// TestTwoClasses: a LeNet-5 of two classes (the reader's verifier) has two outputs, learns
+// its 32 images, refuses a third class's label, and evaluates, fused and layer by
+// layer, to the same two probabilities an image; a committee of models of other class
+// counts is refused.
+func TestTwoClasses(t *testing.T) {
+	two := Arch{Activation: "sigmoid", Pool: "avg", Classes: 2}
+	p, err := NewArchParams(two, tensor.Float32, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := p.F7Weights.Shape(); !s.Eq(tensor.Shape{84, 2}) || p.F7Biases.Shape()[0] != 2 {
+		t.Fatalf("F7 %v, biases %v", s, p.F7Biases.Shape())
+	}
+	x, y := randomImages(32, 21)
+	for i := range y {
+		y[i] %= 2
+	}
+	tr, err := NewTrainer(p, 32, Optimizer{Adam: Adam{LR: 3e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	bad := slices.Clone(y)
+	bad[5] = 2
+	if _, _, err := tr.Step(x, bad); err == nil || !strings.Contains(err.Error(), "label 2 of image 5 (expected 0 to 1)") {
+		t.Errorf("label 2 in a two-class batch: %v", err)
+	}
+	fused, err := NewEvaluator(p, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fused.Close()
+	for step := 1; ; step++ {
+		if _, _, err = tr.Step(x, y); err != nil {
+			t.Fatal(err)
+		}
+		pred, err := fused.Predict(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Equal(pred, bytesToInts(y)) {
+			break
+		}
+		if step == 600 {
+			t.Fatalf("after 600 steps: guesses %v, labels %v", pred, y)
+		}
+	}
+	layers, err := newEvaluator(p, 7, layerGraph, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer layers.Close()
+	a, err := fused.Probabilities(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := layers.Probabilities(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fused.Classes() != 2 || len(a) != 64 || !slices.Equal(a, b) {
+		t.Fatalf("%d classes, %d probabilities; fused and layers equal: %v", fused.Classes(), len(a), slices.Equal(a, b))
+	}
+	for i, g := range Argmax(a, 2) {
+		if s := a[2*i] + a[2*i+1]; math.Abs(s-1) > 1e-12 || g != int(y[i]) {
+			t.Errorf("image %d: probabilities %v sum to %g, guess %d, label %d", i, a[2*i:2*i+2], s, g, y[i])
+		}
+	}
+	ten, err := NewParams(tensor.Float32, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewCommittee([]*Params{p, ten}, 1, 8); err == nil || !strings.Contains(err.Error(), "2 and 10 classes") {
+		t.Errorf("committee of 2 and 10 classes: %v", err)
+	}
+	if _, err := NewArchParams(Arch{Activation: "sigmoid", Pool: "avg", Classes: 1}, tensor.Float32, 1); err == nil || !strings.Contains(err.Error(), "1 classes: expected 2 to 256") {
+		t.Errorf("one class: %v", err)
+	}
+}
+
+func bytesToInts(b []byte) []int {
+	out := make([]int, len(b))
+	for i, v := range b {
+		out[i] = int(v)
+	}
+	return out
 }

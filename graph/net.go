@@ -12,12 +12,13 @@ import (
 
 // net is LeNet-5 built for a fixed batch size on shared Params.
 type net struct {
-	g      *G.ExprGraph
-	batch  int
-	x, y   *tensor.Dense    // input (B,1,28,28) and one-hot labels (B,10), bound once
-	w      Weights[*G.Node] // the Params' tensors as nodes
-	logits *G.Node          // (B,10)
-	cost   *G.Node          // scalar, only when built for training
+	g       *G.ExprGraph
+	batch   int
+	classes int              // the model's outputs (Arch.Classes)
+	x, y    *tensor.Dense    // input (B,1,28,28) and one-hot labels (B,classes), bound once
+	w       Weights[*G.Node] // the Params' tensors as nodes
+	logits  *G.Node          // (B,classes)
+	cost    *G.Node          // scalar, only when built for training
 }
 
 // graphKind is what a graph is built for.
@@ -45,12 +46,12 @@ func build(p *Params, batch int, kind graphKind) (*net, error) {
 		return nil, err
 	}
 	g := G.NewGraph()
-	n := &net{g: g, batch: batch}
+	n := &net{g: g, batch: batch, classes: p.Arch.Classes}
 	n.x = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, 1, dataset.Side, dataset.Side))
 	x := G.NodeFromAny(g, n.x, G.WithName("x"))
-	nodes := n.w.fields()
+	nodes, layout := n.w.fields(), p.Arch.Layout()
 	for i, t := range p.Learnables() {
-		*nodes[i] = G.NodeFromAny(g, t, G.WithName(Layout[i].Name))
+		*nodes[i] = G.NodeFromAny(g, t, G.WithName(layout[i].Name))
 	}
 	var err error
 	if n.logits, err = forward(p.Arch, n.w, x, kind, fusedLayers(p)); err != nil {
@@ -59,7 +60,7 @@ func build(p *Params, batch int, kind graphKind) (*net, error) {
 	if kind != trainGraph {
 		return n, nil
 	}
-	n.y = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, dataset.Classes))
+	n.y = tensor.New(tensor.Of(p.Dtype), tensor.WithShape(batch, n.classes))
 	y := G.NodeFromAny(g, n.y, G.WithName("y"))
 	if n.cost, err = crossEntropy(n.logits, y, batch); err != nil {
 		return nil, fmt.Errorf("build cost: %w", err)
@@ -92,7 +93,7 @@ func forward(a Arch, w Weights[*G.Node], x *G.Node, kind graphKind, fused bool) 
 		h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256}))               //    (B,256)
 		h = G.Must(ops.DenseSigmoid(h, w.F5Weights, w.F5Biases, true))          // F5 (B,120)
 		h = G.Must(ops.DenseSigmoid(h, w.F6Weights, w.F6Biases, true))          // F6 (B,84)
-		return G.Must(ops.DenseSigmoid(h, w.F7Weights, w.F7Biases, false)), nil // F7 (B,10)
+		return G.Must(ops.DenseSigmoid(h, w.F7Weights, w.F7Biases, false)), nil // F7 (B,C)
 	}
 	c3 := G.Must(G.HadamardProd(w.C3Kernels, c3Mask(x.Dtype()))) // only the table's kernels
 
@@ -109,7 +110,7 @@ func forward(a Arch, w Weights[*G.Node], x *G.Node, kind graphKind, fused bool) 
 	h = G.Must(G.Reshape(h, tensor.Shape{x.Shape()[0], 256})) //    (B,256)
 	h = act(G.Must(dense(h, w.F5Weights, w.F5Biases)))        // F5 (B,120)
 	h = act(G.Must(dense(h, w.F6Weights, w.F6Biases)))        // F6 (B,84)
-	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil     // F7 (B,10)
+	return G.Must(dense(h, w.F7Weights, w.F7Biases)), nil     // F7 (B,C)
 }
 
 // dense is x @ w + bias.

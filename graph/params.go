@@ -1,12 +1,14 @@
 package graph
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph/ops"
 	"gorgonia.org/tensor"
 )
@@ -20,7 +22,7 @@ type Weights[T any] struct {
 	C3Kernels, C3Biases T // (16,6,5,5), (16); kernels C3Table leaves out stay zero
 	F5Weights, F5Biases T // (256,120), (120)
 	F6Weights, F6Biases T // (120,84), (84)
-	F7Weights, F7Biases T // (84,10), (10)
+	F7Weights, F7Biases T // (84,C), (C): one output a class (Arch.Classes; MNIST's 10)
 }
 
 // fields are pointers to the weights in the order of Learnables.
@@ -59,17 +61,22 @@ type Spec struct {
 	Shape tensor.Shape
 }
 
-// Shapes are the weights' names and shapes.
-var Shapes = Weights[Spec]{
-	C1Kernels: Spec{"c1_kernels", tensor.Shape{6, 1, 5, 5}}, C1Biases: Spec{"c1_biases", tensor.Shape{6}},
-	C3Kernels: Spec{"c3_kernels", tensor.Shape{16, 6, 5, 5}}, C3Biases: Spec{"c3_biases", tensor.Shape{16}},
-	F5Weights: Spec{"f5_weights", tensor.Shape{256, 120}}, F5Biases: Spec{"f5_biases", tensor.Shape{120}},
-	F6Weights: Spec{"f6_weights", tensor.Shape{120, 84}}, F6Biases: Spec{"f6_biases", tensor.Shape{84}},
-	F7Weights: Spec{"f7_weights", tensor.Shape{84, 10}}, F7Biases: Spec{"f7_biases", tensor.Shape{10}},
+// Shapes are the weights' names and shapes for a model of a's class count.
+func (a Arch) Shapes() Weights[Spec] {
+	return Weights[Spec]{
+		C1Kernels: Spec{"c1_kernels", tensor.Shape{6, 1, 5, 5}}, C1Biases: Spec{"c1_biases", tensor.Shape{6}},
+		C3Kernels: Spec{"c3_kernels", tensor.Shape{16, 6, 5, 5}}, C3Biases: Spec{"c3_biases", tensor.Shape{16}},
+		F5Weights: Spec{"f5_weights", tensor.Shape{256, 120}}, F5Biases: Spec{"f5_biases", tensor.Shape{120}},
+		F6Weights: Spec{"f6_weights", tensor.Shape{120, 84}}, F6Biases: Spec{"f6_biases", tensor.Shape{84}},
+		F7Weights: Spec{"f7_weights", tensor.Shape{84, a.Classes}}, F7Biases: Spec{"f7_biases", tensor.Shape{a.Classes}},
+	}
 }
 
 // Layout is Shapes in the order of Learnables.
-var Layout = Shapes.Learnables()
+func (a Arch) Layout() []Spec {
+	s := a.Shapes()
+	return s.Learnables()
+}
 
 // C3Table lists, for each of C3's 16 output maps, the S2 maps it reads
 // (LeCun et al. 1998, Table I): 60 of the 96 kernels a full convolution would have.
@@ -122,11 +129,10 @@ func NewArchParams(a Arch, dtype tensor.Dtype, seed uint64) (*Params, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	p, err := ZeroParams(dtype)
+	p, err := ZeroParams(a, dtype)
 	if err != nil {
 		return nil, err
 	}
-	p.Arch = a
 	rng := rand.New(rand.NewPCG(seed, 0x1e7e75))
 	uniform := func(dst []float64, limit float64) {
 		for i := range dst {
@@ -159,16 +165,19 @@ func NewArchParams(a Arch, dtype tensor.Dtype, seed uint64) (*Params, error) {
 	return p, nil
 }
 
-// ZeroParams allocates all-zero tensors of the Layout's shapes, for the seed
-// architecture (set Arch for another).
-func ZeroParams(dtype tensor.Dtype) (*Params, error) {
+// ZeroParams allocates all-zero tensors of a's shapes.
+func ZeroParams(a Arch, dtype tensor.Dtype) (*Params, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
 	if dtype != tensor.Float32 && dtype != tensor.Float64 {
 		return nil, fmt.Errorf("dtype %v: expected float32 or float64", dtype)
 	}
-	w, _ := mapWeights(&Shapes, func(s Spec) (*tensor.Dense, error) {
+	shapes := a.Shapes()
+	w, _ := mapWeights(&shapes, func(s Spec) (*tensor.Dense, error) {
 		return tensor.New(tensor.Of(dtype), tensor.WithShape(s.Shape.Clone()...)), nil
 	})
-	return &Params{Arch: SeedArch, Dtype: dtype, Weights: w}, nil
+	return &Params{Arch: a, Dtype: dtype, Weights: w}, nil
 }
 
 // Clone returns a deep copy of p.
@@ -197,20 +206,39 @@ func setData(t *tensor.Dense, v []float64) {
 	}
 }
 
-// Arch is the model's options: LeNet-5 with C3's connection table, and the
-// nonlinearity and pooling after its layers. Checkpoints record it so that loading
-// rebuilds exactly the trained model.
+// Arch is the model's options: LeNet-5 with C3's connection table, the nonlinearity
+// and pooling after its layers, and how many classes it tells apart (F7's outputs).
+// Checkpoints record it so that loading rebuilds exactly the trained model.
 type Arch struct {
 	Activation string `json:"activation"` // one of ops.Activations
 	Pool       string `json:"pool"`       // one of ops.Pools
+	Classes    int    `json:"classes"`    // 2 to MaxClasses; the data set's (MNIST's 10)
 }
 
-// SeedArch is the seed configuration: sigmoid and average pooling.
-var SeedArch = Arch{Activation: "sigmoid", Pool: "avg"}
+// UnmarshalJSON reads an Arch as checkpoints record it; one written before the class
+// count was recorded is a model of MNIST's ten digits.
+func (a *Arch) UnmarshalJSON(b []byte) error {
+	type plain Arch // without this method
+	v := plain{Classes: dataset.Digits}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*a = Arch(v)
+	return nil
+}
+
+// SeedArch is the seed configuration: sigmoid and average pooling, ten digits.
+var SeedArch = Arch{Activation: "sigmoid", Pool: "avg", Classes: dataset.Digits}
+
+// MaxClasses is the most classes a model can have: IDX labels are bytes.
+const MaxClasses = 256
 
 // Validate refuses an activation or a pooling this package cannot build, naming the
-// lenet train flag that sets it.
+// lenet train flag that sets it, or a class count out of range.
 func (a Arch) Validate() error {
+	if a.Classes < 2 || a.Classes > MaxClasses {
+		return fmt.Errorf("%d classes: expected 2 to %d", a.Classes, MaxClasses)
+	}
 	if !slices.Contains(ops.Activations, a.Activation) {
 		return fmt.Errorf("invalid --activation %q (expected one of %s)", a.Activation, strings.Join(ops.Activations, ", "))
 	}
@@ -220,7 +248,11 @@ func (a Arch) Validate() error {
 	return nil
 }
 
-// String is the architecture in a few words, e.g. "LeNet-5 (sigmoid, avg pool)".
+// String is the architecture in a few words, e.g. "LeNet-5 (sigmoid, avg pool)", with
+// the class count when it is not MNIST's ten: "LeNet-5 (sigmoid, avg pool, 2 classes)".
 func (a Arch) String() string {
+	if a.Classes != dataset.Digits {
+		return fmt.Sprintf("LeNet-5 (%s, %s pool, %d classes)", a.Activation, a.Pool, a.Classes)
+	}
 	return fmt.Sprintf("LeNet-5 (%s, %s pool)", a.Activation, a.Pool)
 }

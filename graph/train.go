@@ -210,7 +210,7 @@ func (t *Trainer) costAndCorrect(labels []byte) (cost float64, correct int) {
 	share := t.batch / len(t.replicas)
 	for i, r := range t.replicas {
 		cost += toFloat64(r.n.cost.Value().Data()) / float64(len(t.replicas))
-		correct += countCorrect(r.n.logits.Value().Data(), labels[i*share:(i+1)*share])
+		correct += countCorrect(r.n.logits.Value().Data(), labels[i*share:(i+1)*share], r.n.classes)
 	}
 	return cost, correct
 }

@@ -103,6 +103,12 @@ func Committee(members []*graph.Params, temperature float64, info Info) (*pb.Mod
 	if len(members) == 0 || temperature < 0 {
 		return nil, fmt.Errorf("onnx: a committee of %d at temperature %v", len(members), temperature)
 	}
+	classes := members[0].Arch.Classes
+	for _, p := range members {
+		if p.Arch.Classes != classes || len(info.Dataset.Classes) != classes {
+			return nil, fmt.Errorf("onnx: a network of %d classes in a model of %s's %d", p.Arch.Classes, info.Dataset.Title, len(info.Dataset.Classes))
+		}
+	}
 	var nodes []*pb.NodeProto
 	var inits []*pb.TensorProto
 	var outs []string
@@ -145,7 +151,7 @@ func Committee(members []*graph.Params, temperature float64, info Info) (*pb.Mod
 	meta := []*pb.StringStringEntryProto{
 		{Key: "opset", Value: strconv.Itoa(Opset)},
 		{Key: "preprocessing", Value: Preprocessing},
-		{Key: "classes", Value: strings.Join(info.Dataset.Classes[:], ",")},
+		{Key: "classes", Value: strings.Join(info.Dataset.Classes, ",")},
 		{Key: "architecture", Value: arch},
 		{Key: "trained_dtype", Value: p.Dtype.String()},
 	}
@@ -173,7 +179,7 @@ func Committee(members []*graph.Params, temperature float64, info Info) (*pb.Mod
 			Node:        nodes,
 			Initializer: inits,
 			Input:       []*pb.ValueInfoProto{valueInfo("image", "N", 1, 28, 28)},
-			Output:      []*pb.ValueInfoProto{valueInfo("probabilities", "N", int64(dataset.Classes))},
+			Output:      []*pb.ValueInfoProto{valueInfo("probabilities", "N", int64(classes))},
 		},
 	}, nil
 }
@@ -194,13 +200,14 @@ func network(p *graph.Params, prefix string) ([]*pb.NodeProto, []*pb.TensorProto
 	}
 
 	var inits []*pb.TensorProto
+	layout, s := p.Arch.Layout(), p.Arch.Shapes()
 	for i, t := range p.Learnables() {
-		spec := graph.Layout[i]
+		spec := layout[i]
 		v, err := float32s(t)
 		if err != nil {
 			return nil, nil, fmt.Errorf("onnx: %s: %w", spec.Name, err)
 		}
-		if spec.Name == graph.Shapes.C3Kernels.Name {
+		if spec.Name == s.C3Kernels.Name {
 			v = slices.Clone(v)
 			for o := range 16 {
 				for in := range 6 {
@@ -221,7 +228,7 @@ func network(p *graph.Params, prefix string) ([]*pb.NodeProto, []*pb.TensorProto
 	add := func(op, out string, attrs []*pb.AttributeProto, in ...string) string {
 		out = prefix + out
 		for i, name := range in {
-			if slices.ContainsFunc(graph.Layout, func(s graph.Spec) bool { return s.Name == name }) {
+			if slices.ContainsFunc(layout, func(s graph.Spec) bool { return s.Name == name }) {
 				in[i] = prefix + name // a weight
 			}
 		}
@@ -233,7 +240,6 @@ func network(p *graph.Params, prefix string) ([]*pb.NodeProto, []*pb.TensorProto
 	}
 	window := []*pb.AttributeProto{ints("kernel_shape", 2, 2), ints("strides", 2, 2)}
 	conv := []*pb.AttributeProto{ints("kernel_shape", 5, 5)}
-	s := graph.Shapes
 	h := add("Conv", "c1", conv, "image", s.C1Kernels.Name, s.C1Biases.Name) // (N,6,24,24)
 	h = add(pool, "s2", window, add(act, "c1_act", nil, h))                  // (N,6,12,12)
 	h = add("Conv", "c3", conv, h, s.C3Kernels.Name, s.C3Biases.Name)        // (N,16,8,8)

@@ -45,8 +45,8 @@ func TestRuntimeMatchesLenet(t *testing.T) {
 		t.Fatal(err)
 	}
 	builtin := mod.Params
-	relu := trainedVariant(t, graph.Arch{Activation: "relu", Pool: "max"})
-	tanh := trainedVariant(t, graph.Arch{Activation: "tanh", Pool: "avg"})
+	relu := trainedVariant(t, graph.Arch{Activation: "relu", Pool: "max", Classes: dataset.Digits})
+	tanh := trainedVariant(t, graph.Arch{Activation: "tanh", Pool: "avg", Classes: dataset.Digits})
 	one := func(p *graph.Params) *checkpoints.Model { return &checkpoints.Model{Params: p} }
 	for _, c := range []struct {
 		name  string
@@ -55,15 +55,18 @@ func TestRuntimeMatchesLenet(t *testing.T) {
 		{"built-in", mod},
 		{"relu, max pool", one(relu)},
 		{"tanh, avg pool", one(tanh)},
-		{"sigmoid, max pool", one(trainedVariant(t, graph.Arch{Activation: "sigmoid", Pool: "max"}))},
+		{"sigmoid, max pool", one(trainedVariant(t, graph.Arch{Activation: "sigmoid", Pool: "max", Classes: dataset.Digits}))},
 		{"float64", one(asFloat64(t, builtin))},
 		{"at temperature 1.7", &checkpoints.Model{Params: relu, Temperature: 1.7}},
 		{"committee of 3 at temperature 0.8", &checkpoints.Model{Params: builtin, Members: []*checkpoints.Model{one(builtin), one(relu), one(tanh)}, Temperature: 0.8}},
+		{"two classes", &checkpoints.Model{Params: trainedVariant(t, graph.Arch{Activation: "sigmoid", Pool: "avg", Classes: 2}), Dataset: dataset.Pieces}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			model := filepath.Join(dir, "lenet.onnx")
-			c.model.Dataset = dataset.MNIST
+			if c.model.Dataset.Name == "" {
+				c.model.Dataset = dataset.MNIST
+			}
 			if err := onnx.Export(model, c.model); err != nil {
 				t.Fatal(err)
 			}
@@ -76,10 +79,11 @@ func TestRuntimeMatchesLenet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := run(t, node, script, model, images, dir)
-			compare(t, got, want)
-			one := run(t, node, script, model, images[7*784:8*784], dir) // a batch of one
-			compare(t, one, want[7*10:8*10])
+			k := c.model.Params.Arch.Classes
+			got := run(t, node, script, model, images, dir, k)
+			compare(t, got, want, k)
+			one := run(t, node, script, model, images[7*784:8*784], dir, k) // a batch of one
+			compare(t, one, want[7*k:8*k], k)
 		})
 	}
 }
@@ -96,7 +100,7 @@ func TestCheckerAcceptsModel(t *testing.T) {
 	}
 	builtin := mod.Params
 	relu := builtin.Clone()
-	relu.Arch = graph.Arch{Activation: "relu", Pool: "max"}
+	relu.Arch = graph.Arch{Activation: "relu", Pool: "max", Classes: dataset.Digits}
 	for _, p := range []*graph.Params{builtin, relu} {
 		path := filepath.Join(t.TempDir(), "lenet.onnx")
 		var buf bytes.Buffer
@@ -142,8 +146,9 @@ func needed(t *testing.T, what string) {
 	t.Skipf("needs %s", what)
 }
 
-// run runs images through the model in ONNX Runtime and returns the probabilities.
-func run(t *testing.T, node, script, model string, images []float32, dir string) []float32 {
+// run runs images through the model, of k classes, in ONNX Runtime and returns the
+// probabilities.
+func run(t *testing.T, node, script, model string, images []float32, dir string, k int) []float32 {
 	t.Helper()
 	in, out := filepath.Join(dir, "images.f32"), filepath.Join(dir, "probabilities.f32")
 	var buf bytes.Buffer
@@ -164,8 +169,8 @@ func run(t *testing.T, node, script, model string, images []float32, dir string)
 	}
 	n := len(images) / 784
 	if len(said.Inputs) != 1 || said.Inputs[0] != "image" || len(said.Outputs) != 1 || said.Outputs[0] != "probabilities" ||
-		len(said.Dims) != 2 || said.Dims[0] != n || said.Dims[1] != 10 {
-		t.Errorf("ONNX Runtime sees inputs %v, outputs %v of %v; want image, probabilities of [%d 10]", said.Inputs, said.Outputs, said.Dims, n)
+		len(said.Dims) != 2 || said.Dims[0] != n || said.Dims[1] != k {
+		t.Errorf("ONNX Runtime sees inputs %v, outputs %v of %v; want image, probabilities of [%d %d]", said.Inputs, said.Outputs, said.Dims, n, k)
 	}
 	raw, err := os.ReadFile(out)
 	if err != nil {
@@ -173,27 +178,28 @@ func run(t *testing.T, node, script, model string, images []float32, dir string)
 	}
 	probs := make([]float32, len(raw)/4)
 	binary.Read(bytes.NewReader(raw), binary.LittleEndian, probs)
-	if len(probs) != n*10 {
+	if len(probs) != n*k {
 		t.Fatalf("%d probabilities for %d images", len(probs), n)
 	}
 	return probs
 }
 
-// compare requires the same guess for every image and probabilities within tolerance.
-func compare(t *testing.T, got []float32, want []float64) {
+// compare requires the same guess for every image and probabilities within tolerance,
+// rows of k classes.
+func compare(t *testing.T, got []float32, want []float64, k int) {
 	t.Helper()
 	worst, differ := 0.0, 0
-	for i := 0; i < len(want); i += 10 {
-		if argmax(got[i:i+10]) != argmax(want[i:i+10]) {
+	for i := 0; i < len(want); i += k {
+		if argmax(got[i:i+k]) != argmax(want[i:i+k]) {
 			differ++
 		}
-		for j := range 10 {
+		for j := range k {
 			worst = math.Max(worst, math.Abs(float64(got[i+j])-want[i+j]))
 		}
 	}
-	t.Logf("%d images: largest difference %.2g, %d guesses differ", len(want)/10, worst, differ)
+	t.Logf("%d images: largest difference %.2g, %d guesses differ", len(want)/k, worst, differ)
 	if differ > 0 || !(worst <= tolerance) {
-		t.Errorf("%d of %d guesses differ, probabilities up to %.2g apart (want none, at most %g)", differ, len(want)/10, worst, tolerance)
+		t.Errorf("%d of %d guesses differ, probabilities up to %.2g apart (want none, at most %g)", differ, len(want)/k, worst, tolerance)
 	}
 }
 
@@ -217,6 +223,8 @@ func floats(px []byte) []float32 {
 
 // trainedVariant is a network of arch after 400 steps on 12,800 training images: a
 // model whose guesses mean something (ties are rare).
+// trainedVariant is a network of arch trained 400 steps on MNIST's training digits (a
+// two-class one on whether each is odd).
 func trainedVariant(t *testing.T, arch graph.Arch) *graph.Params {
 	t.Helper()
 	p, err := graph.NewArchParams(arch, tensor.Float32, 3)
@@ -234,7 +242,11 @@ func trainedVariant(t *testing.T, arch graph.Arch) *graph.Params {
 	defer tr.Close()
 	for s := range 400 {
 		lo, hi := s*32, (s+1)*32
-		if _, _, err := tr.Step(floats(train.Pixels[lo*784:hi*784]), train.Labels[lo:hi]); err != nil {
+		labels := slices.Clone(train.Labels[lo:hi])
+		for i := range labels {
+			labels[i] %= byte(arch.Classes)
+		}
+		if _, _, err := tr.Step(floats(train.Pixels[lo*784:hi*784]), labels); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,7 +256,7 @@ func trainedVariant(t *testing.T, arch graph.Arch) *graph.Params {
 // asFloat64 is p with float64 weights of the same values.
 func asFloat64(t *testing.T, p *graph.Params) *graph.Params {
 	t.Helper()
-	q, err := graph.ZeroParams(tensor.Float64)
+	q, err := graph.ZeroParams(graph.SeedArch, tensor.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,5 +292,35 @@ func TestDocsShowWhatRuns(t *testing.T) {
 		if !slices.Contains(lines, l) {
 			t.Errorf("docs/onnx.md shows %q, which js/run.mjs does not run", l)
 		}
+	}
+}
+
+// TestClassesFollowTheModel: a two-class model's output is [N, 2] and its metadata
+// names its data set's two classes; a model whose class count is not its data set's is
+// refused.
+func TestClassesFollowTheModel(t *testing.T) {
+	p, err := graph.NewArchParams(graph.Arch{Activation: "sigmoid", Pool: "avg", Classes: 2}, tensor.Float32, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := onnx.Model(p, onnx.Info{Dataset: dataset.Pieces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dims := m.Graph.Output[0].Type.GetTensorType().Shape.Dim
+	if len(dims) != 2 || dims[1].GetDimValue() != 2 {
+		t.Errorf("output shape %v (want [N 2])", dims)
+	}
+	classes := ""
+	for _, kv := range m.MetadataProps {
+		if kv.Key == "classes" {
+			classes = kv.Value
+		}
+	}
+	if classes != "not one digit,one digit" {
+		t.Errorf("classes metadata %q", classes)
+	}
+	if _, err := onnx.Model(p, onnx.Info{Dataset: dataset.MNIST}); err == nil || !strings.Contains(err.Error(), "a network of 2 classes in a model of MNIST's 10") {
+		t.Errorf("a two-class model as MNIST's: %v", err)
 	}
 }

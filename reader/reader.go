@@ -114,20 +114,32 @@ func New(m *checkpoints.Model) (*Reader, error) {
 }
 
 // digitModel says why m is not a model of the digits 0-9, or nil: the data set it
-// classifies (m.Dataset, settled by checkpoints.Open, or its manifest's) must be MNIST's.
+// classifies (m.Dataset, settled by checkpoints.Open, or its manifest's) must be
+// MNIST's, and it must have ten outputs.
 func digitModel(m *checkpoints.Model) error {
+	return classifies(m, dataset.MNIST, "the digits 0-9: it cannot read numbers")
+}
+
+// classifies says why m is not a model of want's classes, or nil; what names them.
+func classifies(m *checkpoints.Model, want dataset.Dataset, what string) error {
 	name := m.Dataset.Name
 	if name == "" && m.Manifest != nil {
 		name = m.Manifest.Hyper.Dataset
 	}
-	if name == "" || name == dataset.MNIST.Name {
-		return nil
+	if name == "" {
+		name = dataset.MNIST.Name // checkpoints from before the choice of data set
 	}
-	title := name
-	if d, err := dataset.Lookup(name); err == nil {
-		title = d.Title
+	if name != want.Name {
+		title := name
+		if d, err := dataset.Lookup(name); err == nil {
+			title = d.Title
+		}
+		return fmt.Errorf("reader: %s classifies %s, not %s", m.Name, title, what)
 	}
-	return fmt.Errorf("reader: %s classifies %s, not the digits 0-9: it cannot read numbers", m.Name, title)
+	if n := m.Params.Arch.Classes; n != len(want.Classes) {
+		return fmt.Errorf("reader: %s has %d outputs, not %s's %d: not %s", m.Name, n, want.Title, len(want.Classes), what)
+	}
+	return nil
 }
 
 // newReader is New scoring batch pieces a run.
@@ -618,7 +630,7 @@ func (r *Reader) oneDigits(e *engine, page *preprocess.Page, g *group, cols [][2
 		return nil, err
 	}
 	for n, k := range which {
-		p := probs[n*dataset.Classes:]
+		p := probs[n*e.verOne.Classes():]
 		ones[k] = p[OneDigit] / max(p[OneDigit]+p[NotOneDigit], 1e-12)
 	}
 	return ones, nil
@@ -701,7 +713,7 @@ func (r *Reader) readPieces(e *engine, page *preprocess.Page, g *group, cols [][
 	}
 	sc := page.Scale
 	for n, k := range which {
-		d := guess(probs[n*dataset.Classes : (n+1)*dataset.Classes])
+		d := guess(probs[n*dataset.Digits : (n+1)*dataset.Digits])
 		x0, x1 := cols[k][0], cols[k][1]
 		d.Box = [4]int{int(float64(x0) * sc), int(float64(g.y0) * sc), int(math.Ceil(float64(x1) * sc)), int(math.Ceil(float64(g.y1) * sc))}
 		ds[k], scores[k] = &d, math.Log(max(d.Probability, 1e-9))
@@ -726,7 +738,7 @@ func guess(probs []float64) Digit {
 	if probs[1] > probs[0] {
 		first, second = 1, 0
 	}
-	for i := 2; i < dataset.Classes; i++ {
+	for i := 2; i < len(probs); i++ {
 		switch {
 		case probs[i] > probs[first]:
 			first, second = i, first

@@ -57,18 +57,18 @@ func Top(probs []float64, k int) []int {
 }
 
 // Guess is "guess 7 (99.82%); top 3: 7 99.82%, 9 0.10%, 3 0.05%", with the
-// class names of names.
-func Guess(probs []float64, names [10]string) string {
-	top := Top(probs, 3)
+// class names of names (one a probability; the top 2 of two classes).
+func Guess(probs []float64, names []string) string {
+	top := Top(probs, min(3, len(probs)))
 	parts := make([]string, len(top))
 	for i, c := range top {
 		parts[i] = fmt.Sprintf("%s %.2f%%", names[c], 100*probs[c])
 	}
-	return fmt.Sprintf("guess %s (%.2f%%); top 3: %s", names[top[0]], 100*probs[top[0]], strings.Join(parts, ", "))
+	return fmt.Sprintf("guess %s (%.2f%%); top %d: %s", names[top[0]], 100*probs[top[0]], len(top), strings.Join(parts, ", "))
 }
 
 // Probabilities is "0:0.000 1:0.002 ... 9:0.981", each class by its name in names.
-func Probabilities(probs []float64, names [10]string) string {
+func Probabilities(probs []float64, names []string) string {
 	all := make([]string, len(probs))
 	for c, p := range probs {
 		all[c] = fmt.Sprintf("%s:%.3f", names[c], p)

@@ -5,8 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/lenet/lenet/dataset"
 )
 
 // Bins is the number of equal-width confidence bins of the expected calibration error,
@@ -36,16 +34,18 @@ type Covered struct {
 	Accuracy  float64 `json:"accuracy"`
 }
 
-// Calibrate measures probs, rows of dataset.Classes probabilities, against labels.
+// Calibrate measures probs, a row of probabilities a label (len(probs)/len(labels)
+// classes), against labels.
 func Calibrate(probs []float64, labels []byte) Calibration {
 	n := len(labels)
+	classes := rowLength(probs, labels)
 	c := Calibration{NLL: NLL(probs, labels, 1)}
 	conf := make([]float64, n)
 	right := make([]bool, n)
 	var binConf, binRight [Bins]float64
 	var binCount [Bins]int
 	for i := range n {
-		row := probs[i*dataset.Classes : (i+1)*dataset.Classes]
+		row := probs[i*classes : (i+1)*classes]
 		guess := 0
 		for k, v := range row {
 			if v > row[guess] {
@@ -111,8 +111,9 @@ func (c Calibration) String() string {
 // (softmax(logits/t), from the probabilities: log p / t, renormalised).
 func NLL(probs []float64, labels []byte, t float64) float64 {
 	var sum float64
+	classes := rowLength(probs, labels)
 	for i, l := range labels {
-		row := probs[i*dataset.Classes : (i+1)*dataset.Classes]
+		row := probs[i*classes : (i+1)*classes]
 		mx := math.Inf(-1)
 		for _, v := range row {
 			if v > 0 {
@@ -152,4 +153,12 @@ func FitTemperature(probs []float64, labels []byte) float64 {
 		}
 	}
 	return math.Exp((lo + hi) / 2)
+}
+
+// rowLength is the number of classes of probs, a row of probabilities a label.
+func rowLength(probs []float64, labels []byte) int {
+	if len(labels) == 0 {
+		return 0
+	}
+	return len(probs) / len(labels)
 }

@@ -12,13 +12,13 @@ import (
 // 0) is right with probability conf^power: power 1 is calibrated, above 1 overconfident.
 func sample(n int, power float64) ([]float64, []byte) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	probs := make([]float64, n*dataset.Classes)
+	probs := make([]float64, n*dataset.Digits)
 	labels := make([]byte, n)
 	for i := range n {
 		conf := 0.1 + 0.9*rng.Float64()
-		row := probs[i*dataset.Classes : (i+1)*dataset.Classes]
+		row := probs[i*dataset.Digits : (i+1)*dataset.Digits]
 		row[0] = conf
-		for c := 1; c < dataset.Classes; c++ {
+		for c := 1; c < dataset.Digits; c++ {
 			row[c] = (1 - conf) / 9
 		}
 		if rng.Float64() >= math.Pow(conf, power) {
@@ -42,7 +42,7 @@ func TestCalibrationError(t *testing.T) {
 }
 
 func TestNLL(t *testing.T) {
-	probs := make([]float64, 3*dataset.Classes)
+	probs := make([]float64, 3*dataset.Digits)
 	for i := range probs {
 		probs[i] = 0.1
 	}
@@ -50,7 +50,7 @@ func TestNLL(t *testing.T) {
 		t.Errorf("uniform answers: NLL %v (expected log 10)", got)
 	}
 	probs[0] = 0.91 // the first row: 0.91 on its label, 0.01 on each other class
-	for c := 1; c < dataset.Classes; c++ {
+	for c := 1; c < dataset.Digits; c++ {
 		probs[c] = 0.01
 	}
 	want := (-math.Log(0.91) + 2*math.Log(10)) / 3
@@ -58,7 +58,7 @@ func TestNLL(t *testing.T) {
 		t.Errorf("NLL %v (expected %v)", got, want)
 	}
 	// Temperature 2 on the first row: sqrt of each probability, renormalised.
-	row := probs[:dataset.Classes]
+	row := probs[:dataset.Digits]
 	var z float64
 	for _, v := range row {
 		z += math.Sqrt(v)
@@ -88,11 +88,11 @@ func TestFitTemperature(t *testing.T) {
 
 func TestCoverage(t *testing.T) {
 	// 100 answers: confidence falls with the index, and the 5 least confident are wrong.
-	probs := make([]float64, 100*dataset.Classes)
+	probs := make([]float64, 100*dataset.Digits)
 	labels := make([]byte, 100)
 	for i := range 100 {
-		probs[i*dataset.Classes] = 1 - float64(i)/200
-		probs[i*dataset.Classes+1] = float64(i) / 200
+		probs[i*dataset.Digits] = 1 - float64(i)/200
+		probs[i*dataset.Digits+1] = float64(i) / 200
 		if i >= 95 {
 			labels[i] = 1
 		}

@@ -40,15 +40,15 @@ func Tally(pred []int, labels []byte, lo, hi int) Score {
 // test set is two halves of different writers), per class, as a confusion matrix, and
 // on a distorted copy when one was scored. lenet test prints it, or writes it as JSON.
 type Report struct {
-	Model     string                                `json:"model"`
-	Source    string                                `json:"source"`
-	Overall   Score                                 `json:"overall"`
-	Halves    []Score                               `json:"halves,omitempty"`
-	Dataset   string                                `json:"dataset"`
-	Classes   [dataset.Classes]string               `json:"classes"`
-	PerClass  []Score                               `json:"per_class"`
-	Confusion [dataset.Classes][dataset.Classes]int `json:"confusion"` // [true label][guess]
-	Distorted *Score                                `json:"distorted,omitempty"`
+	Model     string   `json:"model"`
+	Source    string   `json:"source"`
+	Overall   Score    `json:"overall"`
+	Halves    []Score  `json:"halves,omitempty"`
+	Dataset   string   `json:"dataset"`
+	Classes   []string `json:"classes"`
+	PerClass  []Score  `json:"per_class"`
+	Confusion [][]int  `json:"confusion"` // [true label][guess]
+	Distorted *Score   `json:"distorted,omitempty"`
 	// Calibration is how far the probabilities can be trusted, when they were given.
 	Calibration *Calibration `json:"calibration,omitempty"`
 	// NotRead are the pictures that could not be read (guess -1): each counts as a miss
@@ -65,19 +65,19 @@ type NotRead struct {
 	Reason string `json:"reason"`
 }
 
-// Missed appends the pictures of notRead that have a label to a set's probabilities,
-// guesses and labels: each a miss, with no guess (-1) and, for the calibration, an even
-// answer whose largest probability is not its label's.
-func Missed(notRead []NotRead, probs []float64, pred []int, labels []byte) ([]float64, []int, []byte) {
+// Missed appends the pictures of notRead that have a label to a set's probabilities
+// (rows of classes), guesses and labels: each a miss, with no guess (-1) and, for the
+// calibration, an even answer whose largest probability is not its label's.
+func Missed(notRead []NotRead, classes int, probs []float64, pred []int, labels []byte) ([]float64, []int, []byte) {
 	labels = slices.Clone(labels)
 	for _, n := range notRead {
 		if n.Label < 0 {
 			continue
 		}
 		pred, labels = append(pred, -1), append(labels, byte(n.Label))
-		row := make([]float64, dataset.Classes)
+		row := make([]float64, classes)
 		for k := range row {
-			row[k] = 1.0 / dataset.Classes
+			row[k] = 1.0 / float64(classes)
 		}
 		row[n.Label] -= 1e-9
 		probs = append(probs, row...)
@@ -88,7 +88,12 @@ func Missed(notRead []NotRead, probs []float64, pred []int, labels []byte) ([]fl
 // New is the report of guesses pred for labels, named model and source. A guess of -1
 // is a picture that could not be read: a miss.
 func New(model, source string, ds dataset.Dataset, pred []int, labels []byte, halves bool) Report {
+	classes := len(ds.Classes)
 	r := Report{Model: model, Source: source, Dataset: ds.Name, Classes: ds.Classes, Overall: Tally(pred, labels, 0, len(labels)), noun: ds.Noun}
+	r.Confusion = make([][]int, classes)
+	for d := range r.Confusion {
+		r.Confusion[d] = make([]int, classes)
+	}
 	r.Overall.Name = "all"
 	if halves {
 		h := len(labels) / 2
@@ -96,7 +101,7 @@ func New(model, source string, ds dataset.Dataset, pred []int, labels []byte, ha
 		first.Name, last.Name = fmt.Sprintf("first %d", h), fmt.Sprintf("last %d", len(labels)-h)
 		r.Halves = []Score{first, last}
 	}
-	var unread [dataset.Classes]int
+	unread := make([]int, classes)
 	for i, p := range pred {
 		if p < 0 {
 			unread[labels[i]]++
@@ -104,7 +109,7 @@ func New(model, source string, ds dataset.Dataset, pred []int, labels []byte, ha
 		}
 		r.Confusion[labels[i]][p]++
 	}
-	for d := range dataset.Classes {
+	for d := range classes {
 		s := Score{Name: ds.Classes[d], Correct: r.Confusion[d][d], Total: unread[d]}
 		for _, n := range r.Confusion[d] {
 			s.Total += n
@@ -133,7 +138,7 @@ func (r Report) Text() string {
 		}
 	}
 	fmt.Fprintf(&b, "confusion matrix (rows: true %s, columns: guess):\n     ", r.noun)
-	for d := range dataset.Classes {
+	for d := range r.Classes {
 		fmt.Fprintf(&b, "%6d", d)
 	}
 	b.WriteString("\n")

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/preprocess"
 )
@@ -39,7 +40,7 @@ func TestUprightOnes(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got := graph.Argmax(probs)[0]; got != 1 {
+					if got := graph.Argmax(probs, dataset.Digits)[0]; got != 1 {
 						wrong++
 						t.Logf("a 1 %d px high, pen %.2f, flag %v, base %v, slant %.2f read as %d (%.2f)", height, pen, style.flag, style.base, slant, got, probs[got])
 					}

@@ -87,7 +87,7 @@ func ScoreScenes(ev *graph.Evaluator, photos []ScenePhoto, fit preprocess.Fit) (
 		return SceneScore{}, err
 	}
 	right := func(i int) bool {
-		return found[i] && graph.Argmax(probs[i*dataset.Classes : (i+1)*dataset.Classes])[0] == photos[i%n].Label
+		return found[i] && graph.Argmax(probs[i*dataset.Digits:(i+1)*dataset.Digits], dataset.Digits)[0] == photos[i%n].Label
 	}
 	labels := make([]byte, n)
 	s := SceneScore{Photos: n}
@@ -95,9 +95,9 @@ func ScoreScenes(ev *graph.Evaluator, photos []ScenePhoto, fit preprocess.Fit) (
 	for i, p := range photos {
 		labels[i] = byte(p.Label)
 		if !found[i] {
-			row := probs[i*dataset.Classes : (i+1)*dataset.Classes]
+			row := probs[i*dataset.Digits : (i+1)*dataset.Digits]
 			for k := range row {
-				row[k] = 1.0 / dataset.Classes
+				row[k] = 1.0 / dataset.Digits
 			}
 			row[p.Label] -= 1e-9 // an even answer, not counted right
 		}
@@ -127,7 +127,7 @@ func ScoreScenes(ev *graph.Evaluator, photos []ScenePhoto, fit preprocess.Fit) (
 	s.NotFound /= float64(n)
 	s.AlsoOnWhite /= float64(n)
 	s.PhotoOnly /= float64(n)
-	s.Calibration = report.Calibrate(probs[:n*dataset.Classes], labels)
+	s.Calibration = report.Calibrate(probs[:n*dataset.Digits], labels)
 	return s, nil
 }
 

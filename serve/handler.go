@@ -117,7 +117,7 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(Prediction{Guess: graph.Argmax(probs)[0], Probabilities: probs, Image: px})
+	json.NewEncoder(w).Encode(Prediction{Guess: graph.Argmax(probs, h.ev.Classes())[0], Probabilities: probs, Image: px})
 }
 
 // read reads the numbers in a picture (image/png, image/jpeg or image/gif: the canvas or

@@ -200,7 +200,7 @@ func (c *Committee) assemble() error {
 		if err != nil {
 			return err
 		}
-		man.Metrics.ValAccuracy = report.Tally(graph.Argmax(probs), val.Labels, 0, val.Count).Accuracy
+		man.Metrics.ValAccuracy = report.Tally(graph.Argmax(probs, ev.Classes()), val.Labels, 0, val.Count).Accuracy
 		man.Temperature = Temperature(probs, val.Labels)
 	}
 	pred, err := ev.PredictSet(test)

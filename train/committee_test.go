@@ -82,7 +82,7 @@ func TestCommitteeResumesExactly(t *testing.T) {
 		}
 		for i, ta := range ma.Params.Learnables() {
 			if !slices.Equal(ta.Data().([]float32), mb.Params.Learnables()[i].Data().([]float32)) {
-				t.Fatalf("member %d's %s differs after the interruption", k+1, graph.Layout[i].Name)
+				t.Fatalf("member %d's %s differs after the interruption", k+1, graph.SeedArch.Layout()[i].Name)
 			}
 		}
 	}
@@ -97,7 +97,7 @@ func TestCommitteeResumesExactly(t *testing.T) {
 	}
 	test = test.Limit(300)
 	x := dataset.Floats(test)
-	avg := make([]float64, 300*dataset.Classes)
+	avg := make([]float64, 300*dataset.Digits)
 	for _, m := range a.Members {
 		ev, err := graph.NewEvaluator(m.Params, 50)
 		if err != nil {
@@ -113,7 +113,7 @@ func TestCommitteeResumesExactly(t *testing.T) {
 		}
 	}
 	if a.Temperature > 0 {
-		graph.Temper(avg, a.Temperature)
+		graph.Temper(avg, dataset.Digits, a.Temperature)
 	}
 	ev, err := a.Evaluator(50)
 	if err != nil {

@@ -79,7 +79,10 @@ func (r Recipe) Validate() error {
 		return fmt.Errorf("invalid --dtype %v (expected float32 or float64)", r.Dtype)
 	}
 	if ds, err := dataset.Lookup(r.Dataset.Name); err != nil || r.Dataset.Name == "" || ds.Title != r.Dataset.Title {
-		return fmt.Errorf("invalid --dataset %q (expected dataset.MNIST or dataset.Fashion)", r.Dataset.Name)
+		return fmt.Errorf("invalid --dataset %q (expected one of dataset.Datasets)", r.Dataset.Name)
+	}
+	if n := len(r.Dataset.Classes); r.Arch.Classes != n {
+		return fmt.Errorf("invalid recipe: a LeNet-5 of %d classes for %s's %d (set Arch.Classes to the data set's)", r.Arch.Classes, r.Dataset.Title, n)
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func TestRecipeValidate(t *testing.T) {
 // TestRecipeManifestRoundTrip: what a manifest records of a recipe gives it back.
 func TestRecipeManifestRoundTrip(t *testing.T) {
 	r := DefaultRecipe()
-	r.Arch, r.Dtype, r.Dataset, r.Limit = graph.Arch{Activation: "relu", Pool: "max"}, tensor.Float64, dataset.Fashion, 640
+	r.Arch, r.Dtype, r.Dataset, r.Limit = graph.Arch{Activation: "relu", Pool: "max", Classes: dataset.Digits}, tensor.Float64, dataset.Fashion, 640
 	r.Schedule = graph.Schedule{Kind: "step", StepEpochs: 2, Gamma: 0.5}
 	m := r.manifest()
 	got, err := recipeOf(&m, tensor.Float64)

@@ -349,7 +349,7 @@ func (r *Run) score(s *dataset.Set) (float64, []float64, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return report.Tally(graph.Argmax(probs), s.Labels, 0, s.Count).Accuracy, probs, nil
+	return report.Tally(graph.Argmax(probs, r.ev.Classes()), s.Labels, 0, s.Count).Accuracy, probs, nil
 }
 
 // Temperature is the temperature fitted on the held-out images' probs when it
@@ -358,7 +358,11 @@ func (r *Run) score(s *dataset.Set) (float64, []float64, error) {
 // none.
 func Temperature(probs []float64, labels []byte) float64 {
 	h := len(labels) / 2
-	a, b := probs[:h*dataset.Classes], probs[h*dataset.Classes:]
+	classes := 0
+	if len(labels) > 0 {
+		classes = len(probs) / len(labels)
+	}
+	a, b := probs[:h*classes], probs[h*classes:]
 	la, lb := labels[:h], labels[h:]
 	if h == 0 || report.NLL(b, lb, report.FitTemperature(a, la)) >= report.NLL(b, lb, 1) ||
 		report.NLL(a, la, report.FitTemperature(b, lb)) >= report.NLL(a, la, 1) {

@@ -89,7 +89,7 @@ func TestExportBuiltIn(t *testing.T) {
 	files := []string{checkpoints.ManifestName}
 	for k := 1; k <= len(mod.Members); k++ {
 		files = append(files, filepath.Join(fmt.Sprintf("member-%d", k), checkpoints.ManifestName))
-		for _, l := range graph.Layout {
+		for _, l := range graph.SeedArch.Layout() {
 			files = append(files, filepath.Join(fmt.Sprintf("member-%d", k), l.Name+".npy"))
 		}
 	}

@@ -84,7 +84,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, u := range unread {
 		notRead = append(notRead, report.NotRead{File: u.Path, Label: u.Label, Reason: strings.TrimPrefix(u.Err.Error(), u.Path+": ")})
 	}
-	probs, pred, labels := report.Missed(notRead, probs, graph.Argmax(probs), set.Labels)
+	probs, pred, labels := report.Missed(notRead, ev.Classes(), probs, graph.Argmax(probs, ev.Classes()), set.Labels)
 	r := report.New(mod.Name, source, mod.Dataset, pred, labels, images == "")
 	r.Calibration = new(report.Calibrate(probs, labels))
 	r.NotRead = notRead

@@ -74,16 +74,17 @@ func runView(_ context.Context, args []string, stdout, _ io.Writer) error {
 
 // viewWrong shows (with show) the first count misclassified images from index on, and
 // draws them into a montage at pngPath when it is set.
-func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, names [10]string, index, count int, show bool, pngPath string, stdout io.Writer) error {
+func viewWrong(ev *graph.Evaluator, x []float32, labels []byte, names []string, index, count int, show bool, pngPath string, stdout io.Writer) error {
 	probs, err := ev.Probabilities(x)
 	if err != nil {
 		return err
 	}
 	var digits [][]float32
 	var captions []string
-	pred := graph.Argmax(probs)
+	classes := ev.Classes()
+	pred := graph.Argmax(probs, classes)
 	for _, i := range report.Mistakes(pred, labels, index, count) {
-		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*dataset.Classes:(i+1)*dataset.Classes]
+		px, p := x[i*dataset.Pixels:(i+1)*dataset.Pixels], probs[i*classes:(i+1)*classes]
 		digits, captions = append(digits, px), append(captions, fmt.Sprintf("%s -> %s (%.2f)", names[labels[i]], names[pred[i]], p[pred[i]]))
 		if show {
 			fmt.Fprintf(stdout, "test image %d: label %s, %s\n%s", i, names[labels[i]], render.Guess(p, names), render.Terminal(px))

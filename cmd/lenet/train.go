@@ -61,7 +61,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.StringVar(&r.Arch.Pool, "pool", r.Arch.Pool, "subsampling after each convolution: avg (the seed's) or max")
 	fs.Uint64Var(&r.Seed, "seed", r.Seed, "seeds the weights, the shuffling and the distortions; the same seed repeats a run")
 	fs.StringVar(&c.opt.Out, "out", "", "run folder (default runs/YYYYMMDD-HHMMSS)")
-	fs.StringVar(&c.dataset, "dataset", r.Dataset.Name, "mnist (handwritten digits) or fashion (Fashion-MNIST, Debian's dataset-fashion-mnist; trained without distortions unless a distortion flag is given)")
+	fs.StringVar(&c.dataset, "dataset", r.Dataset.Name, "mnist (handwritten digits), fashion (Fashion-MNIST, Debian's dataset-fashion-mnist) or pieces (the reader's verifier data: go run ./internal/tools/tune pieces DIR, then --data DIR); the last two are trained without distortions unless a distortion flag is given")
 	fs.StringVar(&c.opt.Data, "data", "", dataHelp)
 	fs.StringVar(&c.dtype, "dtype", r.Dtype.String(), "arithmetic: float32 or float64")
 	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, 0 for all (0 to 60000)")
@@ -127,10 +127,12 @@ func (c *trainFlags) complete(fs *pflag.FlagSet) error {
 	if r.Dataset, err = dataset.Lookup(c.dataset); err != nil {
 		return fmt.Errorf("invalid --dataset: %w", err)
 	}
+	r.Arch.Classes = len(r.Dataset.Classes) // one output a class
 	distorted := slices.ContainsFunc(distortionFlags, fs.Changed)
-	if c.noAugment || (r.Dataset.Name == dataset.Fashion.Name && !distorted) {
+	if c.noAugment || (r.Dataset.Name != dataset.MNIST.Name && !distorted) {
 		// The digit distortions cost Fashion-MNIST 1.3 points (docs/results.md): its
-		// pictures are all upright and scaled alike. Asked-for distortions still apply.
+		// pictures are all upright and scaled alike; the reader's pieces are judged by
+		// their place and size. Asked-for distortions still apply.
 		r.Augment = augment.Params{}
 	}
 	return nil

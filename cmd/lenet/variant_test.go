@@ -46,7 +46,7 @@ func TestVariantTrainsAndExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := graph.Arch{Activation: "relu", Pool: "max"}
+	want := graph.Arch{Activation: "relu", Pool: "max", Classes: 10}
 	if man.Arch != want || p.Arch != want {
 		t.Fatalf("manifest arch %+v, params arch %+v; want %+v", man.Arch, p.Arch, want)
 	}

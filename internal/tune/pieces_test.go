@@ -109,7 +109,7 @@ func TestVerifierOnTestPieces(t *testing.T) {
 	}
 	right := 0
 	for i, l := range p.Labels {
-		row := probs[i*dataset.Classes:]
+		row := probs[i*dataset.Digits:]
 		got := byte(reader.NotOneDigit)
 		if row[reader.OneDigit] > row[reader.NotOneDigit] {
 			got = reader.OneDigit

@@ -45,14 +45,14 @@ func ChooseSureAt(m *checkpoints.Model) ([]SureRow, float64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	guesses := graph.Argmax(probs)
+	guesses := graph.Argmax(probs, dataset.Digits)
 	var rows []SureRow
 	chosen := 0.0
 	for k := range 10 {
 		th := float64(50+5*k) / 100 // 0.50, 0.55, ..., 0.95, each as its literal reads
 		sure, right := 0, 0
 		for i, g := range guesses {
-			if probs[i*dataset.Classes+g] >= th {
+			if probs[i*dataset.Digits+g] >= th {
 				sure++
 				if g == int(held.Labels[i]) {
 					right++

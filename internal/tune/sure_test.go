@@ -47,12 +47,12 @@ func TestSureOnTestSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	sure, right, rightSure := 0, 0, 0
-	for i, g := range graph.Argmax(probs) {
+	for i, g := range graph.Argmax(probs, dataset.Digits) {
 		ok := g == int(set.Labels[i])
 		if ok {
 			right++
 		}
-		if probs[i*dataset.Classes+g] >= reader.SureAt {
+		if probs[i*dataset.Digits+g] >= reader.SureAt {
 			sure++
 			if ok {
 				rightSure++
