@@ -358,13 +358,13 @@ func (r *Run) score(s *dataset.Set) (float64, []float64, error) {
 // none.
 func Temperature(probs []float64, labels []byte) float64 {
 	h := len(labels) / 2
-	classes := 0
-	if len(labels) > 0 {
-		classes = len(probs) / len(labels)
+	if h == 0 {
+		return 0
 	}
-	a, b := probs[:h*classes], probs[h*classes:]
+	cut := len(probs) / len(labels) * h // a row of probabilities a label
+	a, b := probs[:cut], probs[cut:]
 	la, lb := labels[:h], labels[h:]
-	if h == 0 || report.NLL(b, lb, report.FitTemperature(a, la)) >= report.NLL(b, lb, 1) ||
+	if report.NLL(b, lb, report.FitTemperature(a, la)) >= report.NLL(b, lb, 1) ||
 		report.NLL(a, la, report.FitTemperature(b, lb)) >= report.NLL(a, la, 1) {
 		return 0
 	}
