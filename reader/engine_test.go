@@ -15,6 +15,7 @@ import (
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/graph"
 )
 
 // numberPhotos are n photos of numbers of 2 to 6 test digits, touching in half of them
@@ -213,4 +214,42 @@ func TestNewRefusesOtherModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Close()
+}
+
+// TestVerifierIsItsOwnModel: the built-in verifier is a two-class model of the reader's
+// pieces; it is refused as a digit model, a digit model is refused as a verifier, and so
+// is a model of pieces with ten outputs, each with the reason.
+func TestVerifierIsItsOwnModel(t *testing.T) {
+	v, err := BuiltinVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Dataset.Name != dataset.Pieces.Name || v.Params.Arch.Classes != 2 || v.Manifest.Hyper.Dataset != dataset.Pieces.Name {
+		t.Fatalf("built-in verifier: data set %q (manifest %q), %d classes; expected a two-class model of pieces", v.Dataset.Name, v.Manifest.Hyper.Dataset, v.Params.Arch.Classes)
+	}
+	if r, err := New(v); err == nil || !strings.Contains(err.Error(), "reader pieces") || !strings.Contains(err.Error(), "cannot read numbers") {
+		if r != nil {
+			r.Close()
+		}
+		t.Errorf("the verifier as the digit model: %v (want a refusal naming its data set)", err)
+	}
+	r := builtinReader(t)
+	p, err := checkpoints.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.UseVerifier(p, DefaultCutting); err == nil || !strings.Contains(err.Error(), "MNIST") || !strings.Contains(err.Error(), "cannot verify pieces") {
+		t.Errorf("the digit model as the verifier: %v (want a refusal naming its data set)", err)
+	}
+	ten, err := graph.ZeroParams(graph.SeedArch, v.Params.Dtype)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide := &checkpoints.Model{Params: ten, Name: "ten outputs", Dataset: dataset.Pieces}
+	if err := r.UseVerifier(wide, DefaultCutting); err == nil || !strings.Contains(err.Error(), "10 outputs, not reader pieces's 2") {
+		t.Errorf("a ten-output model of pieces as the verifier: %v", err)
+	}
+	if err := r.UseVerifier(v, DefaultCutting); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -630,8 +630,7 @@ func (r *Reader) oneDigits(e *engine, page *preprocess.Page, g *group, cols [][2
 		return nil, err
 	}
 	for n, k := range which {
-		p := probs[n*e.verOne.Classes():]
-		ones[k] = p[OneDigit] / max(p[OneDigit]+p[NotOneDigit], 1e-12)
+		ones[k] = probs[n*len(dataset.Pieces.Classes)+OneDigit] // UseVerifier took a two-class model
 	}
 	return ones, nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/preprocess"
 )
 
@@ -15,9 +16,9 @@ import (
 // whole digit from one that is two digits or a part of one, trained by docs/verifier.sh
 // on 200,000 pieces (internal/tune's Pieces, cut by CutPieces) from numbers made of the
 // 55,000 training images the built-in model trained on (never its 5,000 held-out ones,
-// which chose Cutting, nor the test images): `lenet train --data pieces --no-augment
-// --val 5000`, the pieces in MNIST's file format (so its manifest says mnist: the
-// files' layout and ten outputs, of which it uses NotOneDigit and OneDigit).
+// which chose Cutting, nor the test images): `lenet train --dataset pieces --data pieces
+// --no-augment --val 5000`, a two-class network whose manifest says it classifies
+// dataset.Pieces.
 //
 //go:embed verifier
 var verifierFS embed.FS
@@ -28,12 +29,27 @@ var BuiltinVerifier = sync.OnceValues(func() (*checkpoints.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in verifier: %w", err)
 	}
-	return checkpoints.LoadModelFS(sub, "(built-in verifier)")
+	m, err := checkpoints.LoadModelFS(sub, "(built-in verifier)")
+	if err != nil {
+		return nil, err
+	}
+	m.Name = "the built-in verifier"
+	if m.Dataset, err = dataset.Lookup(m.Manifest.Hyper.Dataset); err != nil {
+		return nil, fmt.Errorf("built-in verifier: %w", err)
+	}
+	if err := verifierModel(m); err != nil {
+		return nil, err
+	}
+	return m, nil
 })
 
-// The verifier's two classes, in a ten-class LeNet-5 whose other eight are never
-// taught (lenet's networks have ten outputs): a piece that is not one whole digit (two
-// digits, or a part of one), and one that is.
+// verifierModel says why m is not a verifier (a model of dataset.Pieces), or nil.
+func verifierModel(m *checkpoints.Model) error {
+	return classifies(m, dataset.Pieces, "whether a piece of ink is one whole digit: it cannot verify pieces")
+}
+
+// The verifier's two classes (dataset.Pieces's): a piece that is not one whole digit
+// (two digits, or a part of one), and one that is.
 const (
 	NotOneDigit = 0
 	OneDigit    = 1
@@ -98,10 +114,10 @@ type Cutting struct {
 // training images (docs/reading.md's tables), in two steps: first the knobs other than
 // From and Weight by internal/tune's Knobs (`go run ./internal/tools/tune knobs`: each
 // knob's value that read the most, then all of them together against the values
-// before, VerifierCutting's: 1,057 of 1,200 pictures read whole against 1,048), then
+// before, VerifierCutting's: 1,053 of 1,200 pictures read whole against 1,043), then
 // From and Weight with those knobs by its ChooseCutting (`go run ./internal/tools/tune
-// cutting`: the most numbers read whole, touching and separated alike: 744 of 800).
-var DefaultCutting = Cutting{From: 0.6, Weight: 0.25, Narrowest: 0.12, Widest: 1.5, MaxCuts: 40, Span: 3, Merge: 0.3, Smallest: 0.45}
+// cutting`: the most numbers read whole, touching and separated alike: 742 of 800).
+var DefaultCutting = Cutting{From: 0.6, Weight: 0.25, Narrowest: 0.12, Widest: 1.3, MaxCuts: 40, Span: 3, Merge: 0.3, Smallest: 0.45}
 
 // VerifierCutting is how the built-in verifier's training pieces were cut (CutPieces):
 // the cutting before internal/tune's Knobs chose DefaultCutting's knobs around it. The
@@ -118,13 +134,19 @@ func (c Cutting) check() error {
 	return nil
 }
 
-// UseVerifier makes r score pieces with the verifier m (a model trained on Pieces, as
-// the built-in one is) and cut as c says; a nil m reads without one, cutting only
+// UseVerifier makes r score pieces with the verifier m (a two-class model of
+// dataset.Pieces, as the built-in one is; anything else is refused with the reason) and
+// cut as c says; a nil m reads without one, cutting only
 // groups wider than 1.1 digit heights by the digit model's probabilities alone. Call it
 // before reading, not while another goroutine reads with r.
 func (r *Reader) UseVerifier(m *checkpoints.Model, c Cutting) error {
 	if err := c.check(); err != nil {
 		return err
+	}
+	if m != nil {
+		if err := verifierModel(m); err != nil {
+			return err
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
