@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"fmt"
 	"image"
 	"math/rand/v2"
 )
@@ -87,4 +88,29 @@ func (s *Set) HoldOut(n int, seed uint64) (rest, held *Set, idx []int) {
 	}
 	rest.Count, held.Count = s.Count-n, n
 	return rest, held, idx
+}
+
+// Subset is a new set of the records of s at idx, in idx's order.
+func (s *Set) Subset(idx []int) *Set {
+	size := s.Rows * s.Cols
+	t := &Set{Images: Images{Count: len(idx), Rows: s.Rows, Cols: s.Cols, Pixels: make([]byte, 0, len(idx)*size)}, Labels: make([]byte, 0, len(idx))}
+	for _, i := range idx {
+		t.Pixels = append(t.Pixels, s.Pixels[i*size:(i+1)*size]...)
+		t.Labels = append(t.Labels, s.Labels[i])
+	}
+	return t
+}
+
+// Concat is a new set of the records of sets in turn, which must share an image size.
+func Concat(sets ...*Set) (*Set, error) {
+	t := &Set{Images: Images{Rows: sets[0].Rows, Cols: sets[0].Cols}}
+	for _, s := range sets {
+		if s.Rows != t.Rows || s.Cols != t.Cols {
+			return nil, fmt.Errorf("concat: %dx%d images after %dx%d", s.Rows, s.Cols, t.Rows, t.Cols)
+		}
+		t.Count += s.Count
+		t.Pixels = append(t.Pixels, s.Pixels[:s.Count*s.Rows*s.Cols]...)
+		t.Labels = append(t.Labels, s.Labels[:s.Count]...)
+	}
+	return t, nil
 }

@@ -48,3 +48,20 @@ func TestPieces(t *testing.T) {
 		t.Errorf("MNIST.Load: %v", err)
 	}
 }
+
+// TestSubsetConcat: a subset holds the records at its indices in their order, a
+// concatenation the sets' records in turn; sets of other image sizes are refused.
+func TestSubsetConcat(t *testing.T) {
+	s := &Set{Images: Images{Count: 4, Rows: 1, Cols: 2, Pixels: []byte{0, 1, 2, 3, 4, 5, 6, 7}}, Labels: []byte{9, 8, 7, 6}}
+	sub := s.Subset([]int{3, 1})
+	if sub.Count != 2 || string(sub.Pixels) != string([]byte{6, 7, 2, 3}) || string(sub.Labels) != string([]byte{6, 8}) {
+		t.Fatalf("subset: %+v", sub)
+	}
+	c, err := Concat(sub, s.Limit(1))
+	if err != nil || c.Count != 3 || string(c.Pixels) != string([]byte{6, 7, 2, 3, 0, 1}) || string(c.Labels) != string([]byte{6, 8, 9}) {
+		t.Fatalf("concat: %+v, %v", c, err)
+	}
+	if _, err := Concat(s, &Set{Images: Images{Rows: 2, Cols: 2}}); err == nil {
+		t.Fatal("sets of 1x2 and 2x2 images were concatenated")
+	}
+}
