@@ -23,7 +23,8 @@
 //     suite, photos and numbers included)
 //  7. the command: cmd/lenet (flags, help and printing); the tools that measure it:
 //     internal/tools/writenumbers (the suite's numbers as files), internal/tools/readload
-//     (clients reading through lenet draw's API); internal/tune (the verifier's
+//     (clients reading through lenet draw's API), internal/tools/writer (pictures by a
+//     writer MNIST lacks, for train --from --images); internal/tune (the verifier's
 //     training pieces, and the choosing of reader.SureAt and reader.DefaultCutting on
 //     held-out images)
 //  8. internal/tools/tune (internal/tune's command)

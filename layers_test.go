@@ -22,7 +22,7 @@ var layers = map[string]int{
 	"checkpoints": 4,
 	"train":       5, "onnx": 5, "reader": 5,
 	"serve": 6, "robust": 6,
-	"cmd/lenet": 7, "internal/tools/writenumbers": 7, "internal/tools/readload": 7,
+	"cmd/lenet": 7, "internal/tools/writenumbers": 7, "internal/tools/readload": 7, "internal/tools/writer": 7,
 	"internal/tune": 7, "internal/tools/tune": 8,
 }
 

@@ -120,7 +120,13 @@ func PenLetter(k int, rng *rand.Rand) []float32 {
 func penDraw(strokes []stroke, width float64, rng *rand.Rand) []float32 {
 	slant := (rng.Float64() - 0.3) * 0.5
 	pen := 1.2 + 4*rng.Float64()*rng.Float64() // half the stroke width, in pixels
-	const height = 40
+	return penStroke(strokes, width, slant, pen, 40, rng)
+}
+
+// penStroke draws strokes height pixels high, width wide for its height, slanted by
+// slant (x moves right by slant per unit of height up), with a pen of half-width pen
+// pixels and a random wobble of each point, in a PenSide x PenSide ink image.
+func penStroke(strokes []stroke, width, slant, pen, height float64, rng *rand.Rand) []float32 {
 	var segs [][4]float64
 	for _, s := range strokes {
 		var pts [][2]float64
