@@ -57,11 +57,13 @@ func TestLayersCatchesAnUpwardImport(t *testing.T) {
 	}
 }
 
-// TestThinCommand holds cmd/lenet to flags, help texts and presentation: at most 1,050
+// TestThinCommand holds cmd/lenet to flags, help texts and presentation: at most 1,120
 // lines of non-test code, the rest in the library where other programs can use it. (It
 // was 1,000 until the photos issue: predict, test --images and read now go on past a
 // file they cannot read and say which, and their help says so; that is presentation,
-// and its logic, the misses in a report, is in package report.)
+// and its logic, the misses in a report, is in package report. 1,050 until train
+// --from --images: its five flags, their help, the flags it cannot take and the line
+// the draw page shows; the tuning itself is package train's.)
 func TestThinCommand(t *testing.T) {
 	files, err := filepath.Glob("cmd/lenet/*.go")
 	if err != nil {
@@ -78,8 +80,8 @@ func TestThinCommand(t *testing.T) {
 		}
 		lines += bytes.Count(b, []byte("\n"))
 	}
-	if lines < 100 || lines > 1050 {
-		t.Fatalf("cmd/lenet has %d lines of non-test code (expected at most 1,050; fewer than 100 means the files were not found)", lines)
+	if lines < 100 || lines > 1120 {
+		t.Fatalf("cmd/lenet has %d lines of non-test code (expected at most 1,120; fewer than 100 means the files were not found)", lines)
 	}
 }
 

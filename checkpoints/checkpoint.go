@@ -94,6 +94,27 @@ type Hyper struct {
 	// Validation are the training images held out to choose the best epoch; nil: none,
 	// the run's model is its last epoch.
 	Validation *Validation `json:"validation,omitempty"`
+	// Tune is set when the run continued a trained model on a user's pictures (lenet
+	// train --from MODEL --images DIR) instead of training from drawn weights; its
+	// Validation then lists the pictures held out, by their place in the folder.
+	Tune *Tuning `json:"tune,omitempty"`
+}
+
+// Tuning records what a run that continued a model learnt from: the model, the user's
+// pictures and how they were mixed with the data set's training images.
+type Tuning struct {
+	From   string  `json:"from"`   // "builtin", or the run or checkpoint folder as given
+	Member int     `json:"member"` // the committee member this network continues, from 1; 0 for a lone network
+	Images string  `json:"images"` // the folder of labelled pictures, as given
+	Hold   float64 `json:"hold"`   // the share of each digit's pictures held out
+	Copies int     `json:"copies"` // each training picture's appearances an epoch
+	Mix    int     `json:"mix"`    // the data set's training images an epoch, drawn once by the seed
+	// Kept are the training images the model continued held out (its manifest's
+	// Validation, nil if none): never mixed in, so that they still tell what it forgot.
+	Kept *Validation `json:"kept,omitempty"`
+	// Temperature is the model's (a committee's, also in its members' checkpoints):
+	// kept, because the pictures held out are too few to fit one.
+	Temperature float64 `json:"temperature"`
 }
 
 // Validation records the training images a run held out (dataset.Set.HoldOut).

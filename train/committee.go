@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"github.com/lenet/lenet/checkpoints"
-	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/atomicfile"
 	"github.com/lenet/lenet/internal/bounds"
@@ -146,6 +145,11 @@ func (c *Committee) trainMember(ctx context.Context, k int) error {
 	} else {
 		rec := c.Recipe
 		rec.Seed = c.Recipe.Seed + uint64(k-1)
+		if t := rec.Tune; t != nil { // member k continues the source's member k
+			t := *t
+			t.Member = k
+			rec.Tune = &t
+		}
 		if r, err = New(rec, o); err != nil {
 			return err
 		}
@@ -179,15 +183,11 @@ func (c *Committee) assemble() error {
 			return err
 		}
 	}
-	full, err := dataset.Load(dir, "train")
+	s, err := loadSets(c.Recipe, dir)
 	if err != nil {
 		return err
 	}
-	_, val, _ := full.HoldOut(c.Recipe.Val, c.Recipe.ValSeed)
-	test, err := dataset.Load(dir, "test")
-	if err != nil {
-		return err
-	}
+	val, test := s.val, s.test
 	cm := &checkpoints.Model{Params: members[0].Params, Members: members}
 	ev, err := cm.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
@@ -202,6 +202,9 @@ func (c *Committee) assemble() error {
 		}
 		man.Metrics.ValAccuracy = report.Tally(graph.Argmax(probs, ev.Classes()), val.Labels, 0, val.Count).Accuracy
 		man.Temperature = Temperature(probs, val.Labels)
+		if t := c.Recipe.Tune; t != nil {
+			man.Temperature = t.Temperature
+		}
 	}
 	pred, err := ev.PredictSet(test)
 	if err != nil {

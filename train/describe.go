@@ -19,6 +19,15 @@ func (r *Run) String() string {
 	if r.ValSet != nil {
 		held = fmt.Sprintf(" (%d held out for validation)", r.ValSet.Count)
 	}
+	if t := rec.Tune; t != nil {
+		member := ""
+		if t.Member > 0 {
+			member = fmt.Sprintf(" member %d", t.Member)
+		}
+		pictures := (r.TrainSet.Count - t.Mix) / t.Copies
+		return fmt.Sprintf("%scontinuing %s%s (%v) on %d pictures in %s (%d more held out to choose the epoch), each %d times an epoch, and %d MNIST training images: %d images an epoch, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s", resuming,
+			t.From, member, rec.Arch, pictures, t.Images, r.ValSet.Count, t.Copies, t.Mix, r.TrainSet.Count, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, rec.Augment, r.opt.Out)
+	}
 	return fmt.Sprintf("%straining %v on %d %s images%s, batch %d, %s, Adam lr %g (%s), seed %d, %s; run folder %s", resuming,
 		rec.Arch, r.TrainSet.Count, rec.Dataset.Title, held, rec.Batch, rec.Dtype, rec.Adam.LR, rec.Schedule.Kind, rec.Seed, rec.Augment, r.opt.Out)
 }

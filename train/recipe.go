@@ -31,6 +31,9 @@ type Recipe struct {
 	// With none the run's model is its last epoch.
 	Val     int
 	ValSeed uint64
+	// Tune continues a trained model on a user's pictures (see TuneRecipe); nil trains
+	// from weights drawn from Seed.
+	Tune *checkpoints.Tuning
 }
 
 // DefaultRecipe is lenet train's default: the seed LeNet-5, 20 epochs of batches of 32,
@@ -69,6 +72,7 @@ func (r Recipe) Validate() error {
 		r.Schedule.Validate(r.Adam.LR),
 		r.Arch.Validate(),
 		r.Augment.Validate(),
+		r.validateTuning(),
 	)
 	switch {
 	case err != nil:
@@ -91,7 +95,7 @@ func (r Recipe) Validate() error {
 func (r Recipe) manifest() checkpoints.Manifest {
 	m := checkpoints.Manifest{Arch: r.Arch, Dtype: r.Dtype.String(), Hyper: checkpoints.Hyper{
 		Epochs: r.Epochs, Batch: r.Batch, Adam: r.Adam, Seed: r.Seed, Limit: r.Limit,
-		Augment: r.Augment, Schedule: r.Schedule, Dataset: r.Dataset.Name}}
+		Augment: r.Augment, Schedule: r.Schedule, Dataset: r.Dataset.Name, Tune: r.Tune}}
 	if r.Val > 0 { // the images themselves are listed once they are drawn (newRun)
 		m.Hyper.Validation = &checkpoints.Validation{Count: r.Val, Seed: r.ValSeed}
 	}
@@ -106,9 +110,12 @@ func recipeOf(m *checkpoints.Manifest, dtype tensor.Dtype) (Recipe, error) {
 	}
 	h := m.Hyper
 	r := Recipe{Arch: m.Arch, Dtype: dtype, Dataset: ds, Epochs: h.Epochs, Batch: h.Batch, Limit: h.Limit,
-		Adam: h.Adam, Schedule: h.Schedule, Seed: h.Seed, Augment: h.Augment}
+		Adam: h.Adam, Schedule: h.Schedule, Seed: h.Seed, Augment: h.Augment, Tune: h.Tune}
 	if v := h.Validation; v != nil {
-		r.Val, r.ValSeed = v.Count, v.Seed
+		r.ValSeed = v.Seed
+		if h.Tune == nil { // a tuning run's count follows from its pictures
+			r.Val = v.Count
+		}
 	}
 	return r, nil
 }
@@ -121,6 +128,17 @@ func ValidationSet(m *checkpoints.Manifest, data string) (*dataset.Set, error) {
 		return nil, errors.New("--split val: the model records no validation images (lenet train --val N holds them out)")
 	}
 	v := m.Hyper.Validation
+	if t := m.Hyper.Tune; t != nil {
+		user, err := UserPictures(t.Images)
+		if err != nil {
+			return nil, err
+		}
+		_, held, idx := holdOutShare(user, t.Hold, v.Seed)
+		if joinInts(idx) != v.Images {
+			return nil, fmt.Errorf("--split val: the pictures in %s are not the ones the run held out (moved, added or removed since?)", t.Images)
+		}
+		return held, nil
+	}
 	ds, err := dataset.Lookup(m.Hyper.Dataset)
 	if err != nil {
 		return nil, err

@@ -87,7 +87,13 @@ func New(r Recipe, o Options) (*Run, error) {
 	if err := checkpoints.PrepareRun(o.Out); err != nil {
 		return nil, err // before the data loads: fail fast
 	}
-	p, err := graph.NewArchParams(r.Arch, r.Dtype, r.Seed)
+	var p *graph.Params
+	var err error
+	if r.Tune != nil {
+		p, err = tunedStart(r)
+	} else {
+		p, err = graph.NewArchParams(r.Arch, r.Dtype, r.Seed)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -138,16 +144,12 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 		}
 	}
 	r := &Run{Recipe: rec, opt: o, Params: p}
-	if r.TrainSet, err = dataset.Load(dir, "train"); err != nil {
+	s, err := loadSets(rec, dir)
+	if err != nil {
 		return nil, err
 	}
-	full := r.TrainSet
-	var held []int
-	r.TrainSet, r.ValSet, held = full.HoldOut(rec.Val, rec.ValSeed)
-	r.TrainSet = r.TrainSet.Limit(rec.Limit)
-	if r.TestSet, err = dataset.Load(dir, "test"); err != nil {
-		return nil, err
-	}
+	r.TrainSet, r.ValSet, r.TestSet = s.train, s.val, s.test
+	held := s.held
 	if r.TrainSet.Count < rec.Batch {
 		return nil, fmt.Errorf("batch %d: larger than the %d training images", rec.Batch, r.TrainSet.Count)
 	}
@@ -243,6 +245,9 @@ func (r *Run) Train(ctx context.Context) error {
 			// by single images between late epochs, the cost by every image's margin.
 			isBest = r.bestEpoch == 0 || row.ValCost < r.best
 			temperature = Temperature(probs, r.ValSet.Labels)
+			if t := r.Recipe.Tune; t != nil {
+				temperature = t.Temperature
+			}
 		}
 		row.Seconds = r.seconds + time.Since(start).Seconds()
 		r.rows = append(r.rows, row)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lenet/lenet/augment"
+	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
 	"github.com/lenet/lenet/internal/bounds"
@@ -28,15 +29,24 @@ type trainFlags struct {
 	dtype, dataset, resume string
 	noAugment              bool
 	threads, committee     int
+	tune                   checkpoints.Tuning // --from, --images and how they are learnt
 }
 
 const trainSummary = `Usage: lenet train [flags]
+       lenet train --from MODEL --images DIR [flags]
        lenet train --resume RUN
 
 Trains LeNet-5 (the seed's by default) with Adam on distorted MNIST training images,
 scoring the test images every epoch, and saves into the run folder --out a checkpoint
 per epoch (links latest and best), metrics.csv and curves.png. Ctrl-C stops at the next
-batch with a checkpoint; --resume RUN continues exactly where it stopped.`
+batch with a checkpoint; --resume RUN continues exactly where it stopped.
+
+--from MODEL --images DIR teaches a model (builtin, or a run or checkpoint folder;
+every member of a committee) your handwriting: it continues training on the pictures
+in DIR (named for their digit, as the draw page saves them: 7-20261206-1.png), mixed
+with MNIST training images so that nothing learnt is forgotten, holding out --hold of
+each digit's pictures to choose the epoch and to report before and after. The run
+folder's model is then used like any other: lenet draw --checkpoint RUN.`
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return trainCommand(ctx, args, stdout, stderr, nil)
@@ -72,6 +82,12 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.IntVar(&c.opt.Workers, "workers", 0, "goroutines distorting batches besides the training's own, which make them while they would wait; 0 for one per core the training leaves (none on 2 cores) (0 to 256)")
 	fs.StringVar(&c.resume, "resume", "", "continue the run in this folder from its latest checkpoint")
 	fs.IntVar(&c.committee, "committee", 1, "train a committee of N networks (seeds --seed to --seed+N-1) whose probabilities are averaged (1 to 16)")
+	t := train.DefaultTuning
+	fs.StringVar(&c.tune.From, "from", "", `continue this model on --images: "builtin", or a run or checkpoint folder (default --epochs `+fmt.Sprint(train.TuneEpochs)+`, --lr `+fmt.Sprint(train.TuneLR)+`)`)
+	fs.StringVar(&c.tune.Images, "images", "", "with --from: the folder of your labelled pictures to learn (7-mine.png, the draw page's --save-dir)")
+	fs.Float64Var(&c.tune.Hold, "hold", t.Hold, "with --from: the share of each digit's pictures held out to choose the epoch (0.05 to 0.5)")
+	fs.IntVar(&c.tune.Copies, "copies", t.Copies, "with --from: how many times an epoch each of your pictures is learnt, distorted anew (1 to 100)")
+	fs.IntVar(&c.tune.Mix, "mix", t.Mix, "with --from: MNIST training images mixed in each epoch, so that nothing is forgotten (0 to 60000)")
 	if err := parse(fs, args, stdout, trainSummary); err != nil {
 		return err
 	}
@@ -108,7 +124,51 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
-	return trainAndPrint(ctx, job, c.opt.Out, stdout, stderr, onBatch)
+	if err := trainAndPrint(ctx, job, c.opt.Out, stdout, stderr, onBatch); err != nil || r.Tune == nil {
+		return err
+	}
+	g, err := train.MeasureGain(c.opt.Out, c.opt.Data)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%v\nuse it: lenet draw --checkpoint %s (or predict, read, test --images with --checkpoint %s)\n", g, c.opt.Out, c.opt.Out)
+	return nil
+}
+
+// completeTuning makes the recipe continue the --from model on --images: its network,
+// arithmetic and committee size, and the tuning defaults of the flags not given.
+func (c *trainFlags) completeTuning(fs *pflag.FlagSet) error {
+	if c.tune.From == "" && c.tune.Images == "" {
+		for _, name := range []string{"hold", "copies", "mix"} {
+			if fs.Changed(name) {
+				return fmt.Errorf("--%s is for learning pictures: give --from MODEL --images DIR", name)
+			}
+		}
+		return nil
+	}
+	if c.tune.From == "" || c.tune.Images == "" {
+		return errors.New("--from MODEL and --images DIR go together: the model to continue and your pictures")
+	}
+	for _, name := range []string{"activation", "pool", "dtype", "dataset", "limit", "val", "committee"} {
+		if fs.Changed(name) {
+			return fmt.Errorf("--%s cannot be given with --from: the model's network, data set and committee are kept, and --hold holds out your pictures", name)
+		}
+	}
+	src, err := train.OpenFrom(c.tune.From)
+	if err != nil {
+		return err
+	}
+	rec := train.TuneRecipe(src, c.tune)
+	r := &c.recipe
+	r.Arch, r.Dtype, r.Tune = rec.Arch, rec.Dtype, rec.Tune
+	if !fs.Changed("epochs") {
+		r.Epochs = rec.Epochs
+	}
+	if !fs.Changed("lr") {
+		r.Adam.LR = rec.Adam.LR
+	}
+	c.committee = max(1, len(src.Members))
+	return nil
 }
 
 // complete fills the recipe with what the flags give after parsing; train.New checks it.
@@ -135,7 +195,7 @@ func (c *trainFlags) complete(fs *pflag.FlagSet) error {
 		// their place and size. Asked-for distortions still apply.
 		r.Augment = augment.Params{}
 	}
-	return nil
+	return c.completeTuning(fs)
 }
 
 // trainAndPrint runs a training job (one network, or a committee's in turn) to its end,
