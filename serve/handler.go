@@ -37,11 +37,13 @@ type Options struct {
 	SaveDir      string   // where drawings are saved
 	MaxSaves     int      // most drawings SaveDir may hold
 	MaxSaveBytes int64    // most bytes of drawings SaveDir may hold
+	Learn        string   // the command that teaches the model the saved drawings, shown on the page
 }
 
 // Handler serves the drawing page and its API to the page alone (guard): POST
 // /api/predict classifies a canvas, POST /api/read reads the number in a canvas or a
-// photo, POST /api/save?label=7 stores it as a labelled picture.
+// photo, POST /api/save?label=7 stores it as a labelled picture, GET /api/saves says
+// how many are saved and the command that learns from them.
 // Predictions share one evaluator under a lock; reads run side by side, one a core
 // (reader.Reader), and stop when their client goes.
 type Handler struct {
@@ -50,6 +52,7 @@ type Handler struct {
 	ev      *graph.Evaluator
 	reader  *reader.Reader
 	saves   *saveFolder
+	learn   string
 }
 
 // New serves the model m (one network or a committee) as o says.
@@ -67,7 +70,7 @@ func New(m *checkpoints.Model, o Options) (*Handler, error) {
 		ev.Close()
 		return nil, err
 	}
-	h := &Handler{ev: ev, reader: rd, saves: saves}
+	h := &Handler{ev: ev, reader: rd, saves: saves, learn: o.Learn}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -79,8 +82,9 @@ func New(m *checkpoints.Model, o Options) (*Handler, error) {
 	mux.HandleFunc("/api/predict", postOnly(h.predict))
 	mux.HandleFunc("/api/save", postOnly(h.save))
 	mux.HandleFunc("/api/read", postOnly(h.read))
+	mux.HandleFunc("/api/saves", only(http.MethodGet, h.saved))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		jsonError(w, http.StatusNotFound, "no such endpoint (POST /api/predict, /api/read or /api/save)")
+		jsonError(w, http.StatusNotFound, "no such endpoint (POST /api/predict, /api/read or /api/save; GET /api/saves)")
 	})
 	h.guarded = guard(mux, o.Addr, o.AllowHosts)
 	return h, nil
@@ -258,16 +262,41 @@ func (h *Handler) save(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	count, _ := h.saves.counted(false)
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"saved": name})
+	json.NewEncoder(w).Encode(Saves{Saved: name, Count: count, Dir: h.saves.dir, Learn: h.learn})
 }
 
-// postOnly answers other methods with a JSON 405.
-func postOnly(h http.HandlerFunc) http.HandlerFunc {
+// Saves is /api/save's and /api/saves's answer: the drawing just saved (/api/save),
+// how many the save folder holds, where, and the command that learns from them.
+type Saves struct {
+	Saved string `json:"saved,omitempty"`
+	Count int    `json:"count"`
+	Dir   string `json:"dir"`
+	Learn string `json:"learn"`
+}
+
+// saved answers GET /api/saves, counting the folder again (the user may have moved
+// drawings away).
+func (h *Handler) saved(w http.ResponseWriter, r *http.Request) {
+	count, err := h.saves.counted(true)
+	if err != nil {
+		jsonError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(Saves{Count: count, Dir: h.saves.dir, Learn: h.learn})
+}
+
+// postOnly answers other methods than POST with a JSON 405.
+func postOnly(h http.HandlerFunc) http.HandlerFunc { return only(http.MethodPost, h) }
+
+// only answers other methods than method with a JSON 405.
+func only(method string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			jsonError(w, http.StatusMethodNotAllowed, r.Method+" not allowed: use POST")
+		if r.Method != method {
+			w.Header().Set("Allow", method)
+			jsonError(w, http.StatusMethodNotAllowed, r.Method+" not allowed: use "+method)
 			return
 		}
 		h(w, r)

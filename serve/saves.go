@@ -80,6 +80,18 @@ func (s *saveFolder) recount(removeTemp bool) error {
 	return nil
 }
 
+// counted is how many drawings the folder holds, counted again first if asked.
+func (s *saveFolder) counted(again bool) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if again {
+		if err := s.recount(false); err != nil {
+			return s.count, err
+		}
+	}
+	return s.count, nil
+}
+
 // full reports whether a drawing of size bytes would pass a cap.
 func (s *saveFolder) full(size int) bool {
 	return s.count+1 > s.maxCount || s.bytes+int64(size) > s.maxBytes

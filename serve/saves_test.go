@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -161,5 +162,45 @@ func TestDrawSaveInterrupted(t *testing.T) {
 	}
 	if status, _ := post(t, srv.URL+"/api/save?label=5", "image/png", drawing); status != http.StatusOK {
 		t.Fatalf("the next whole drawing: %d", status)
+	}
+}
+
+// TestSavesCount: GET /api/saves says how many drawings the folder holds (those there
+// before included, moved ones not), where, and the command that learns from them; each
+// save answers the new count.
+func TestSavesCount(t *testing.T) {
+	dir := t.TempDir()
+	drawing := canvasPNG(t, false)
+	os.WriteFile(filepath.Join(dir, "4-earlier-1.png"), drawing, 0o644)
+	o := testOptions(dir)
+	o.Learn = "lenet train --from builtin --images " + dir
+	srv := saveServer(t, o)
+	saves := func() map[string]any {
+		res, err := http.Get(srv.URL + "/api/saves")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET /api/saves: %d %v", res.StatusCode, err)
+		}
+		return out
+	}
+	if s := saves(); s["count"] != 1.0 || s["dir"] != dir || s["learn"] != o.Learn {
+		t.Fatalf("before saving: %v", s)
+	}
+	for i := range 2 {
+		status, out := post(t, srv.URL+"/api/save?label=7", "image/png", drawing)
+		if status != 200 || out["count"] != float64(i+2) || out["learn"] != o.Learn {
+			t.Fatalf("save %d: %d %v", i+1, status, out)
+		}
+	}
+	os.Remove(filepath.Join(dir, "4-earlier-1.png"))
+	if s := saves(); s["count"] != 2.0 {
+		t.Fatalf("after moving one away: %v", s)
+	}
+	if status, _ := post(t, srv.URL+"/api/saves", "image/png", drawing); status != http.StatusMethodNotAllowed {
+		t.Fatalf("POST /api/saves: %d, want 405", status)
 	}
 }

@@ -104,7 +104,8 @@ func waitGuess(ctx context.Context, t *testing.T) string {
 }
 
 // TestDrawPageInBrowser loads the page in Chromium, draws a 1 and a 0 with the mouse,
-// and checks the guesses, the probability bars, the 28x28 view, saving and Clear.
+// and checks the guesses, the probability bars, the 28x28 view, saving (the page then
+// shows the count of drawings and the command that learns them) and Clear.
 func TestDrawPageInBrowser(t *testing.T) {
 	srv, saveDir := drawServer(t)
 	ctx := browser(t)
@@ -173,6 +174,9 @@ func TestDrawPageInBrowser(t *testing.T) {
 	}
 	if files, _ := filepath.Glob(filepath.Join(saveDir, "0-*.png")); len(files) != 1 || !strings.HasSuffix(status, filepath.Base(files[0])) {
 		t.Fatalf("saving the 0: the page says %q, the save folder holds %v", status, files)
+	}
+	if saves := text(ctx, t, "saves"); !strings.Contains(saves, "1 drawing saved in "+saveDir) || !strings.Contains(saves, "lenet train --from builtin --images "+saveDir) {
+		t.Fatalf("after saving, the page says %q (want the count and the command that learns)", saves)
 	}
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("c")); err != nil {
 		t.Fatal(err)

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
@@ -22,7 +24,9 @@ var drawPage []byte
 const drawSummary = `Usage: lenet draw [--checkpoint DIR] [--addr 127.0.0.1:8080] [--save-dir DIR]
 
 Serves a page (offline, built in) where you draw a digit and watch the network guess it
-live. "That was a 7" saves the drawing into --save-dir for 'lenet test --images'. It
+live. "That was a 7" saves the drawing into --save-dir; the page says how many are saved
+and the command that teaches the model them ('lenet train --from MODEL --images DIR';
+'lenet test --images DIR' scores them). It
 answers only its own page at a loopback name, the --addr host or an --allow-host name:
 other web sites cannot use it. Ctrl-C stops it after the requests under way.`
 
@@ -44,6 +48,9 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	o.MaxSaveBytes = int64(maxSaveMiB) << 20
+	if m.Npy == "" { // a .npy folder records no training to continue
+		o.Learn = fmt.Sprintf("lenet train --from %s --images %s", shellQuote(cmp.Or(m.Checkpoint, "builtin")), shellQuote(o.SaveDir))
+	}
 	mod, err := checkpoints.Open(m)
 	if err != nil {
 		return err
@@ -62,4 +69,12 @@ func runDraw(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "model %s\ndraw at http://%s/ (Ctrl-C stops)\n", mod.Name, ln.Addr())
 	return serve.Run(ctx, ln, h)
+}
+
+// shellQuote is s as one word of a POSIX shell command line.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

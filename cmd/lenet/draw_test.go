@@ -34,7 +34,8 @@ func drawServer(t *testing.T) (*httptest.Server, string) {
 func drawServerWith(t *testing.T, m *checkpoints.Model) (*httptest.Server, string) {
 	t.Helper()
 	saveDir := filepath.Join(t.TempDir(), "drawings")
-	h, err := serve.New(m, serve.Options{Addr: "127.0.0.1:0", Page: drawPage, SaveDir: saveDir, MaxSaves: 100, MaxSaveBytes: 1 << 20})
+	h, err := serve.New(m, serve.Options{Addr: "127.0.0.1:0", Page: drawPage, SaveDir: saveDir, MaxSaves: 100, MaxSaveBytes: 1 << 20,
+		Learn: "lenet train --from builtin --images " + saveDir})
 	if err != nil {
 		t.Fatal(err)
 	}
