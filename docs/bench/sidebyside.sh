@@ -8,7 +8,8 @@
 #   EPOCHS=3 ROUNDS=3 TORCH_BATCH=64 docs/bench/sidebyside.sh
 #
 # Needs Debian's python3-torch and GNU time (/usr/bin/time). The machine should be
-# otherwise idle; on a shared machine compare only ratios from one sequence.
+# otherwise idle (it prints the load average and the busiest processes before and
+# after); on a shared machine compare only ratios from one sequence.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EPOCHS=${EPOCHS:-20} ROUNDS=${ROUNDS:-2} BATCH=${BATCH:-32} TORCH_BATCH=${TORCH_BATCH:-$BATCH}
@@ -21,11 +22,27 @@ run() { # name, command...: one timed run, a line "name wall user sys maxrss_kib
 	/usr/bin/time -f "%e %U %S %M" -o "$out/time" "$@" >"$out/log" 2>&1 || { cat "$out/log"; exit 1; }
 	echo "$name $(cat "$out/time")" | tee -a "$out/runs"
 }
+# Is the machine quiet? The cores busy over 5 s (from /proc/stat) and the load average,
+# before and after the runs.
+quiet() {
+	local a b
+	a=$(head -1 /proc/stat)
+	sleep 5
+	b=$(head -1 /proc/stat)
+	awk -v a="$a" -v b="$b" -v n="$(nproc)" -v when="$1" 'BEGIN {
+		split(a, x); split(b, y); total = 0; idle = 0
+		for (i = 2; i <= 9; i++) total += y[i] - x[i]
+		idle = (y[5] - x[5]) + (y[6] - x[6])
+		printf "%s: %.2f of %d cores busy over 5 s; ", when, n * (1 - idle / total), n }'
+	echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+quiet before
 for r in $(seq "$ROUNDS"); do
 	rm -rf "$out/run"
 	run lenet "$out/lenet" train --epochs "$EPOCHS" --batch "$BATCH" --out "$out/run"
 	run pytorch env OPENBLAS_NUM_THREADS=1 /usr/bin/python3 docs/bench/torch_lenet5.py --epochs "$EPOCHS" --batch "$TORCH_BATCH"
 done
+quiet after
 python3 - "$out/runs" <<'PY'
 import statistics, sys
 runs = {}
