@@ -129,7 +129,7 @@ func ValidationSet(m *checkpoints.Manifest, data string) (*dataset.Set, error) {
 	}
 	v := m.Hyper.Validation
 	if t := m.Hyper.Tune; t != nil {
-		user, err := UserPictures(t.Images)
+		user, _, err := UserPictures(t.Images)
 		if err != nil {
 			return nil, err
 		}

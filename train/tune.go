@@ -99,29 +99,36 @@ func (r Recipe) validateTuning() error {
 	return nil
 }
 
-// UserPictures reads the labelled pictures in dir as predict reads them. Every picture
-// must be readable and named for its digit, and there must be at least MinPictures: a
-// picture left out silently would be a correction lost.
-func UserPictures(dir string) (*dataset.Set, error) {
-	s, unread, err := preprocess.ReadLabelled(dir, preprocess.Digit)
+// UserPictures reads the labelled pictures in dir as predict reads them. A picture it
+// cannot read, or whose name gives no digit, is left out and listed in unread with the
+// reason (lenet train names them; one blank drawing does not stop a run learning the
+// others); fewer than MinPictures readable ones is an error.
+func UserPictures(dir string) (s *dataset.Set, unread []preprocess.Unread, err error) {
+	s, unread, err = preprocess.ReadLabelled(dir, preprocess.Digit)
 	if err != nil {
-		return nil, fmt.Errorf("--images %s: %w", dir, err)
-	}
-	if len(unread) > 0 {
-		var why []string
-		for _, u := range unread[:min(len(unread), 5)] {
-			why = append(why, u.Err.Error())
-		}
-		more := ""
-		if len(unread) > 5 {
-			more = fmt.Sprintf("; and %d more", len(unread)-5)
-		}
-		return nil, fmt.Errorf("--images %s: %d of its pictures cannot be learnt from (rename, fix or move them): %s%s", dir, len(unread), strings.Join(why, "; "), more)
+		return nil, nil, fmt.Errorf("--images %s: %w", dir, err)
 	}
 	if s.Count < MinPictures {
-		return nil, fmt.Errorf("--images %s: %d pictures; at least %d are needed to learn from, and two of a digit to hold one out", dir, s.Count, MinPictures)
+		return nil, nil, fmt.Errorf("--images %s: %d pictures that can be read%s; at least %d are needed to learn from, and two of a digit to hold one out", dir, s.Count, Unreadable(unread), MinPictures)
 	}
-	return s, nil
+	return s, unread, nil
+}
+
+// Unreadable says which pictures could not be read and why, the first five of them:
+// "" for none.
+func Unreadable(unread []preprocess.Unread) string {
+	if len(unread) == 0 {
+		return ""
+	}
+	var why []string
+	for _, u := range unread[:min(len(unread), 5)] {
+		why = append(why, u.Err.Error())
+	}
+	more := ""
+	if len(unread) > 5 {
+		more = fmt.Sprintf("; and %d more", len(unread)-5)
+	}
+	return fmt.Sprintf(" (%d left out: %s%s)", len(unread), strings.Join(why, "; "), more)
 }
 
 // holdOutShare holds out share of each digit's pictures of s (rounded up, so at least
@@ -183,7 +190,7 @@ func loadSets(rec Recipe, dir string) (sets, error) {
 		s.train = s.train.Limit(rec.Limit)
 		return s, nil
 	}
-	user, err := UserPictures(t.Images)
+	user, _, err := UserPictures(t.Images) // the command names those left out
 	if err != nil {
 		return s, err
 	}

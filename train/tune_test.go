@@ -154,26 +154,29 @@ func TestTuneRecipe(t *testing.T) {
 	}
 }
 
-// TestTuneRefusesBadFolders: too few pictures, a picture named for no digit, one that
-// is not a picture, a digit with one picture only (none to hold out), a model of
-// another data set: each refused with a message naming it.
+// TestTuneRefusesBadFolders: too few readable pictures, a digit with one picture only
+// (none to hold out), a model of another data set: each refused with a message naming
+// it. A picture named for no digit, or one that is not a picture, is left out and named.
 func TestTuneRefusesBadFolders(t *testing.T) {
 	few := writePictures(t, MinPictures-1, 1)
-	unlabelled := writePictures(t, 20, 1)
-	os.WriteFile(filepath.Join(unlabelled, "x-mine.png"), []byte("not a picture"), 0o644)
-	broken := writePictures(t, 20, 1)
-	os.WriteFile(filepath.Join(broken, "3-broken.png"), []byte("not a picture"), 0o644)
+	os.WriteFile(filepath.Join(few, "5-blank.png"), []byte("not a picture"), 0o644)
+	odd := writePictures(t, 20, 1)
+	os.WriteFile(filepath.Join(odd, "x-mine.png"), []byte("not a picture"), 0o644)
+	os.WriteFile(filepath.Join(odd, "3-broken.png"), []byte("not a picture"), 0o644)
 	single := writePictures(t, 10, 1) // one of each digit
 	for name, c := range map[string]struct{ dir, want string }{
-		"few":        {few, "at least 10"},
-		"unlabelled": {unlabelled, "x-mine.png: cannot tell its label"},
-		"broken":     {broken, "3-broken.png"},
-		"single":     {single, "no digit has two pictures"},
+		"few":    {few, "9 pictures that can be read (1 left out: " + filepath.Join(few, "5-blank.png")},
+		"single": {single, "no digit has two pictures"},
 	} {
 		_, err := loadSets(Recipe{Tune: &checkpoints.Tuning{Images: c.dir, Hold: 0.2, Copies: 1}}, mnistDir(t))
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "--images") {
 			t.Errorf("%s: %v (want an error naming the folder and %q)", name, err, c.want)
 		}
+	}
+	s, unread, err := UserPictures(odd)
+	why := Unreadable(unread)
+	if err != nil || s.Count != 20 || len(unread) != 2 || !strings.Contains(why, "x-mine.png: cannot tell its label") || !strings.Contains(why, "3-broken.png") {
+		t.Errorf("a folder of 20 pictures and 2 bad files: %v pictures, %q, %v", s, why, err)
 	}
 	fashion := DefaultRecipe()
 	fashion.Dataset = dataset.Fashion

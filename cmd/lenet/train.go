@@ -30,6 +30,7 @@ type trainFlags struct {
 	noAugment              bool
 	threads, committee     int
 	tune                   checkpoints.Tuning // --from, --images and how they are learnt
+	stderr                 io.Writer          // where completeTuning names the pictures left out
 }
 
 const trainSummary = `Usage: lenet train [flags]
@@ -54,7 +55,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // trainCommand is the train command; tests pass onBatch to act between batches.
 func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, onBatch func(epoch, batch int)) error {
-	c := trainFlags{recipe: train.DefaultRecipe()}
+	c := trainFlags{recipe: train.DefaultRecipe(), stderr: stderr}
 	r := &c.recipe
 	fs := pflag.NewFlagSet("train", pflag.ContinueOnError)
 	fs.IntVar(&r.Epochs, "epochs", r.Epochs, "passes over the training images (1 to 1000)")
@@ -157,6 +158,13 @@ func (c *trainFlags) completeTuning(fs *pflag.FlagSet) error {
 	src, err := train.OpenFrom(c.tune.From)
 	if err != nil {
 		return err
+	}
+	_, unread, err := train.UserPictures(c.tune.Images)
+	if err != nil {
+		return err
+	}
+	if len(unread) > 0 {
+		fmt.Fprintf(c.stderr, "lenet: learning without the pictures in %s it cannot read%s\n", c.tune.Images, train.Unreadable(unread))
 	}
 	rec := train.TuneRecipe(src, c.tune)
 	r := &c.recipe

@@ -121,7 +121,7 @@ func TestLearnFlagErrors(t *testing.T) {
 		{[]string{"--from", "builtin", "--images", pics, "--activation", "relu"}, "--activation cannot be given with --from"},
 		{[]string{"--from", "/nonexistent", "--images", pics}, "--from /nonexistent"},
 		{[]string{"--from", "builtin", "--images", "/nonexistent", "--out", filepath.Join(out, "a")}, "--images /nonexistent"},
-		{[]string{"--from", "builtin", "--images", few, "--out", filepath.Join(out, "b")}, "5 pictures; at least 10"},
+		{[]string{"--from", "builtin", "--images", few, "--out", filepath.Join(out, "b")}, "5 pictures that can be read; at least 10"},
 		{[]string{"--from", "builtin", "--images", pics, "--hold", "0.9"}, "invalid --hold 0.9"},
 		{[]string{"--from", "builtin", "--images", pics, "--mix", "-1"}, "invalid --mix -1"},
 	} {
@@ -129,5 +129,12 @@ func TestLearnFlagErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("train %v: %v (want one line containing %q)", c.args, err, c.says)
 		}
+	}
+	// A picture it cannot read is left out and named (here before a bad flag stops the run).
+	os.WriteFile(filepath.Join(pics, "3-broken.png"), []byte("not a picture"), 0o644)
+	var stderr bytes.Buffer
+	err := trainCommand(context.Background(), []string{"--from", "builtin", "--images", pics, "--hold", "0.9"}, &bytes.Buffer{}, &stderr, nil)
+	if err == nil || !strings.Contains(stderr.String(), "learning without the pictures in "+pics+" it cannot read (1 left out: "+filepath.Join(pics, "3-broken.png")) {
+		t.Errorf("a broken picture: %v, the command said %q", err, stderr.String())
 	}
 }
