@@ -13,10 +13,14 @@
 #    those MNIST images, then the fewest images an epoch (the shortest run);
 # 4. with the choice: the reporting pictures and MNIST's test set before and after,
 #    learning from 50, 100, 200 and 400 of the pictures; it fails unless the choice is
-#    train.DefaultTuning.
-# About 25 minutes on 2 cores. Work files go to $OUT (default: a temporary folder).
+#    train.DefaultTuning;
+# 5. with the defaults, other writers: robust.PenDigit's several styles (flagged and
+#    footed 1s, open and closed 4s, curled 9s, ...), 400 pictures learnt, 500 others
+#    reporting.
+# About 27 minutes on 2 cores. Work files go to $OUT (default: a temporary folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 out=${OUT:-$(mktemp -d)}
 go build -o "$out/lenet" ./cmd/lenet
 for s in 1 2 3; do
@@ -61,3 +65,10 @@ done
 defaults=$(./lenet train --help 2>&1 | grep -E -- '--(copies|mix) ' | grep -oE 'default [0-9]+' | tr -dc '0-9\n' | paste -sd/)
 echo "lenet train's defaults (copies/mix): $defaults"
 [ "$defaults" = "$chosen" ] || { echo "train.DefaultTuning is not the rule's choice" >&2; exit 1; }
+for s in 11 12; do
+	rm -rf "pen-$s"
+	(cd "$repo" && go run ./internal/tools/writer -hand pen -n "$([ $s = 11 ] && echo 400 || echo 500)" -seed "$s" "$out/pen-$s" >/dev/null)
+done
+rm -rf pen-run
+./lenet train --from builtin --images pen-11 --out pen-run >/dev/null 2>&1
+echo "other writers (robust.PenDigit), 400 learnt: 500 reporting pictures $(./lenet test --images pen-12 --json | grep -m1 '"accuracy"' | tr -dc '0-9.') -> $(accuracy pen-run pen-12); MNIST test $(accuracy pen-run)"
