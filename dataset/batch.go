@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
 )
 
@@ -88,6 +89,37 @@ func (s *Set) HoldOut(n int, seed uint64) (rest, held *Set, idx []int) {
 	}
 	rest.Count, held.Count = s.Count-n, n
 	return rest, held, idx
+}
+
+// HoldOutShare is HoldOut by class: it holds out share of each label's records (rounded
+// up, so at least one of a label that has two or more; none of a label with only one),
+// drawn from seed on HoldOut's stream, in s's order; idx are their indices in s,
+// ascending. lenet train --from --images holds out a user's pictures so.
+func (s *Set) HoldOutShare(share float64, seed uint64) (rest, held *Set, idx []int) {
+	byLabel := make([][]int, 256)
+	for i, l := range s.Labels[:s.Count] {
+		byLabel[l] = append(byLabel[l], i)
+	}
+	rng := rand.New(rand.NewPCG(seed, heldOutStream))
+	out := make([]bool, s.Count)
+	for _, is := range byLabel {
+		if len(is) < 2 {
+			continue
+		}
+		n := min(len(is)-1, int(math.Ceil(share*float64(len(is)))))
+		for _, k := range rng.Perm(len(is))[:n] {
+			out[is[k]] = true
+		}
+	}
+	var keep []int
+	for i := range s.Count {
+		if out[i] {
+			idx = append(idx, i)
+		} else {
+			keep = append(keep, i)
+		}
+	}
+	return s.Subset(keep), s.Subset(idx), idx
 }
 
 // Subset is a new set of the records of s at idx, in idx's order.

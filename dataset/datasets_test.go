@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,5 +65,39 @@ func TestSubsetConcat(t *testing.T) {
 	}
 	if _, err := Concat(s, &Set{Images: Images{Rows: 2, Cols: 2}}); err == nil {
 		t.Fatal("sets of 1x2 and 2x2 images were concatenated")
+	}
+}
+
+// TestHoldOutShare: a share of each label's records is held out, rounded up, at least
+// one of a label with two or more and none of a label with one; the same seed draws the
+// same ones, in the folder's order.
+func TestHoldOutShare(t *testing.T) {
+	counts := []int{1, 2, 3, 10, 0, 5, 7, 4, 9, 20}
+	s := &Set{Images: Images{Rows: 1, Cols: 1}}
+	for d, n := range counts {
+		for range n {
+			s.Pixels = append(s.Pixels, byte(s.Count))
+			s.Labels = append(s.Labels, byte(d))
+			s.Count++
+		}
+	}
+	rest, held, idx := s.HoldOutShare(0.2, 3)
+	_, _, again := s.HoldOutShare(0.2, 3)
+	_, _, other := s.HoldOutShare(0.2, 4)
+	if !reflect.DeepEqual(idx, again) || reflect.DeepEqual(idx, other) || !slices.IsSorted(idx) {
+		t.Fatalf("held out %v, again %v, seed 4 %v: expected the same draw, another for another seed, ascending", idx, again, other)
+	}
+	per := make([]int, 10)
+	for _, l := range held.Labels {
+		per[l]++
+	}
+	want := []int{0, 1, 1, 2, 0, 1, 2, 1, 2, 4}
+	if !reflect.DeepEqual(per, want) || rest.Count+held.Count != s.Count {
+		t.Fatalf("held out per digit %v of %v (expected %v), %d + %d of %d", per, counts, want, rest.Count, held.Count, s.Count)
+	}
+	for k, i := range idx {
+		if held.Pixels[k] != s.Pixels[i] || held.Labels[k] != s.Labels[i] {
+			t.Fatalf("held picture %d is not picture %d", k, i)
+		}
 	}
 }

@@ -120,6 +120,13 @@ func (c *Committee) Member(k int) string {
 
 // Train trains the members not yet trained, then writes the committee checkpoint.
 func (c *Committee) Train(ctx context.Context) error {
+	if t := c.Recipe.Tune; t != nil && c.opt.pictures == nil {
+		pictures, _, err := UserPictures(t.Images)
+		if err != nil {
+			return err
+		}
+		c.opt.pictures = pictures
+	}
 	for k := 1; k <= c.Size; k++ {
 		if err := c.trainMember(ctx, k); err != nil {
 			return fmt.Errorf("member %d of %d: %w", k, c.Size, err)
@@ -183,7 +190,7 @@ func (c *Committee) assemble() error {
 			return err
 		}
 	}
-	s, err := loadSets(c.Recipe, dir)
+	s, err := loadSets(c.Recipe, dir, c.opt.pictures)
 	if err != nil {
 		return err
 	}
@@ -201,9 +208,10 @@ func (c *Committee) assemble() error {
 			return err
 		}
 		man.Metrics.ValAccuracy = report.Tally(graph.Argmax(probs, ev.Classes()), val.Labels, 0, val.Count).Accuracy
-		man.Temperature = Temperature(probs, val.Labels)
 		if t := c.Recipe.Tune; t != nil {
 			man.Temperature = t.Temperature
+		} else {
+			man.Temperature = Temperature(probs, val.Labels)
 		}
 	}
 	pred, err := ev.PredictSet(test)

@@ -133,7 +133,7 @@ func ValidationSet(m *checkpoints.Manifest, data string) (*dataset.Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		_, held, idx := holdOutShare(user, t.Hold, v.Seed)
+		_, held, idx := user.HoldOutShare(t.Hold, v.Seed)
 		if joinInts(idx) != v.Images {
 			return nil, fmt.Errorf("--split val: the pictures in %s are not the ones the run held out (moved, added or removed since?)", t.Images)
 		}

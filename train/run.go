@@ -23,6 +23,9 @@ type Options struct {
 	Data    string // a folder holding the data set's files; "" finds them (dataset.Dataset.Dir)
 	Workers int    // goroutines distorting batches besides the trainer's own; 0 is one per core the trainer leaves
 	Command string // the command line that started the run, for the manifests
+	// pictures are a tuning run's pictures, read once for all of a committee's members
+	// (preprocessing a folder of phone photos takes seconds); nil reads them.
+	pictures *dataset.Set
 }
 
 // validate refuses options no run can use.
@@ -144,7 +147,7 @@ func newRun(rec Recipe, o Options, p *graph.Params, from *resumePoint) (*Run, er
 		}
 	}
 	r := &Run{Recipe: rec, opt: o, Params: p}
-	s, err := loadSets(rec, dir)
+	s, err := loadSets(rec, dir, o.pictures)
 	if err != nil {
 		return nil, err
 	}
@@ -244,9 +247,10 @@ func (r *Run) Train(ctx context.Context) error {
 			// The validation cost chooses: the accuracy of a few thousand images moves
 			// by single images between late epochs, the cost by every image's margin.
 			isBest = r.bestEpoch == 0 || row.ValCost < r.best
-			temperature = Temperature(probs, r.ValSet.Labels)
 			if t := r.Recipe.Tune; t != nil {
 				temperature = t.Temperature
+			} else {
+				temperature = Temperature(probs, r.ValSet.Labels)
 			}
 		}
 		row.Seconds = r.seconds + time.Since(start).Seconds()

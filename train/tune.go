@@ -3,7 +3,6 @@ package train
 import (
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -131,39 +130,6 @@ func Unreadable(unread []preprocess.Unread) string {
 	return fmt.Sprintf(" (%d left out: %s%s)", len(unread), strings.Join(why, "; "), more)
 }
 
-// holdOutShare holds out share of each digit's pictures of s (rounded up, so at least
-// one of a digit that has two or more; none of a digit with only one), drawn from seed
-// as HoldOut draws, in s's order; idx are their indices in s, ascending.
-func holdOutShare(s *dataset.Set, share float64, seed uint64) (rest, held *dataset.Set, idx []int) {
-	byDigit := make([][]int, dataset.Digits)
-	for i, l := range s.Labels[:s.Count] {
-		byDigit[l] = append(byDigit[l], i)
-	}
-	rng := rand.New(rand.NewPCG(seed, heldOutStream))
-	out := make([]bool, s.Count)
-	for _, is := range byDigit {
-		if len(is) < 2 {
-			continue
-		}
-		n := min(len(is)-1, int(math.Ceil(share*float64(len(is)))))
-		for _, k := range rng.Perm(len(is))[:n] {
-			out[is[k]] = true
-		}
-	}
-	var keep []int
-	for i := range s.Count {
-		if out[i] {
-			idx = append(idx, i)
-		} else {
-			keep = append(keep, i)
-		}
-	}
-	return s.Subset(keep), s.Subset(idx), idx
-}
-
-// heldOutStream is the PCG stream of the pictures' hold-out, as dataset.Set.HoldOut's.
-const heldOutStream = 1<<64 - 1
-
 // mixStream is the PCG stream of the draw of the MNIST images mixed in.
 const mixStream = 1<<64 - 2
 
@@ -174,8 +140,9 @@ type sets struct {
 	held             []int
 }
 
-// loadSets loads rec's sets from dir, the data set's folder.
-func loadSets(rec Recipe, dir string) (sets, error) {
+// loadSets loads rec's sets from dir, the data set's folder; pictures are rec's
+// pictures already read (UserPictures), or nil to read them.
+func loadSets(rec Recipe, dir string, pictures *dataset.Set) (sets, error) {
 	var s sets
 	full, err := dataset.Load(dir, "train")
 	if err != nil {
@@ -190,11 +157,13 @@ func loadSets(rec Recipe, dir string) (sets, error) {
 		s.train = s.train.Limit(rec.Limit)
 		return s, nil
 	}
-	user, _, err := UserPictures(t.Images) // the command names those left out
-	if err != nil {
-		return s, err
+	user := pictures
+	if user == nil {
+		if user, _, err = UserPictures(t.Images); err != nil { // the command names those left out
+			return s, err
+		}
 	}
-	rest, val, held := holdOutShare(user, t.Hold, rec.ValSeed)
+	rest, val, held := user.HoldOutShare(t.Hold, rec.ValSeed)
 	if val.Count == 0 {
 		return s, fmt.Errorf("--images %s: no digit has two pictures, so none can be held out to choose the epoch", t.Images)
 	}
@@ -309,27 +278,36 @@ func MeasureGain(out, data string) (Gain, error) {
 		return g, err
 	}
 	g.Held = held.Count
-	sets := []*dataset.Set{held, test, kept}
-	if kept == nil {
-		sets = sets[:2]
-	} else {
+	if kept != nil {
 		g.Kept = kept.Count
 	}
-	for i, m := range []*checkpoints.Model{from, made} {
-		accs := [][]*float64{{&g.Before, &g.TestBefore, &g.KeptBefore}, {&g.After, &g.TestAfter, &g.KeptAfter}}[i]
-		ev, err := m.Evaluator(graph.DefaultEvalBatch)
-		if err != nil {
+	for _, c := range []struct {
+		m                *checkpoints.Model
+		held, test, kept *float64
+	}{{from, &g.Before, &g.TestBefore, &g.KeptBefore}, {made, &g.After, &g.TestAfter, &g.KeptAfter}} {
+		if err := accuracies(c.m, []*dataset.Set{held, test, kept}, []*float64{c.held, c.test, c.kept}); err != nil {
 			return g, err
 		}
-		for j, s := range sets {
-			pred, err := ev.PredictSet(s)
-			if err != nil {
-				ev.Close()
-				return g, err
-			}
-			*accs[j] = report.Tally(pred, s.Labels, 0, s.Count).Accuracy
-		}
-		ev.Close()
 	}
 	return g, nil
+}
+
+// accuracies scores m on each of sets (nil ones left out) into the accuracy beside it.
+func accuracies(m *checkpoints.Model, sets []*dataset.Set, accs []*float64) error {
+	ev, err := m.Evaluator(graph.DefaultEvalBatch)
+	if err != nil {
+		return err
+	}
+	defer ev.Close()
+	for i, s := range sets {
+		if s == nil {
+			continue
+		}
+		pred, err := ev.PredictSet(s)
+		if err != nil {
+			return err
+		}
+		*accs[i] = report.Tally(pred, s.Labels, 0, s.Count).Accuracy
+	}
+	return nil
 }

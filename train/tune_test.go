@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -42,40 +41,6 @@ func writePictures(tb testing.TB, n int, seed uint64) string {
 		f.Close()
 	}
 	return dir
-}
-
-// TestHoldOutShare: a share of each digit's pictures is held out, rounded up, at least
-// one of a digit with two or more and none of a digit with one; the same seed draws the
-// same ones, in the folder's order.
-func TestHoldOutShare(t *testing.T) {
-	counts := []int{1, 2, 3, 10, 0, 5, 7, 4, 9, 20}
-	s := &dataset.Set{Images: dataset.Images{Rows: 1, Cols: 1}}
-	for d, n := range counts {
-		for range n {
-			s.Pixels = append(s.Pixels, byte(s.Count))
-			s.Labels = append(s.Labels, byte(d))
-			s.Count++
-		}
-	}
-	rest, held, idx := holdOutShare(s, 0.2, 3)
-	_, _, again := holdOutShare(s, 0.2, 3)
-	_, _, other := holdOutShare(s, 0.2, 4)
-	if !reflect.DeepEqual(idx, again) || reflect.DeepEqual(idx, other) || !slices.IsSorted(idx) {
-		t.Fatalf("held out %v, again %v, seed 4 %v: expected the same draw, another for another seed, ascending", idx, again, other)
-	}
-	per := make([]int, 10)
-	for _, l := range held.Labels {
-		per[l]++
-	}
-	want := []int{0, 1, 1, 2, 0, 1, 2, 1, 2, 4}
-	if !reflect.DeepEqual(per, want) || rest.Count+held.Count != s.Count {
-		t.Fatalf("held out per digit %v of %v (expected %v), %d + %d of %d", per, counts, want, rest.Count, held.Count, s.Count)
-	}
-	for k, i := range idx {
-		if held.Pixels[k] != s.Pixels[i] || held.Labels[k] != s.Labels[i] {
-			t.Fatalf("held picture %d is not picture %d", k, i)
-		}
-	}
 }
 
 // TestTuneRecipe: a tuning run continues member 1 of the built-in committee on
@@ -168,7 +133,7 @@ func TestTuneRefusesBadFolders(t *testing.T) {
 		"few":    {few, "9 pictures that can be read (1 left out: " + filepath.Join(few, "5-blank.png")},
 		"single": {single, "no digit has two pictures"},
 	} {
-		_, err := loadSets(Recipe{Tune: &checkpoints.Tuning{Images: c.dir, Hold: 0.2, Copies: 1}}, mnistDir(t))
+		_, err := loadSets(Recipe{Tune: &checkpoints.Tuning{Images: c.dir, Hold: 0.2, Copies: 1}}, mnistDir(t), nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "--images") {
 			t.Errorf("%s: %v (want an error naming the folder and %q)", name, err, c.want)
 		}
