@@ -25,7 +25,7 @@
 //     internal/tools/writenumbers (the suite's numbers as files), internal/tools/readload
 //     (clients reading through lenet draw's API), internal/tools/writer (pictures by a
 //     writer MNIST lacks, for train --from --images); internal/tune (the verifier's
-//     training pieces, and the choosing of reader.SureAt and reader.DefaultCutting on
-//     held-out images)
+//     training pieces and the gate's marks, and the choosing of reader.SureAt,
+//     reader.GateAt and reader.DefaultCutting on held-out images)
 //  8. internal/tools/tune (internal/tune's command)
 package lenet

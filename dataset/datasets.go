@@ -49,8 +49,21 @@ var Pieces = Dataset{
 	},
 }
 
+// Marks is the reader's gate data: 28x28 glyphs of marks on paper, each labelled whether
+// it is a digit at all or something else (a letter, a symbol, a scribble, a picture).
+// It has no folder of its own: `go run ./internal/tools/tune marks DIR` writes it
+// (docs/gate.sh), and --data DIR names it.
+var Marks = Dataset{
+	Name: "marks", Title: "reader marks",
+	Classes: []string{"not a digit", "a digit"},
+	Noun:    "class",
+	dir: func() (string, error) {
+		return "", fmt.Errorf("%w: the reader's marks have no default folder; write them with `go run ./internal/tools/tune marks DIR` and pass --data DIR", ErrNotFound)
+	},
+}
+
 // Datasets lists the data sets by name.
-var Datasets = []Dataset{MNIST, Fashion, Pieces}
+var Datasets = []Dataset{MNIST, Fashion, Pieces, Marks}
 
 // Lookup returns the data set called name; "" is MNIST (checkpoints from before the
 // choice existed).

@@ -9,13 +9,13 @@ import (
 )
 
 func TestLookup(t *testing.T) {
-	for name, want := range map[string]string{"": "MNIST", "mnist": "MNIST", "fashion": "Fashion-MNIST", "pieces": "reader pieces"} {
+	for name, want := range map[string]string{"": "MNIST", "mnist": "MNIST", "fashion": "Fashion-MNIST", "pieces": "reader pieces", "marks": "reader marks"} {
 		d, err := Lookup(name)
 		if err != nil || d.Title != want {
 			t.Errorf("Lookup(%q) = %q, %v; want %s", name, d.Title, err, want)
 		}
 	}
-	if _, err := Lookup("cifar"); err == nil || !strings.Contains(err.Error(), `"cifar"`) || !strings.Contains(err.Error(), "mnist, fashion or pieces") {
+	if _, err := Lookup("cifar"); err == nil || !strings.Contains(err.Error(), `"cifar"`) || !strings.Contains(err.Error(), "mnist, fashion, pieces or marks") {
 		t.Errorf("Lookup(cifar): %v", err)
 	}
 	if Fashion.Classes[9] != "Ankle boot" || MNIST.Classes[7] != "7" {

@@ -79,7 +79,8 @@ func FuzzRead(f *testing.F) {
 			}
 			b := d.Box
 			if b[0] < 0 || b[1] < 0 || b[2] > w || b[3] > h || b[0] >= b[2] || b[1] >= b[3] ||
-				d.Digit < 0 || d.Digit > 9 || !(d.Probability >= 0 && d.Probability <= 1) || d.Sure != (d.Probability >= SureAt) {
+				d.Digit < 0 || d.Digit > 9 || !(d.Probability >= 0 && d.Probability <= 1) || !(d.DigitLike >= 0 && d.DigitLike <= 1) ||
+				d.Sure != (d.Probability >= SureAt && d.DigitLike >= GateAt) {
 				t.Fatalf("%dx%d: digit %+v", w, h, d)
 			}
 		}

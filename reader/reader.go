@@ -2,7 +2,9 @@
 // postcode, a date, a meter reading. It finds each digit in the picture (pieces of ink
 // that belong together merged, digits that touch split where a second network, the
 // verifier, judges each piece one whole digit), reads them left to right with a LeNet-5
-// (one or a committee) and says which ones it is sure of.
+// (one or a committee) and says which ones it is sure of: a digit is sure when the
+// model's probability is high and a third network, the gate, finds the ink it was read
+// from is writing of digits at all (not a letter, a scribble, a picture).
 //
 //	reading, err := reader.Read(ctx, img) // the built-in model
 //	fmt.Println(reading.Text)            // "2026", or "20?6" when unsure of a digit
@@ -70,10 +72,18 @@ var (
 type Digit struct {
 	Digit       int     `json:"digit"`
 	Probability float64 `json:"probability"` // the model's probability of Digit
-	Sure        bool    `json:"sure"`        // Probability >= SureAt
-	Box         [4]int  `json:"box"`         // [x0, y0, x1, y1] in the picture's pixels
-	Line        int     `json:"line"`        // the line of writing it is in, 0 the top one
-	Second      int     `json:"-"`           // the next most probable digit
+	// DigitLike is the gate's probability that the ink the digit was read from is
+	// writing of digits at all, not a letter, a symbol, a scribble or a picture: its
+	// group of ink's, or for a group cut into several digits, the group's or its least
+	// digit-like digit's, whichever is more (Reader.UseGate); 1 for a reader without a
+	// gate.
+	DigitLike float64   `json:"digit_like"`
+	Sure      bool      `json:"sure"` // Probability >= SureAt and DigitLike >= the reader's gate threshold (GateAt)
+	Box       [4]int    `json:"box"`  // [x0, y0, x1, y1] in the picture's pixels
+	Line      int       `json:"line"` // the line of writing it is in, 0 the top one
+	Second    int       `json:"-"`    // the next most probable digit
+	glyph     []float32 // what the digit model read
+	whole     float64   // the verifier's probability that it is one whole digit (1 for a group read whole)
 }
 
 // Reading is what a picture says: its lines of writing top to bottom, the digits of
@@ -91,6 +101,8 @@ type Reader struct {
 	model    *checkpoints.Model
 	verifier *checkpoints.Model // nil for none
 	cut      Cutting
+	gate     *checkpoints.Model // nil for none
+	gateAt   float64
 	batch    int // pieces a network run scores (pieceBatch; 1 in tests of the batching)
 
 	idle   chan *engine // engines not in use
@@ -99,15 +111,16 @@ type Reader struct {
 	closed bool
 }
 
-// engine is what one read runs on: the digit model and the verifier, each on one
-// machine at batch 1 and at r.batch.
+// engine is what one read runs on: the digit model, the verifier and the gate, each on
+// one machine at batch 1 and at r.batch.
 type engine struct {
-	one, many       *graph.Evaluator
-	verOne, verMany *graph.Evaluator // nil without a verifier
+	one, many         *graph.Evaluator
+	verOne, verMany   *graph.Evaluator // nil without a verifier
+	gateOne, gateMany *graph.Evaluator // nil without a gate
 }
 
 // New reads with the model m (a digit model: ten classes 0-9), one network or a
-// committee, and the built-in verifier. It refuses a model trained on another data set
+// committee, the built-in verifier and the built-in gate (at GateAt). It refuses a model trained on another data set
 // (Fashion-MNIST's clothes), with the reason.
 func New(m *checkpoints.Model) (*Reader, error) {
 	return newReader(m, pieceBatch)
@@ -153,6 +166,13 @@ func newReader(m *checkpoints.Model, batch int) (*Reader, error) {
 		return nil, err
 	}
 	if err := r.UseVerifier(v, DefaultCutting); err != nil {
+		return nil, err
+	}
+	gate, err := BuiltinGate()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.UseGate(gate, GateAt); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -231,6 +251,9 @@ func (r *Reader) newEngine() (*engine, error) {
 	if r.verifier != nil {
 		e.verOne, e.verMany = evaluator(r.verifier, 1), evaluator(r.verifier, r.batch)
 	}
+	if r.gate != nil {
+		e.gateOne, e.gateMany = evaluator(r.gate, 1), evaluator(r.gate, r.batch)
+	}
 	if err != nil {
 		e.close()
 		return nil, err
@@ -240,7 +263,7 @@ func (r *Reader) newEngine() (*engine, error) {
 
 func (e *engine) close() error {
 	var errs []error
-	for _, ev := range []*graph.Evaluator{e.one, e.many, e.verOne, e.verMany} {
+	for _, ev := range []*graph.Evaluator{e.one, e.many, e.verOne, e.verMany, e.gateOne, e.gateMany} {
 		if ev != nil {
 			errs = append(errs, ev.Close())
 		}
@@ -349,6 +372,8 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	var reading Reading
 	budget := MaxPieces
 	line := 0
+	var glyphs []float32 // the gate's view of each group read, and its digits
+	var read [][2]int
 	for _, groups := range lineGroups(inside(page), r.cut) {
 		height := medianHeight(groups)
 		found := false
@@ -363,6 +388,14 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 			for i := range digits {
 				digits[i].Line = line
 			}
+			if len(digits) > 0 && e.gateOne != nil {
+				v, err := groupGlyph(page, g)
+				if err != nil { // the group's digits hold ink, so it does
+					return Reading{}, err
+				}
+				glyphs = append(glyphs, v...)
+				read = append(read, [2]int{len(reading.Digits), len(reading.Digits) + len(digits)})
+			}
 			found = found || len(digits) > 0
 			reading.Digits = append(reading.Digits, digits...)
 			if len(reading.Digits) > MaxDigits {
@@ -375,6 +408,9 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	}
 	if len(reading.Digits) == 0 { // marks too faint or small to make a digit of
 		return Reading{}, ErrNoDigits
+	}
+	if err := r.judge(e, glyphs, read, reading.Digits); err != nil {
+		return Reading{}, err
 	}
 	// A page pixel averages up to Scale picture pixels a side: the last column or row
 	// may hold fewer, so a box is kept inside the picture.
@@ -396,6 +432,33 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	}
 	reading.Text = text.String()
 	return reading, nil
+}
+
+// GroupGlyphs are the glyphs of the groups of ink Read reads on page, top line first,
+// each left to right: a group's marks in its columns as one MNIST-like image
+// (preprocess.Page.Glyph), however many digits the reader cuts it into. The gate judges
+// these (whether the group is writing of digits at all); internal/tune makes its
+// training data with them. A group whose glyph holds no ink is left out.
+func GroupGlyphs(page *preprocess.Page) ([][]float32, error) {
+	var out [][]float32
+	for _, groups := range lineGroups(inside(page), DefaultCutting) {
+		for _, g := range groups {
+			v, err := groupGlyph(page, g)
+			if errors.Is(err, preprocess.ErrBlank) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// groupGlyph is the glyph of the whole group g: what the gate judges.
+func groupGlyph(page *preprocess.Page, g *group) ([]float32, error) {
+	return page.Glyph(g.marks, g.x0, g.x1)
 }
 
 // inside is the page's marks less those that touch the picture's edge and are not like
@@ -576,6 +639,9 @@ func (r *Reader) readGroup(e *engine, page *preprocess.Page, g *group, height fl
 		}
 		for k, one := range ones {
 			scores[k] += r.cut.Weight * math.Log(max(one, 1e-9))
+			if ds[k] != nil {
+				ds[k].whole = one
+			}
 		}
 	}
 	n := len(cuts)
@@ -713,6 +779,7 @@ func (r *Reader) readPieces(e *engine, page *preprocess.Page, g *group, cols [][
 	sc := page.Scale
 	for n, k := range which {
 		d := guess(probs[n*dataset.Digits : (n+1)*dataset.Digits])
+		d.glyph = x[n*dataset.Pixels : (n+1)*dataset.Pixels]
 		x0, x1 := cols[k][0], cols[k][1]
 		d.Box = [4]int{int(float64(x0) * sc), int(float64(g.y0) * sc), int(math.Ceil(float64(x1) * sc)), int(math.Ceil(float64(g.y1) * sc))}
 		ds[k], scores[k] = &d, math.Log(max(d.Probability, 1e-9))
@@ -745,7 +812,7 @@ func guess(probs []float64) Digit {
 			second = i
 		}
 	}
-	return Digit{Digit: first, Second: second, Probability: probs[first], Sure: probs[first] >= SureAt}
+	return Digit{Digit: first, Second: second, Probability: probs[first], DigitLike: 1, Sure: probs[first] >= SureAt, whole: 1}
 }
 
 // Describe says what a reading is in words, a line of writing a line (the ones after
@@ -763,9 +830,12 @@ func Describe(r Reading) string {
 		default:
 			b.WriteString(", ")
 		}
-		if d.Sure {
+		switch {
+		case d.Sure:
 			fmt.Fprintf(&b, "%d %.1f%%", d.Digit, 100*d.Probability)
-		} else {
+		case d.Probability >= SureAt:
+			fmt.Fprintf(&b, "not sure it is a digit: %d (%.1f%%, digit-like %.1f%%)", d.Digit, 100*d.Probability, 100*d.DigitLike)
+		default:
 			fmt.Fprintf(&b, "not sure: %d or %d (%.1f%%)", d.Digit, d.Second, 100*d.Probability)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/reader"
 )
 
 // TestReadEndpoint posts a photographed number (MNIST's test images 1, 0, 4: 2, 7, 4) as
@@ -46,8 +47,8 @@ func TestReadEndpoint(t *testing.T) {
 		t.Fatalf("read a photographed 274: %d %v", status, out)
 	}
 	first, _ := digits[0].(map[string]any)
-	if len(first) != 5 || first["digit"] != 2.0 || first["sure"] != true || first["line"] != 0.0 {
-		t.Errorf("the first digit: %v, want digit, probability, sure, box, line", first)
+	if like, _ := first["digit_like"].(float64); len(first) != 6 || first["digit"] != 2.0 || first["sure"] != true || first["line"] != 0.0 || like < reader.GateAt {
+		t.Errorf("the first digit: %v, want digit, probability, digit_like (at least the gate's %g), sure, box, line", first, reader.GateAt)
 	}
 	if status, out := post(t, srv.URL+"/api/read", "image/png", canvasPNG(t, true)); status != 422 || out["error"] != "no digits found" {
 		t.Errorf("read a blank canvas: %d %v", status, out)

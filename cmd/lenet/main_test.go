@@ -80,7 +80,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "--workers", "-1"}, "invalid --workers -1 (expected 0 to 256)"},
 		{[]string{"train", "--activation", "swish"}, `invalid --activation "swish" (expected one of sigmoid, tanh, relu)`},
 		{[]string{"train", "--pool", "min"}, `invalid --pool "min" (expected one of avg, max)`},
-		{[]string{"train", "--dataset", "cifar"}, `invalid --dataset: unknown data set "cifar" (expected mnist, fashion or pieces)`},
+		{[]string{"train", "--dataset", "cifar"}, `invalid --dataset: unknown data set "cifar" (expected mnist, fashion, pieces or marks)`},
 		{[]string{"view", "--dataset", "cifar"}, `invalid --dataset: unknown data set "cifar"`},
 		{[]string{"export", "--checkpoint", "x", "--out", "y", "--format", "tflite"}, `invalid --format "tflite" (expected npy, checkpoint or onnx)`},
 		{[]string{"export", "--out", "y.onnx", "--format", "onnx", "--dtype", "float64"}, "--format onnx writes float32"},

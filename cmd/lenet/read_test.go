@@ -107,8 +107,8 @@ func TestRead(t *testing.T) {
 	if err := json.Unmarshal(obj["digits"], &digits); err != nil || len(digits) != 3 {
 		t.Fatalf("digits %s: %v", obj["digits"], err)
 	}
-	if keys := sortedKeys(digits[0]); !slices.Equal(keys, []string{"box", "digit", "line", "probability", "sure"}) {
-		t.Errorf("a digit's JSON fields %v, want box, digit, line, probability, sure", keys)
+	if keys := sortedKeys(digits[0]); !slices.Equal(keys, []string{"box", "digit", "digit_like", "line", "probability", "sure"}) {
+		t.Errorf("a digit's JSON fields %v, want box, digit, digit_like, line, probability, sure", keys)
 	}
 	var box [4]int
 	if err := json.Unmarshal(digits[0]["box"], &box); err != nil || box[0] >= box[2] || box[1] >= box[3] {

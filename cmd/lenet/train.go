@@ -72,7 +72,7 @@ func trainCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.StringVar(&r.Arch.Pool, "pool", r.Arch.Pool, "subsampling after each convolution: avg (the seed's) or max")
 	fs.Uint64Var(&r.Seed, "seed", r.Seed, "seeds the weights, the shuffling and the distortions; the same seed repeats a run")
 	fs.StringVar(&c.opt.Out, "out", "", "run folder (default runs/YYYYMMDD-HHMMSS)")
-	fs.StringVar(&c.dataset, "dataset", r.Dataset.Name, "mnist (handwritten digits), fashion (Fashion-MNIST, Debian's dataset-fashion-mnist) or pieces (the reader's verifier data: go run ./internal/tools/tune pieces DIR, then --data DIR); the last two are trained without distortions unless a distortion flag is given")
+	fs.StringVar(&c.dataset, "dataset", r.Dataset.Name, "mnist (handwritten digits), fashion (Fashion-MNIST, Debian's dataset-fashion-mnist), pieces (the reader's verifier data: go run ./internal/tools/tune pieces DIR, then --data DIR) or marks (the reader's gate data: tune marks DIR); the last three are trained without distortions unless a distortion flag is given")
 	fs.StringVar(&c.opt.Data, "data", "", dataHelp)
 	fs.StringVar(&c.dtype, "dtype", r.Dtype.String(), "arithmetic: float32 or float64")
 	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, 0 for all (0 to 60000)")

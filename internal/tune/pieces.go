@@ -1,7 +1,8 @@
 // Package tune makes the reader's training data and chooses its settings, on images
-// held out from training: the verifier's pieces (Pieces), reader.SureAt (ChooseSureAt)
-// and reader.DefaultCutting (ChooseCutting). The reader runs what they made; the
-// commands are internal/tools/tune's, the scripts docs/verifier.sh and docs/sure.sh.
+// held out from training: the verifier's pieces (Pieces), the gate's marks (Marks),
+// reader.SureAt (ChooseSureAt), reader.GateAt (ChooseGateAt) and reader.DefaultCutting
+// (ChooseCutting). The reader runs what they made; the commands are
+// internal/tools/tune's, the scripts docs/verifier.sh, docs/gate.sh and docs/sure.sh.
 package tune
 
 import (

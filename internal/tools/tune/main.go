@@ -2,11 +2,13 @@
 // out from training (package internal/tune), printing what it measured:
 //
 //	go run ./internal/tools/tune pieces DIR   # the verifier's pieces as IDX files (docs/verifier.sh)
+//	go run ./internal/tools/tune marks DIR    # the gate's marks as IDX files (docs/gate.sh)
+//	go run ./internal/tools/tune gateat       # reader.GateAt's table and choice (docs/gate.sh)
 //	go run ./internal/tools/tune sureat       # reader.SureAt's table and choice (docs/sure.sh)
 //	go run ./internal/tools/tune cutting      # reader.DefaultCutting's table and choice
 //	go run ./internal/tools/tune knobs        # its other knobs, one at a time
 //
-// sureat, cutting and knobs exit 1 when the reader's setting is not what the rule
+// gateat, sureat, cutting and knobs exit 1 when the reader's setting is not what the rule
 // chooses; knobs measures around reader.VerifierCutting, cutting with DefaultCutting's
 // knobs (the order they were chosen in).
 package main
@@ -17,6 +19,7 @@ import (
 	"os"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph/kernels"
 	"github.com/lenet/lenet/internal/tune"
 	"github.com/lenet/lenet/reader"
@@ -41,6 +44,30 @@ func run(args []string) error {
 			return err
 		}
 		fmt.Printf("%d training pieces (checksum %s), %d test pieces (%s) in %s\n", train.Count, train.Checksum(), test.Count, test.Checksum(), args[1])
+		return nil
+	case len(args) == 2 && args[0] == "marks":
+		if err := os.MkdirAll(args[1], 0o755); err != nil {
+			return err
+		}
+		fashion := func(split string) (*dataset.Set, error) { return dataset.Fashion.Load("", split) }
+		train, test, err := tune.WriteMarks(args[1], tune.TrainMarks, fashion)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d training glyphs (checksum %s), %d test glyphs (%s) in %s\n", train.Count, train.Checksum(), test.Count, test.Checksum(), args[1])
+		return nil
+	case len(args) == 1 && args[0] == "gateat":
+		rows, chosen, err := tune.ChooseGateAt()
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			fmt.Printf("threshold %.2f: %.2f%% of the digits sure without the gate stay sure\n", r.Threshold, 100*r.Kept)
+		}
+		fmt.Printf("the rule (the highest keeping at least %.1f%%) gives %.2f; reader.GateAt is %.2f\n", 100*tune.GateRule, chosen, reader.GateAt)
+		if chosen != reader.GateAt {
+			return errors.New("reader.GateAt is not the rule's choice")
+		}
 		return nil
 	case len(args) == 1 && args[0] == "sureat":
 		m, err := checkpoints.LoadDefault()

@@ -1,0 +1,28 @@
+package tune
+
+import (
+	"testing"
+
+	"github.com/lenet/lenet/reader"
+)
+
+// TestChooseGateAt: reader.GateAt is what GateRule gives on photos of the built-in
+// model's held-out images (go run ./internal/tools/tune gateat prints the table), and
+// keeping more of the held-out digits sure costs the threshold: the table falls.
+func TestChooseGateAt(t *testing.T) {
+	rows, chosen, err := ChooseGateAt()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		t.Logf("threshold %.2f: %.2f%% stay sure", r.Threshold, 100*r.Kept)
+	}
+	if chosen != reader.GateAt {
+		t.Errorf("the rule gives %.2f; reader.GateAt is %.2f", chosen, reader.GateAt)
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].Kept > rows[i-1].Kept {
+			t.Errorf("threshold %.2f keeps %.4f, more than %.2f's %.4f", rows[i].Threshold, rows[i].Kept, rows[i-1].Threshold, rows[i-1].Kept)
+		}
+	}
+}
