@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"image"
+	"image/draw"
 	"image/png"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
@@ -162,5 +168,28 @@ func TestPredictGoesOn(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "1 of 2 files not read") ||
 		!strings.Contains(stderr.String(), broken+": not a PNG, JPEG or GIF image") || !strings.Contains(stdout.String(), digit+": guess 7") {
 		t.Fatalf("predict on a broken file, then a 7: %v\nstdout %s\nstderr %s", err, stdout.String(), stderr.String())
+	}
+}
+
+// TestPredictNotADigit: a capital A (typeset large in Go Regular) is no digit: the
+// model alone reads it as a 4 at 99.98%; predict says it is not sure it is a digit.
+func TestPredictNotADigit(t *testing.T) {
+	f, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 120, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer face.Close()
+	img := image.NewGray(image.Rect(0, 0, 200, 200))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 150)}).DrawString("A")
+	path := filepath.Join(t.TempDir(), "A.png")
+	writeImage(t, path, img)
+	out, err := runCmd("predict", path)
+	if err != nil || !strings.Contains(out, "not sure it is a digit (digit-like ") {
+		t.Fatalf("predict on a capital A: %v\n%s", err, out)
 	}
 }

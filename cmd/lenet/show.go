@@ -105,6 +105,8 @@ const predictSummary = `Usage: lenet predict [--checkpoint DIR] [--show] FILE...
 Classifies PNG, JPEG or GIF pictures of single digits, of any size and either polarity,
 each first made to look like MNIST (ink cropped, scaled to 20 pixels, centred by mass
 in 28x28). Prints the guess and the probabilities; --show draws what the network saw.
+A digit's guess says "not sure" under the reader's threshold, and "not sure it is a
+digit" when the reader's gate finds no writing of digits (a letter, a scribble).
 A file it cannot read is said on stderr and the next one read; the exit status is 1
 if any was not read.`
 
@@ -130,6 +132,15 @@ func runPredict(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ev.Close()
+	var gate *graph.Evaluator // the reader's gate, for a digit model
+	if g, err := reader.BuiltinGate(); err != nil {
+		return err
+	} else if mod.Dataset.Name == dataset.MNIST.Name {
+		if gate, err = g.Evaluator(1); err != nil {
+			return err
+		}
+		defer gate.Close()
+	}
 	failed := 0
 	for _, f := range files {
 		px, err := preprocess.ReadFile(f, preprocess.FitFor(mod.Dataset))
@@ -143,8 +154,17 @@ func runPredict(_ context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		line := render.Guess(probs, mod.Dataset.Classes)
-		if unsure, ok := reader.Unsure(probs); ok && mod.Dataset.Name == dataset.MNIST.Name {
+		if unsure, ok := reader.Unsure(probs); ok && gate != nil {
 			line = unsure + "; " + line
+		}
+		if gate != nil {
+			g, err := gate.Probabilities(px)
+			if err != nil {
+				return err
+			}
+			if not, ok := reader.NotADigitSaid(g); ok {
+				line = not + "; " + line
+			}
 		}
 		fmt.Fprintf(stdout, "%s: %s\n  probabilities %s\n", f, line, render.Probabilities(probs, mod.Dataset.Classes))
 		if show {
