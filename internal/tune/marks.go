@@ -6,10 +6,8 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -27,7 +25,6 @@ import (
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
-	"github.com/lenet/lenet/internal/atomicfile"
 	"github.com/lenet/lenet/internal/ordered"
 	"github.com/lenet/lenet/preprocess"
 	"github.com/lenet/lenet/reader"
@@ -364,30 +361,13 @@ func WriteMarks(dir string, train int, fashion func(split string) (*dataset.Set,
 	if err != nil {
 		return nil, nil, err
 	}
-	var sets [2]*dataset.Set
-	for k, s := range []struct {
-		split string
-		from  *dataset.Set
-		count int
-		seed  uint64
-	}{{"train", rest, train, 1}, {"test", test, TestMarks, 2}} {
+	return writeSets(dir, rest, test, train, TestMarks, func(split string, from *dataset.Set, count int, seed uint64) (*dataset.Set, error) {
 		var clothes *dataset.Set
 		if fashion != nil {
-			if clothes, err = fashion(s.split); err != nil {
-				return nil, nil, fmt.Errorf("marks: %w", err)
+			if clothes, err = fashion(split); err != nil {
+				return nil, fmt.Errorf("marks: %w", err)
 			}
 		}
-		p, err := Marks(s.from, clothes, s.count, s.seed)
-		if err != nil {
-			return nil, nil, err
-		}
-		err = p.WriteIDX(s.split, func(name string, body func(io.Writer) error) error {
-			return atomicfile.WriteFile(filepath.Join(dir, name), body)
-		})
-		if err != nil {
-			return nil, nil, fmt.Errorf("marks: %w", err)
-		}
-		sets[k] = p
-	}
-	return sets[0], sets[1], nil
+		return Marks(from, clothes, count, seed)
+	})
 }

@@ -103,26 +103,7 @@ func TestGateOnTestMarks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := g.Evaluator(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ev.Close()
-	probs, err := ev.SetProbabilities(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	right := 0
-	for i, l := range p.Labels {
-		row := probs[i*ev.Classes():]
-		got := byte(reader.NotADigit)
-		if row[reader.ADigit] > row[reader.NotADigit] {
-			got = reader.ADigit
-		}
-		if got == l {
-			right++
-		}
-	}
+	right := rightOf(t, g, p)
 	acc := float64(right) / float64(p.Count)
 	t.Logf("gate: %d of %d test glyphs right (%.2f%%)", right, p.Count, 100*acc)
 	if acc < gateFloor {

@@ -213,14 +213,24 @@ func WritePieces(dir string, train int) (trainSet, testSet *dataset.Set, err err
 	if err != nil {
 		return nil, nil, err
 	}
+	return writeSets(dir, rest, test, train, TestPieces, func(_ string, from *dataset.Set, count int, seed uint64) (*dataset.Set, error) {
+		return Pieces(from, count, seed)
+	})
+}
+
+// writeSets makes a training split of train from rest (seed 1) and a test split of
+// tests from test (seed 2) with make, writes them into dir as IDX files, as lenet
+// train --data reads them, and returns them.
+func writeSets(dir string, rest, test *dataset.Set, train, tests int,
+	make func(split string, from *dataset.Set, count int, seed uint64) (*dataset.Set, error)) (trainSet, testSet *dataset.Set, err error) {
 	var sets [2]*dataset.Set
 	for k, s := range []struct {
 		split string
 		from  *dataset.Set
 		count int
 		seed  uint64
-	}{{"train", rest, train, 1}, {"test", test, TestPieces, 2}} {
-		p, err := Pieces(s.from, s.count, s.seed)
+	}{{"train", rest, train, 1}, {"test", test, tests, 2}} {
+		p, err := make(s.split, s.from, s.count, s.seed)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -228,7 +238,7 @@ func WritePieces(dir string, train int) (trainSet, testSet *dataset.Set, err err
 			return atomicfile.WriteFile(filepath.Join(dir, name), body)
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("pieces: %w", err)
+			return nil, nil, fmt.Errorf("%s: %w", dir, err)
 		}
 		sets[k] = p
 	}
