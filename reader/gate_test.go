@@ -105,8 +105,7 @@ func TestGateKeepsDigits(t *testing.T) {
 // TestGateRefusesLetters: capital letters typeset large in black on white (Go Regular,
 // undistorted; the gate trained on the Go fonts' letters, distorted and photographed)
 // are read as digits by the model alone, many of them sure; with the gate at most a
-// fifth as many are. What it still lets through are letters the reader cuts into
-// strokes that are each a 1 (a V as "11"). The gate's measure on letters written by
+// fifth as many are (none, on 2026-12-06). The gate's measure on letters written by
 // hand, by a generator its training did not use, is robust's TestSceneReading.
 func TestGateRefusesLetters(t *testing.T) {
 	f, err := opentype.Parse(goregular.TTF)

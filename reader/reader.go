@@ -74,16 +74,15 @@ type Digit struct {
 	Probability float64 `json:"probability"` // the model's probability of Digit
 	// DigitLike is the gate's probability that the ink the digit was read from is
 	// writing of digits at all, not a letter, a symbol, a scribble or a picture: its
-	// group of ink's, or for a group cut into several digits, the group's or its least
-	// digit-like digit's, whichever is more (Reader.UseGate); 1 for a reader without a
-	// gate.
+	// group of ink's, or for a group wider than a digit cut into several, the group's
+	// or its least digit-like digit's, whichever is more (Reader.judge); 1 for a reader
+	// without a gate.
 	DigitLike float64   `json:"digit_like"`
 	Sure      bool      `json:"sure"` // Probability >= SureAt and DigitLike >= the reader's gate threshold (GateAt)
 	Box       [4]int    `json:"box"`  // [x0, y0, x1, y1] in the picture's pixels
 	Line      int       `json:"line"` // the line of writing it is in, 0 the top one
 	Second    int       `json:"-"`    // the next most probable digit
 	glyph     []float32 // what the digit model read
-	whole     float64   // the verifier's probability that it is one whole digit (1 for a group read whole)
 }
 
 // Reading is what a picture says: its lines of writing top to bottom, the digits of
@@ -372,8 +371,8 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	var reading Reading
 	budget := MaxPieces
 	line := 0
-	var glyphs []float32 // the gate's view of each group read, and its digits
-	var read [][2]int
+	var glyphs []float32 // the gate's view of each group read
+	var read []groupRead
 	for _, groups := range lineGroups(inside(page), r.cut) {
 		height := medianHeight(groups)
 		found := false
@@ -394,7 +393,10 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 					return Reading{}, err
 				}
 				glyphs = append(glyphs, v...)
-				read = append(read, [2]int{len(reading.Digits), len(reading.Digits) + len(digits)})
+				// A group no wider than one digit may be (r.cut.Widest) may be one
+				// letter cut into strokes: it is judged as a whole.
+				one := float64(g.x1-g.x0) <= r.cut.Widest*max(height, float64(g.y1-g.y0))
+				read = append(read, groupRead{len(reading.Digits), len(reading.Digits) + len(digits), one})
 			}
 			found = found || len(digits) > 0
 			reading.Digits = append(reading.Digits, digits...)
@@ -639,9 +641,6 @@ func (r *Reader) readGroup(e *engine, page *preprocess.Page, g *group, height fl
 		}
 		for k, one := range ones {
 			scores[k] += r.cut.Weight * math.Log(max(one, 1e-9))
-			if ds[k] != nil {
-				ds[k].whole = one
-			}
 		}
 	}
 	n := len(cuts)
@@ -812,7 +811,7 @@ func guess(probs []float64) Digit {
 			second = i
 		}
 	}
-	return Digit{Digit: first, Second: second, Probability: probs[first], DigitLike: 1, Sure: probs[first] >= SureAt, whole: 1}
+	return Digit{Digit: first, Second: second, Probability: probs[first], DigitLike: 1, Sure: probs[first] >= SureAt}
 }
 
 // Describe says what a reading is in words, a line of writing a line (the ones after

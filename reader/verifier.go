@@ -25,23 +25,29 @@ var verifierFS embed.FS
 
 // BuiltinVerifier loads the built-in verifier (once).
 var BuiltinVerifier = sync.OnceValues(func() (*checkpoints.Model, error) {
-	sub, err := fs.Sub(verifierFS, "verifier")
+	return builtinModel(verifierFS, "verifier", verifierModel)
+})
+
+// builtinModel loads the built-in model embedded in fsys's folder dir ("verifier",
+// "gate"), named "the built-in " and dir, and checks it with check.
+func builtinModel(fsys fs.FS, dir string, check func(*checkpoints.Model) error) (*checkpoints.Model, error) {
+	sub, err := fs.Sub(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("built-in verifier: %w", err)
+		return nil, fmt.Errorf("built-in %s: %w", dir, err)
 	}
-	m, err := checkpoints.LoadModelFS(sub, "(built-in verifier)")
+	m, err := checkpoints.LoadModelFS(sub, "(built-in "+dir+")")
 	if err != nil {
 		return nil, err
 	}
-	m.Name = "the built-in verifier"
+	m.Name = "the built-in " + dir
 	if m.Dataset, err = dataset.Lookup(m.Manifest.Hyper.Dataset); err != nil {
-		return nil, fmt.Errorf("built-in verifier: %w", err)
+		return nil, fmt.Errorf("built-in %s: %w", dir, err)
 	}
-	if err := verifierModel(m); err != nil {
+	if err := check(m); err != nil {
 		return nil, err
 	}
 	return m, nil
-})
+}
 
 // verifierModel says why m is not a verifier (a model of dataset.Pieces), or nil.
 func verifierModel(m *checkpoints.Model) error {
@@ -148,11 +154,17 @@ func (r *Reader) UseVerifier(m *checkpoints.Model, c Cutting) error {
 			return err
 		}
 	}
+	return r.renew(func() { r.verifier, r.cut = m, c })
+}
+
+// renew changes r's models (change, with r.mu held) and makes one engine with them: a
+// model the machines cannot run fails here, not at the first read. The engines made
+// with the old ones and not in use are closed.
+func (r *Reader) renew(change func()) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	err := r.closeIdle() // made with the old verifier
-	r.verifier, r.cut = m, c
-	// One engine now: a model the machines cannot run fails here, not at the first read.
+	err := r.closeIdle()
+	change()
 	e, err2 := r.newEngine()
 	if err2 != nil {
 		return errors.Join(err, err2)

@@ -124,7 +124,7 @@ func TestSceneReading(t *testing.T) {
 const (
 	numbersFloor = 0.88
 	linesFloor   = 0.885
-	rejectFloor  = 0.67
+	rejectFloor  = 0.715
 )
 
 func builtinReader(t *testing.T) *reader.Reader {

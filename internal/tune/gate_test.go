@@ -15,14 +15,14 @@ func TestChooseGateAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range rows {
-		t.Logf("threshold %.2f: %.2f%% stay sure", r.Threshold, 100*r.Kept)
+		t.Logf("threshold %.2f: %.2f%% stay sure (touching %.2f%%)", r.Threshold, 100*r.Kept, 100*r.Touching)
 	}
 	if chosen != reader.GateAt {
 		t.Errorf("the rule gives %.2f; reader.GateAt is %.2f", chosen, reader.GateAt)
 	}
 	for i := 1; i < len(rows); i++ {
-		if rows[i].Kept > rows[i-1].Kept {
-			t.Errorf("threshold %.2f keeps %.4f, more than %.2f's %.4f", rows[i].Threshold, rows[i].Kept, rows[i-1].Threshold, rows[i-1].Kept)
+		if rows[i].Kept > rows[i-1].Kept || rows[i].Touching > rows[i-1].Touching {
+			t.Errorf("threshold %.2f keeps more than %.2f: %+v, %+v", rows[i].Threshold, rows[i-1].Threshold, rows[i], rows[i-1])
 		}
 	}
 }

@@ -62,7 +62,7 @@ func run(args []string) error {
 			return err
 		}
 		for _, r := range rows {
-			fmt.Printf("threshold %.2f: %.2f%% of the digits sure without the gate stay sure\n", r.Threshold, 100*r.Kept)
+			fmt.Printf("threshold %.2f: %.2f%% of the digits sure without the gate stay sure (of touching numbers' %.2f%%)\n", r.Threshold, 100*r.Kept, 100*r.Touching)
 		}
 		fmt.Printf("the rule (the highest keeping at least %.1f%%) gives %.2f; reader.GateAt is %.2f\n", 100*tune.GateRule, chosen, reader.GateAt)
 		if chosen != reader.GateAt {
