@@ -3,7 +3,6 @@ package reader
 import (
 	"embed"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/lenet/lenet/checkpoints"
@@ -71,39 +70,33 @@ func (r *Reader) UseGate(m *checkpoints.Model, at float64) error {
 }
 
 // groupRead is a group of ink read: its digits, digits[from:to] of the reading, and
-// whether it is no wider than one character may be.
+// where the gate's view of it starts among the glyphs Read gathers: the group's glyph,
+// then, when pieces, each of its digits' glyphs.
 type groupRead struct {
-	from, to int
-	narrow   bool
+	from, to, glyph int
+	pieces          bool
 }
 
-// judge runs the gate over the groups read and their digits and sets each digit's
-// DigitLike; a digit under r.gateAt is not sure. glyphs holds each group's glyph, one a
-// group, read says which digits are whose. A group read as one digit, or no wider than
-// a digit may be (Cutting.Widest: a letter the reader cut into strokes, an M as "14"),
-// is judged by its glyph. A wider group cut into several digits is judged by its glyph
-// (six touching digits squeezed into one glyph are hard to judge) or, when that says
-// more, by the least digit-like of its digits' own glyphs.
+// judge runs the gate over glyphs (what read says they are) and sets each digit's
+// DigitLike; a digit under r.gateAt is not sure. A group is judged by its glyph; a
+// group with pieces (wider than a digit may be and cut into several: six touching digits
+// squeezed into one glyph are hard to judge) by its glyph or, when that says more, by
+// the least digit-like of its digits' own glyphs.
 func (r *Reader) judge(e *engine, glyphs []float32, read []groupRead, digits []Digit) error {
 	if e.gateOne == nil || len(read) == 0 {
 		return nil
 	}
-	x := slices.Clone(glyphs)
-	for _, d := range digits {
-		x = append(x, d.glyph...)
-	}
-	probs, err := probabilities(e.gateOne, e.gateMany, r.batch, x)
+	probs, err := probabilities(e.gateOne, e.gateMany, r.batch, glyphs)
 	if err != nil {
 		return err
 	}
 	c := len(dataset.Marks.Classes) // UseGate took a two-class model
-	own := probs[len(read)*c:]
-	for k, g := range read {
-		like := probs[k*c+ADigit]
-		if !g.narrow && g.to-g.from > 1 {
+	for _, g := range read {
+		like := probs[g.glyph*c+ADigit]
+		if g.pieces {
 			least := 1.0
-			for i := g.from; i < g.to; i++ {
-				least = min(least, own[i*c+ADigit])
+			for i := range g.to - g.from {
+				least = min(least, probs[(g.glyph+1+i)*c+ADigit])
 			}
 			like = max(like, least)
 		}

@@ -82,7 +82,7 @@ type Digit struct {
 	Box       [4]int    `json:"box"`  // [x0, y0, x1, y1] in the picture's pixels
 	Line      int       `json:"line"` // the line of writing it is in, 0 the top one
 	Second    int       `json:"-"`    // the next most probable digit
-	glyph     []float32 // what the digit model read
+	glyph     []float32 // what the digit model read, while Read gathers what the gate judges
 }
 
 // Reading is what a picture says: its lines of writing top to bottom, the digits of
@@ -119,8 +119,8 @@ type engine struct {
 }
 
 // New reads with the model m (a digit model: ten classes 0-9), one network or a
-// committee, the built-in verifier and the built-in gate (at GateAt). It refuses a model trained on another data set
-// (Fashion-MNIST's clothes), with the reason.
+// committee, the built-in verifier and the built-in gate (at GateAt). It refuses a
+// model trained on another data set (Fashion-MNIST's clothes), with the reason.
 func New(m *checkpoints.Model) (*Reader, error) {
 	return newReader(m, pieceBatch)
 }
@@ -371,7 +371,7 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	var reading Reading
 	budget := MaxPieces
 	line := 0
-	var glyphs []float32 // the gate's view of each group read
+	var glyphs []float32 // what the gate judges: each group read, and some of their digits
 	var read []groupRead
 	for _, groups := range lineGroups(inside(page), r.cut) {
 		height := medianHeight(groups)
@@ -392,11 +392,20 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 				if err != nil { // the group's digits hold ink, so it does
 					return Reading{}, err
 				}
+				gr := groupRead{from: len(reading.Digits), to: len(reading.Digits) + len(digits), glyph: len(glyphs) / dataset.Pixels}
 				glyphs = append(glyphs, v...)
-				// A group no wider than one digit may be (r.cut.Widest) may be one
-				// letter cut into strokes: it is judged as a whole.
-				one := float64(g.x1-g.x0) <= r.cut.Widest*max(height, float64(g.y1-g.y0))
-				read = append(read, groupRead{len(reading.Digits), len(reading.Digits) + len(digits), one})
+				// A group wider than one digit may be (r.cut.Widest) and cut into several
+				// is judged by its digits too; a narrower one may be a letter the reader
+				// cut into strokes (an M as "14"), judged as a whole.
+				if gr.pieces = len(digits) > 1 && float64(g.x1-g.x0) > r.cut.Widest*max(height, float64(g.y1-g.y0)); gr.pieces {
+					for _, d := range digits {
+						glyphs = append(glyphs, d.glyph...)
+					}
+				}
+				read = append(read, gr)
+			}
+			for i := range digits {
+				digits[i].glyph = nil // a slice of the group's pieces: not kept in the reading
 			}
 			found = found || len(digits) > 0
 			reading.Digits = append(reading.Digits, digits...)
