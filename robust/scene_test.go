@@ -85,26 +85,26 @@ func TestSceneReading(t *testing.T) {
 		k := min(i%6, 3)
 		byKind[k] = append(byKind[k], img)
 	}
-	none := SceneRead{Kind: "no digits"}
-	for k, imgs := range byKind {
-		read, err := ReadScenes(r, kinds[k], imgs, make([]string, len(imgs)))
-		if err != nil {
-			t.Fatal(err)
+	// rejected reads them kind by kind, logs each, and returns the share rejected.
+	rejected := func(how string) float64 {
+		n, all := 0.0, 0
+		for k, imgs := range byKind {
+			read, err := ReadScenes(r, kinds[k], imgs, make([]string, len(imgs)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s, %s rejected: %.0f of %d", how, kinds[k], read.Right*float64(read.Photos), read.Photos)
+			n += read.Right * float64(read.Photos)
+			all += read.Photos
 		}
-		t.Logf("%s rejected: %.0f of %d", kinds[k], read.Right*float64(read.Photos), read.Photos)
-		none.Right += read.Right * float64(read.Photos)
-		none.Photos += read.Photos
+		return n / float64(all)
 	}
-	none.Right /= float64(none.Photos)
+	none := SceneRead{Kind: "no digits", Right: rejected("with the gate")}
 	if err := r.UseGate(nil, 0); err != nil { // the same pictures without the gate, to compare
 		t.Fatal(err)
 	}
-	for k, imgs := range byKind {
-		read, err := ReadScenes(r, kinds[k], imgs, make([]string, len(imgs)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("without the gate, %s rejected: %.0f of %d", kinds[k], read.Right*float64(read.Photos), read.Photos)
+	if without := rejected("without the gate"); without >= none.Right {
+		t.Errorf("pictures without digits rejected: %.1f%% with the gate, %.1f%% without", 100*none.Right, 100*without)
 	}
 	t.Logf("numbers read whole %.1f%%, two lines read whole %.1f%% (lines found %.1f%%), pictures without digits rejected %.1f%%",
 		100*numbers.Right, 100*lines.Right, 100*lines.Lines, 100*none.Right)
