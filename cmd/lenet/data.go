@@ -8,7 +8,7 @@ import (
 )
 
 // dataHelp is the --data flag's help.
-const dataHelp = "folder with the data set's IDX files, .gz or raw (default: MNIST from the Go module cache, Fashion-MNIST from " + dataset.FashionDir + "; the reader's pieces have none)"
+const dataHelp = "folder with the data set's IDX files, .gz or raw (default: MNIST from the Go module cache, Fashion-MNIST from " + dataset.FashionDir + "; the reader's pieces and marks have none)"
 
 // registerModel binds the flags that choose the model a command runs.
 func registerModel(fs *pflag.FlagSet, m *checkpoints.Source) {

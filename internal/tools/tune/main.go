@@ -125,5 +125,5 @@ func run(args []string) error {
 		}
 		return nil
 	}
-	return errors.New("usage: tune pieces DIR | tune sureat | tune cutting | tune knobs")
+	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs")
 }
