@@ -164,14 +164,12 @@ func newReader(m *checkpoints.Model, batch int) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.UseVerifier(v, DefaultCutting); err != nil {
-		return nil, err
-	}
 	gate, err := BuiltinGate()
 	if err != nil {
 		return nil, err
 	}
-	if err := r.UseGate(gate, GateAt); err != nil {
+	// The built-ins were checked as they loaded: one engine with both, not one each.
+	if err := r.renew(func() { r.verifier, r.cut, r.gate, r.gateAt = v, DefaultCutting, gate, GateAt }); err != nil {
 		return nil, err
 	}
 	return r, nil
