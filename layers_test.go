@@ -16,7 +16,7 @@ import (
 
 // layers is doc.go's map: each package's layer, from the bottom (1) up.
 var layers = map[string]int{
-	"dataset": 1, "graph/kernels": 1, "internal/atomicfile": 1, "internal/bounds": 1, "internal/suggest": 1, "internal/buildinfo": 1, "internal/ordered": 1,
+	"dataset": 1, "graph/kernels": 1, "internal/atomicfile": 1, "internal/bounds": 1, "internal/suggest": 1, "internal/buildinfo": 1, "internal/ordered": 1, "internal/knobs": 1,
 	"graph/ops": 2, "graph/openblas": 2, "augment": 2, "preprocess": 2, "report": 2, "render": 2, "internal/chart": 2,
 	"graph":       3,
 	"checkpoints": 4,

@@ -3,6 +3,8 @@ package preprocess
 import (
 	"math"
 	"slices"
+
+	"github.com/lenet/lenet/internal/knobs"
 )
 
 // dropLines erases ruled or squared paper's lines from mask and returns what it erased:
@@ -10,18 +12,19 @@ import (
 // within 3% of both edges of the picture and covers 60% of its width (height), with the
 // shoulders the mask covers half of, and their rims. Where a stroke crosses a line, the
 // ink on the line is kept if there is ink just above and below it (left and right of
-// it). Lines are looked for only along sides of minLine pixels or more, and the erasing
+// it); where one runs along it, the ink much darker than the line's own
+// (knobs.StrongLine). Lines are looked for only along sides of minLine pixels or more, and the erasing
 // is undone when it erased one upright line and left no ink: a picture cropped tight to
 // a 1 is a digit, not a line (a grid with nothing written on it is paper).
-func dropLines(mask, faint []bool, w, h int) (erased []bool) {
+func dropLines(mask, faint []bool, s []float64, w, h int) (erased []bool) {
 	erased = make([]bool, len(mask))
 	before := slices.Clone(mask)
 	across, upright := 0, 0
 	if w >= minLine {
-		across = dropLinesAlong(mask, faint, erased, w, h, func(x, y int) int { return y*w + x })
+		across = dropLinesAlong(mask, faint, s, erased, w, h, func(x, y int) int { return y*w + x })
 	}
 	if h >= minLine {
-		upright = dropLinesAlong(mask, faint, erased, h, w, func(y, x int) int { return y*w + x })
+		upright = dropLinesAlong(mask, faint, s, erased, h, w, func(y, x int) int { return y*w + x })
 	}
 	if across == 0 && upright == 1 && !slices.Contains(mask, true) {
 		copy(mask, before)
@@ -43,7 +46,7 @@ const maxLines = 64
 // across), length pixels long, across the other, n of them. It takes the straightest,
 // fullest line first, at the slope that covers it best, erases it, and looks again. It
 // returns how many lines it erased.
-func dropLinesAlong(mask, faint, erased []bool, length, n int, at func(along, across int) int) (lines int) {
+func dropLinesAlong(mask, faint []bool, s []float64, erased []bool, length, n int, at func(along, across int) int) (lines int) {
 	edge := max(1, length*3/100)
 	steps := int(math.Ceil(maxTilt * float64(length))) // slopes a pixel of drift apart
 	// A line's pixels lie within steps/2 of one across index: only pixels in a window of
@@ -151,13 +154,30 @@ func dropLinesAlong(mask, faint, erased []bool, length, n int, at func(along, ac
 		for hi < n && half(hi) {
 			hi++
 		}
+		// The line's own strength: the median ink along the band. Writing on the line
+		// is darker than the line: a pixel over knobs.StrongLine times that is a stroke
+		// drawn along the line (a 1 on a squared page's upright line, a 7's bar on a
+		// ruled one), not the line, and is not erased.
+		var along []float64
+		for j := range length {
+			for a := lo + shift(bk, j); a < hi+shift(bk, j); a++ {
+				if inside(a) && faint[at(j, a)] {
+					along = append(along, s[at(j, a)])
+				}
+			}
+		}
+		slices.Sort(along)
+		strong := math.Inf(1)
+		if len(along) > 0 {
+			strong = knobs.StrongLine * along[len(along)/2]
+		}
 		for j := range length {
 			d := shift(bk, j)
 			if inside(lo-1+d) && inside(hi+d) && mask[at(j, lo-1+d)] && mask[at(j, hi+d)] {
 				continue // a stroke crosses the line here
 			}
 			for a := lo - 1 + d; a <= hi+d; a++ { // and the line's rims
-				if inside(a) {
+				if inside(a) && s[at(j, a)] <= strong {
 					mask[at(j, a)], faint[at(j, a)], erased[at(j, a)] = false, false, true
 				}
 			}

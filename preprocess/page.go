@@ -60,7 +60,7 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 	for i, v := range s {
 		faint[i] = v > floor
 	}
-	lines := dilate(dropLines(mask, faint, w, h), w, h, 1)
+	lines := dilate(dropLines(mask, faint, s, w, h), w, h, 1)
 	labels, marks := components(mask, w, h)
 	marks = keepMarks(marks, labels, ink, s, stands, w, h)
 	marks = offLines(marks, labels, dilate(lines, w, h, 1), w)

@@ -47,10 +47,12 @@ const (
 // ChooseGateAt; `go run ./internal/tools/tune gateat` prints the table
 // and fails unless GateAt is its choice): the highest threshold, in steps of 0.05, at
 // which at least 99% of the digits sure without the gate stay sure (tune.GateRule).
-// Touching digits, which the gate judges less well, keep less: 94.55% of those sure in
-// held-out numbers of touching digits stay sure. The test images did not choose it, nor
+// Touching digits, which the gate judges less well, keep less: 94.79% of those sure in
+// held-out numbers of touching digits stay sure. (It was 0.25 until the preprocessing
+// kept writing along ruled lines, knobs.StrongLine: the held-out photos changed, and at
+// 0.25 98.95% stayed sure.) The test images did not choose it, nor
 // did the pictures without digits it is measured on.
-const GateAt = 0.25
+const GateAt = 0.20
 
 // UseGate makes r judge each group of ink it reads with the gate m (a two-class model
 // of dataset.Marks, as the built-in one is; anything else is refused with the reason):

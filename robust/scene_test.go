@@ -111,7 +111,12 @@ func TestSceneReading(t *testing.T) {
 	for _, c := range []struct {
 		name       string
 		got, floor float64
-	}{{"numbers read whole", numbers.Right, numbersFloor}, {"two lines found", lines.Lines, linesFloor}, {"pictures without digits rejected", none.Right, rejectFloor}} {
+	}{
+		{"numbers read whole", numbers.Right, numbersFloor},
+		{"two lines found", lines.Lines, linesFloor},
+		{"two lines read whole", lines.Right, linesWholeFloor},
+		{"pictures without digits rejected", none.Right, rejectFloor},
+	} {
 		if c.got < c.floor {
 			t.Errorf("%s: %.1f%%, want at least %.0f%%", c.name, 100*c.got, 100*c.floor)
 		}
@@ -120,11 +125,15 @@ func TestSceneReading(t *testing.T) {
 
 // The floors of TestSceneReading: what the built-in model reads today (the pictures are
 // the same for a seed, and so is the reading): the figures README and docs/reading.md
-// quote.
+// quote. numbersFloor was 0.88 before writing along ruled lines was kept
+// (knobs.StrongLine): it lost one picture of the 200 (a crossing of squared paper's
+// lines read as a 1) and read 3 more of the held-out ones that chose it. rejectFloor
+// was 0.715 with reader.GateAt 0.25, before that change moved GateAt's choice to 0.20.
 const (
-	numbersFloor = 0.88
-	linesFloor   = 0.885
-	rejectFloor  = 0.715
+	numbersFloor    = 0.875
+	linesFloor      = 0.91
+	linesWholeFloor = 0.78
+	rejectFloor     = 0.695
 )
 
 func builtinReader(t *testing.T) *reader.Reader {
@@ -173,11 +182,12 @@ func TestRuledPaperHoldsNoDigits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 59 read as no digits (58 with the reader's cutting before internal/tune's Knobs);
-	// 45 before the lines' remnants were dropped (preprocess's offLines).
+	// 60 read as no digits since writing along the lines is kept (knobs.StrongLine), 59
+	// before; 58 with the reader's cutting before internal/tune's Knobs; 45 before the
+	// lines' remnants were dropped (preprocess's offLines).
 	n := int(math.Round(60 * got.Right))
 	t.Logf("%d of 60 blank ruled or squared papers read as no digits", n)
-	if n < 59 {
-		t.Errorf("%d of 60 blank ruled or squared papers read as no digits, want at least 59", n)
+	if n < 60 {
+		t.Errorf("%d of 60 blank ruled or squared papers read as no digits, want 60", n)
 	}
 }

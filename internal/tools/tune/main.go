@@ -7,10 +7,11 @@
 //	go run ./internal/tools/tune sureat       # reader.SureAt's table and choice (docs/sure.sh)
 //	go run ./internal/tools/tune cutting      # reader.DefaultCutting's table and choice
 //	go run ./internal/tools/tune knobs        # its other knobs, one at a time
+//	go run ./internal/tools/tune strongline   # knobs.StrongLine's table and choice
 //
-// gateat, sureat, cutting and knobs exit 1 when the reader's setting is not what the rule
-// chooses; knobs measures around reader.VerifierCutting, cutting with DefaultCutting's
-// knobs (the order they were chosen in).
+// gateat, sureat, cutting, knobs and strongline exit 1 when the reader's setting is not
+// what the rule chooses; knobs measures around reader.VerifierCutting, cutting with
+// DefaultCutting's knobs (the order they were chosen in).
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph/kernels"
+	"github.com/lenet/lenet/internal/knobs"
 	"github.com/lenet/lenet/internal/tune"
 	"github.com/lenet/lenet/reader"
 )
@@ -124,6 +126,21 @@ func run(args []string) error {
 			return errors.New("reader.DefaultCutting is not the rule's choice")
 		}
 		return nil
+	case len(args) == 1 && args[0] == "strongline":
+		rows, chosen, err := tune.ChooseStrongLine()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| StrongLine | numbers read whole (of %d) | two lines read whole (of %d) | without digits rejected (of %d) |\n", tune.HeldOutLinePhotos, tune.HeldOutLinePhotos, tune.HeldOutLinePhotos)
+		fmt.Println("|---:|---:|---:|---:|")
+		for _, r := range rows {
+			fmt.Printf("| %g | %d | %d | %d |\n", r.StrongLine, r.Numbers, r.Lines, r.Reject)
+		}
+		fmt.Printf("the rule gives %g; knobs.StrongLine is %g\n", chosen, knobs.StrongLine)
+		if chosen != knobs.StrongLine {
+			return errors.New("knobs.StrongLine is not the rule's choice")
+		}
+		return nil
 	}
-	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs")
+	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline")
 }
