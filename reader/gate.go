@@ -73,10 +73,11 @@ func (r *Reader) UseGate(m *checkpoints.Model, at float64) error {
 
 // groupRead is a group of ink read: its digits, digits[from:to] of the reading, and
 // where the gate's view of it starts among the glyphs Read gathers: the group's glyph,
-// then, when pieces, each of its digits' glyphs.
+// then, when pieces, each of its digits' glyphs. edge says the group touches the
+// picture's edge.
 type groupRead struct {
 	from, to, glyph int
-	pieces          bool
+	pieces, edge    bool
 }
 
 // judge runs the gate over glyphs (what read says they are) and sets each digit's
@@ -105,9 +106,30 @@ func (r *Reader) judge(e *engine, glyphs []float32, read []groupRead, digits []D
 		for i := g.from; i < g.to; i++ {
 			digits[i].DigitLike = like
 			digits[i].Sure = digits[i].Sure && like >= r.gateAt
+			digits[i].cut = g.edge && like < r.gateAt
 		}
 	}
 	return nil
+}
+
+// uncut drops from digits those read from a group of ink that the picture's edge cuts
+// and the gate finds unlike a digit (judge marked them): a shadow's corner, the end of
+// a fold, a stroke of writing the frame cuts off, none of which anyone would read. The
+// lines left are numbered again from 0, top to bottom.
+func uncut(digits []Digit) []Digit {
+	kept := digits[:0]
+	line, last := -1, -1
+	for _, d := range digits {
+		if d.cut {
+			continue
+		}
+		if d.Line != last {
+			line, last = line+1, d.Line
+		}
+		d.Line = line
+		kept = append(kept, d)
+	}
+	return kept
 }
 
 // NotADigitSaid says "not sure it is a digit (digit-like 3.1%)" when probs (the gate's

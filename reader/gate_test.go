@@ -2,6 +2,7 @@ package reader
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/draw"
 	"path/filepath"
@@ -148,5 +149,71 @@ func TestGateRefusesLetters(t *testing.T) {
 	t.Logf("letters read as sure digits: %d without the gate, %d with it", sure[0], sure[1])
 	if sure[0] < 6 || 5*sure[1] > sure[0] {
 		t.Errorf("letters read as sure digits: %d without the gate, %d with it (want at least 6, and at most a fifth as many)", sure[0], sure[1])
+	}
+}
+
+// TestEdgeCutNotADigit: a letter the picture's edge cuts, beside a number, is left out
+// of the reading: the gate finds it unlike a digit and the frame cuts it (a shadow's
+// corner, a fold, a stroke cut off). Without the gate it is read, as a digit or more.
+// A digit the edge cuts stays: the gate finds it digit-like. It takes the gate's word: an
+// M cut 15 pixels in is left with what the gate finds like a 4, and is read as one.
+func TestEdgeCutNotADigit(t *testing.T) {
+	f, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 90, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer face.Close()
+	r := builtinReader(t)
+	picture := func(edge string, at int) image.Image {
+		img := image.NewGray(image.Rect(0, 0, 480, 160))
+		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+		(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(at, 115)}).DrawString(edge)
+		(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(200, 115)}).DrawString("274")
+		return img
+	}
+	for _, c := range []struct {
+		edge string
+		at   int
+		want string
+	}{{"W", -20, "274"}, {"5", -8, "5274"}} {
+		reading, err := r.Read(context.Background(), picture(c.edge, c.at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text string
+		for _, d := range reading.Digits {
+			text += string(rune('0' + d.Digit))
+		}
+		t.Logf("%s cut by the edge: %s", c.edge, Describe(reading))
+		if text != c.want {
+			t.Errorf("%s cut by the edge beside 274: read %q, want %q", c.edge, text, c.want)
+		}
+	}
+	if err := r.UseGate(nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	reading, err := r.Read(context.Background(), picture("W", -20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reading.Digits) <= 3 {
+		t.Errorf("without the gate the cut W is not read at all (%q): the test cannot tell", reading.Text)
+	}
+}
+
+// TestUncutNumbersLines: the digits judge marked cut go, and the lines left are
+// numbered from 0 again, top to bottom: a line of cut digits alone disappears.
+func TestUncutNumbersLines(t *testing.T) {
+	in := []Digit{{Digit: 1, Line: 0, cut: true}, {Digit: 2, Line: 1}, {Digit: 3, Line: 1, cut: true}, {Digit: 4, Line: 1}, {Digit: 5, Line: 2, cut: true}, {Digit: 6, Line: 3}}
+	var got []string
+	for _, d := range uncut(in) {
+		got = append(got, fmt.Sprintf("%d@%d", d.Digit, d.Line))
+	}
+	if want := "2@0 4@0 6@1"; strings.Join(got, " ") != want {
+		t.Errorf("uncut: %v, want %s", got, want)
 	}
 }

@@ -83,6 +83,7 @@ type Digit struct {
 	Line      int       `json:"line"` // the line of writing it is in, 0 the top one
 	Second    int       `json:"-"`    // the next most probable digit
 	glyph     []float32 // what the digit model read, while Read gathers what the gate judges
+	cut       bool      // read from ink the picture's edge cuts and the gate finds unlike a digit
 }
 
 // Reading is what a picture says: its lines of writing top to bottom, the digits of
@@ -390,7 +391,8 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 				if err != nil { // the group's digits hold ink, so it does
 					return Reading{}, err
 				}
-				gr := groupRead{from: len(reading.Digits), to: len(reading.Digits) + len(digits), glyph: len(glyphs) / dataset.Pixels}
+				gr := groupRead{from: len(reading.Digits), to: len(reading.Digits) + len(digits), glyph: len(glyphs) / dataset.Pixels,
+					edge: g.x0 == 0 || g.y0 == 0 || g.x1 == page.W || g.y1 == page.H}
 				glyphs = append(glyphs, v...)
 				// A group wider than one digit may be (r.cut.Widest) and cut into several
 				// is judged by its digits too; a narrower one may be a letter the reader
@@ -420,6 +422,9 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 	}
 	if err := r.judge(e, glyphs, read, reading.Digits); err != nil {
 		return Reading{}, err
+	}
+	if reading.Digits = uncut(reading.Digits); len(reading.Digits) == 0 {
+		return Reading{}, ErrNoDigits
 	}
 	// A page pixel averages up to Scale picture pixels a side: the last column or row
 	// may hold fewer, so a box is kept inside the picture.
