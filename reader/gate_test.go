@@ -109,15 +109,7 @@ func TestGateKeepsDigits(t *testing.T) {
 // fifth as many are (none, on 2026-12-06). The gate's measure on letters written by
 // hand, by a generator its training did not use, is robust's TestSceneReading.
 func TestGateRefusesLetters(t *testing.T) {
-	f, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 90, DPI: 72})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer face.Close()
+	face := largeFace(t)
 	r := builtinReader(t)
 	g, err := BuiltinGate()
 	if err != nil {
@@ -158,15 +150,7 @@ func TestGateRefusesLetters(t *testing.T) {
 // A digit the edge cuts stays: the gate finds it digit-like. It takes the gate's word: an
 // M cut 15 pixels in is left with what the gate finds like a 4, and is read as one.
 func TestEdgeCutNotADigit(t *testing.T) {
-	f, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 90, DPI: 72})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer face.Close()
+	face := largeFace(t)
 	r := builtinReader(t)
 	picture := func(edge string, at int) image.Image {
 		img := image.NewGray(image.Rect(0, 0, 480, 160))
@@ -216,4 +200,19 @@ func TestUncutNumbersLines(t *testing.T) {
 	if want := "2@0 4@0 6@1"; strings.Join(got, " ") != want {
 		t.Errorf("uncut: %v, want %s", got, want)
 	}
+}
+
+// largeFace is Go Regular at 90 points: letters and digits about 65 pixels high.
+func largeFace(t *testing.T) font.Face {
+	t.Helper()
+	f, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 90, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { face.Close() })
+	return face
 }
