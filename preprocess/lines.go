@@ -181,29 +181,7 @@ func dropLinesAlong(mask, faint []bool, s []float64, erased []bool, length, n in
 					mask[at(j, a)], faint[at(j, a)], erased[at(j, a)] = false, false, true
 				}
 			}
-			// A line that drifts from the band by a pixel or two leaves a sliver beside
-			// it: ink no wider than maxSliver that ends there. A stroke that meets the
-			// line is wider; it is kept.
-			for _, side := range [2]struct{ from, step int }{{lo - 2 + d, -1}, {hi + 1 + d, 1}} {
-				run := 0
-				for a := side.from; inside(a) && mask[at(j, a)] && run <= maxSliver; a += side.step {
-					run++
-				}
-				if run == 0 || run > maxSliver {
-					continue
-				}
-				for k, a := 0, side.from; k < run; k, a = k+1, a+side.step {
-					if s[at(j, a)] <= strong {
-						mask[at(j, a)], faint[at(j, a)], erased[at(j, a)] = false, false, true
-					}
-				}
-			}
 		}
 	}
 	return lines
 }
-
-// maxSliver is the widest, in pixels, ink beside an erased line may be and still be
-// taken for the line's own edge (a line drifting from a straight band, a soft line's
-// shoulder) rather than writing that meets it.
-const maxSliver = 2
