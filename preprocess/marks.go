@@ -93,7 +93,7 @@ func keepMarks(marks []Mark, labels []int32, ink, s []float64, stands float64, w
 // flag, a stroke broken by a line or the light).
 func (p *Page) Main() []Mark {
 	weight := func(m Mark) float64 {
-		if m.X0 == 0 || m.Y0 == 0 || m.X1 == p.W || m.Y1 == p.H {
+		if p.AtEdge(m.X0, m.Y0, m.X1, m.Y1) {
 			return m.Mass / 4
 		}
 		return m.Mass

@@ -34,6 +34,12 @@ type Mark struct {
 	label          int32
 }
 
+// AtEdge reports whether the box [x0,x1) x [y0,y1), in Page pixels, touches the
+// picture's edge: what the frame cuts (a shadow's corner, a line's end, the desk).
+func (p *Page) AtEdge(x0, y0, x1, y1 int) bool {
+	return x0 == 0 || y0 == 0 || x1 == p.W || y1 == p.H
+}
+
 // Analyse finds the ink in img. It returns ErrBlank when there is none.
 //
 // Hand-written, not taken from an imaging library: the Go libraries at hand (x/image,

@@ -392,7 +392,7 @@ func (r *Reader) Read(ctx context.Context, img image.Image) (Reading, error) {
 					return Reading{}, err
 				}
 				gr := groupRead{from: len(reading.Digits), to: len(reading.Digits) + len(digits), glyph: len(glyphs) / dataset.Pixels,
-					edge: g.x0 == 0 || g.y0 == 0 || g.x1 == page.W || g.y1 == page.H}
+					edge: page.AtEdge(g.x0, g.y0, g.x1, g.y1)}
 				glyphs = append(glyphs, v...)
 				// A group wider than one digit may be (r.cut.Widest) and cut into several
 				// is judged by its digits too; a narrower one may be a letter the reader
@@ -482,7 +482,7 @@ func groupGlyph(page *preprocess.Page, g *group) ([]float32, error) {
 // writing; what the edge cuts is mostly a shadow's corner, a fold or the desk. With no
 // mark clear of the edge, it is all of them.
 func inside(page *preprocess.Page) []preprocess.Mark {
-	edge := func(m preprocess.Mark) bool { return m.X0 == 0 || m.Y0 == 0 || m.X1 == page.W || m.Y1 == page.H }
+	edge := func(m preprocess.Mark) bool { return page.AtEdge(m.X0, m.Y0, m.X1, m.Y1) }
 	var heights, inks []float64
 	for _, m := range page.Marks {
 		if !edge(m) {
