@@ -45,7 +45,8 @@ func TestSceneSuite(t *testing.T) {
 // which everything goes wrong at once, drawn from 1,000 test digits and pen-drawn ones:
 // the built-in model through predict's preprocessing reads at least 97% of them (the
 // same digits on white paper: about 98%), its confidence calibrated (expected
-// calibration error at most 3%).
+// calibration error at most 3%); and, tighter, at least what it reads today, the figures
+// README quotes (97.5%, ECE 1.20%: scenesFloor, scenesECE).
 func TestScenes(t *testing.T) {
 	set := testSet(t, 1000)
 	s, err := ScoreScenes(builtin(t), ScenePhotos(set, 1000, 1), preprocess.Digit)
@@ -54,10 +55,17 @@ func TestScenes(t *testing.T) {
 	}
 	t.Logf("%.1f%% (MNIST's %.1f%%, pen %.1f%%; on white paper %.1f%%); misses: %.1f%% also on white paper, %.1f%% in the photo only, %.1f%% no digit found; ECE %.2f%%",
 		100*s.Accuracy, 100*s.MNIST, 100*s.Pen, 100*s.White, 100*s.AlsoOnWhite, 100*s.PhotoOnly, 100*s.NotFound, 100*s.Calibration.ECE)
-	if s.Accuracy < 0.97 || s.Calibration.ECE > 0.03 || math.Abs(s.Accuracy+s.AlsoOnWhite+s.PhotoOnly+s.NotFound-1) > 1e-9 {
-		t.Errorf("%.2f%% read (want at least 97%%), ECE %.2f%% (want at most 3%%)", 100*s.Accuracy, 100*s.Calibration.ECE)
+	if math.Round(1000*s.Accuracy) < 1000*scenesFloor || s.Calibration.ECE > scenesECE || math.Abs(s.Accuracy+s.AlsoOnWhite+s.PhotoOnly+s.NotFound-1) > 1e-9 {
+		t.Errorf("%.2f%% read (want at least %.1f%%), ECE %.2f%% (want at most %.1f%%)", 100*s.Accuracy, 100*scenesFloor, 100*s.Calibration.ECE, 100*scenesECE)
 	}
 }
+
+// What TestScenes asks: what the built-in model reads today, within the targets
+// (97%, ECE 3%).
+const (
+	scenesFloor = 0.975
+	scenesECE   = 0.015
+)
 
 // TestSceneReading reads 200 simulated photos of numbers, 200 of two numbers one above
 // the other and 200 pictures with no digits (blank or shadowed paper, noise, textures,
