@@ -13,9 +13,10 @@ import (
 // shoulders the mask covers half of, and their rims. Where a stroke crosses a line, the
 // ink on the line is kept if there is ink just above and below it (left and right of
 // it); where one runs along it, the ink much darker than the line's own
-// (knobs.StrongLine). Lines are looked for only along sides of minLine pixels or more, and the erasing
-// is undone when it erased one upright line and left no ink: a picture cropped tight to
-// a 1 is a digit, not a line (a grid with nothing written on it is paper).
+// (knobs.StrongLine). Lines are looked for only along sides of minLine pixels or more,
+// and the erasing is undone when it erased one upright line and left no ink: a picture
+// cropped tight to a 1 is a digit, not a line (a grid with nothing written on it is
+// paper).
 func dropLines(mask, faint []bool, s []float64, w, h int) (erased []bool) {
 	erased = make([]bool, len(mask))
 	before := slices.Clone(mask)

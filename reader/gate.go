@@ -49,8 +49,8 @@ const (
 // which at least 99% of the digits sure without the gate stay sure (tune.GateRule).
 // Touching digits, which the gate judges less well, keep less: 95.72% of those sure in
 // held-out numbers of touching digits stay sure. (With the first gate, before the
-// preprocessing kept writing along ruled lines, it was 0.25.) The test images did not choose it, nor
-// did the pictures without digits it is measured on.
+// preprocessing kept writing along ruled lines, it was 0.25.) The test images did not
+// choose it, nor did the pictures without digits it is measured on.
 const GateAt = 0.20
 
 // UseGate makes r judge each group of ink it reads with the gate m (a two-class model
