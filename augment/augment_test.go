@@ -215,7 +215,7 @@ func collectHelped(t *testing.T, s *dataset.Set, c Config) []Batch {
 
 func TestStreamDeterministicAcrossWorkers(t *testing.T) {
 	s := testSet(103)
-	p := &Params{Shift: 2, Zoom: 0.1, Rotate: 10, Noise: 0.1, Elastic: Elastic{Alpha: 3, Sigma: 4}, Shear: 0.3, Thickness: 1, Blur: 1}
+	p := &Params{Shift: 2, Zoom: 0.1, Rotate: 10, Noise: 0.1, Elastic: Elastic{Alpha: 3, Sigma: 4}, Shear: 0.3, Thickness: 1, Blur: 1, Flag: 0.5}
 	one := collect(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: 1, Distort: p})
 	four := collect(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: 4, Prefetch: 3, Distort: p})
 	helped := collectHelped(t, s, Config{Batch: 10, Seed: 5, Epoch: 2, Workers: Helped, Distort: p})

@@ -29,7 +29,8 @@ func Preview(s *dataset.Set, p Params, seed uint64, rows, cols int) *image.Gray 
 		dataset.Fill(s, []int{i}, clean)
 		paste(grid, clean, 0, r*cell)
 		for c := 1; c <= cols; c++ {
-			d.Apply(warped, clean, Rand(seed, c, i))
+			copy(warped, clean)
+			distortEach(d, warped, []int{i}, s.Labels[i:i+1], seed, c)
 			paste(grid, warped, c*cell+previewGap, r*cell)
 		}
 	}

@@ -134,7 +134,8 @@ func (st *Stream) make(p piece) {
 	x := p.b.X[p.from*dataset.Pixels : p.to*dataset.Pixels]
 	dataset.Fill(st.set, idx, x)
 	if d := st.pens.Get().(*Distorter); d != nil {
-		distortEach(d, x, idx, st.c.Seed, st.c.Epoch)
+		labels := p.b.Labels[p.from:p.to]
+		distortEach(d, x, idx, labels, st.c.Seed, st.c.Epoch)
 		st.pens.Put(d)
 	}
 	if p.b.left.Add(-1) == 0 {
