@@ -8,6 +8,7 @@
 //	go run ./internal/tools/tune cutting      # reader.DefaultCutting's table and choice
 //	go run ./internal/tools/tune knobs        # its other knobs, one at a time
 //	go run ./internal/tools/tune strongline   # knobs.StrongLine's table and choice
+//	go run ./internal/tools/tune heldout [MODEL] # how MODEL (default builtin) reads the held-out scenes
 //
 // gateat, sureat, cutting, knobs and strongline exit 1 when the reader's setting is not
 // what the rule chooses; knobs measures around reader.VerifierCutting, cutting with
@@ -57,6 +58,22 @@ func run(args []string) error {
 			return err
 		}
 		fmt.Printf("%d training glyphs (checksum %s), %d test glyphs (%s) in %s\n", train.Count, train.Checksum(), test.Count, test.Checksum(), args[1])
+		return nil
+	case (len(args) == 1 || len(args) == 2) && args[0] == "heldout":
+		var src checkpoints.Source // the built-in model
+		if len(args) == 2 && args[1] != "builtin" {
+			src.Checkpoint = args[1] // a checkpoint or run folder
+		}
+		m, err := checkpoints.Open(src)
+		if err != nil {
+			return err
+		}
+		h, err := tune.ReadHeldOut(m)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("held-out scenes (seed %d): single digits %.1f%% (ECE %.2f%%), numbers read whole %.1f%%, two lines read whole %.1f%% (found %.1f%%), pictures without digits rejected %.1f%%\n",
+			tune.HeldOutSeed, 100*h.Single.Accuracy, 100*h.Single.Calibration.ECE, 100*h.Numbers.Right, 100*h.Lines.Right, 100*h.Lines.Lines, 100*h.Rejected.Right)
 		return nil
 	case len(args) == 1 && args[0] == "gateat":
 		rows, chosen, err := tune.ChooseGateAt()
@@ -142,5 +159,5 @@ func run(args []string) error {
 		}
 		return nil
 	}
-	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline")
+	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline | tune heldout [MODEL]")
 }
