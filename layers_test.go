@@ -57,7 +57,7 @@ func TestLayersCatchesAnUpwardImport(t *testing.T) {
 	}
 }
 
-// TestThinCommand holds cmd/lenet to flags, help texts and presentation: at most 1,140
+// TestThinCommand holds cmd/lenet to flags, help texts and presentation: at most 1,150
 // lines of non-test code, the rest in the library where other programs can use it. (It
 // was 1,000 until the photos issue: predict, test --images and read now go on past a
 // file they cannot read and say which, and their help says so; that is presentation,
@@ -65,7 +65,8 @@ func TestLayersCatchesAnUpwardImport(t *testing.T) {
 // --from --images: its five flags, their help, the flags it cannot take and the line
 // the draw page shows; the tuning itself is package train's. 1,120 until predict asked
 // the reader's gate: a second model to open and run, three lines of help; what it says
-// is reader.NotADigitSaid's.)
+// is reader.NotADigitSaid's. 1,140 until the --flag distortion: one flag line; the
+// drawing is package augment's.)
 func TestThinCommand(t *testing.T) {
 	files, err := filepath.Glob("cmd/lenet/*.go")
 	if err != nil {
@@ -82,8 +83,8 @@ func TestThinCommand(t *testing.T) {
 		}
 		lines += bytes.Count(b, []byte("\n"))
 	}
-	if lines < 100 || lines > 1140 {
-		t.Fatalf("cmd/lenet has %d lines of non-test code (expected at most 1,140; fewer than 100 means the files were not found)", lines)
+	if lines < 100 || lines > 1150 {
+		t.Fatalf("cmd/lenet has %d lines of non-test code (expected at most 1,150; fewer than 100 means the files were not found)", lines)
 	}
 }
 
