@@ -54,19 +54,25 @@ func AddFlag(img []float32, side int, rng *rand.Rand) {
 	if x1 := x0 + dx*length; x1 < 1 { // within the image
 		length = (x0 - 1) / -dx
 	}
-	x1, y1 := x0+dx*length, y0+dy*length
-	for y := max(0, int(math.Floor(y0-half-1))); y <= min(side-1, int(math.Ceil(y1+half+1))); y++ {
-		for x := max(0, int(math.Floor(x1-half-1))); x <= min(side-1, int(math.Ceil(x0+half+1))); x++ {
-			d := segmentDistance(float64(x), float64(y), x0, y0, x1, y1)
-			if v := float32(math.Max(0, math.Min(1, half+0.5-d))) * peak; v > img[y*side+x] {
+	Line(img, side, x0, y0, x0+dx*length, y0+dy*length, half, peak)
+}
+
+// Line draws into the side x side image img a stroke of radius r from (ax, ay) to
+// (bx, by), ink ink at its core, with a pixel's antialiasing; it keeps the darker ink
+// where the stroke crosses img's.
+func Line(img []float32, side int, ax, ay, bx, by, r float64, ink float32) {
+	for y := max(0, int(math.Floor(min(ay, by)-r-1))); y <= min(side-1, int(math.Ceil(max(ay, by)+r+1))); y++ {
+		for x := max(0, int(math.Floor(min(ax, bx)-r-1))); x <= min(side-1, int(math.Ceil(max(ax, bx)+r+1))); x++ {
+			d := SegmentDistance(float64(x), float64(y), ax, ay, bx, by)
+			if v := float32(math.Max(0, math.Min(1, r+0.5-d))) * ink; v > img[y*side+x] {
 				img[y*side+x] = v
 			}
 		}
 	}
 }
 
-// segmentDistance is the distance from (px, py) to the segment (ax, ay)-(bx, by).
-func segmentDistance(px, py, ax, ay, bx, by float64) float64 {
+// SegmentDistance is the distance from (px, py) to the segment (ax, ay)-(bx, by).
+func SegmentDistance(px, py, ax, ay, bx, by float64) float64 {
 	vx, vy := bx-ax, by-ay
 	t := 0.0
 	if l := vx*vx + vy*vy; l > 0 {

@@ -3,6 +3,8 @@ package robust
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/lenet/lenet/augment"
 )
 
 // PenSide is the side of the ink images PenDigit draws.
@@ -147,7 +149,7 @@ func penStroke(strokes []stroke, width, slant, pen, height float64, rng *rand.Ra
 			px, py := float64(x), float64(y)
 			dist := math.Inf(1)
 			for _, s := range segs {
-				dist = min(dist, segmentDistance(px, py, s[0], s[1], s[2], s[3]))
+				dist = min(dist, augment.SegmentDistance(px, py, s[0], s[1], s[2], s[3]))
 			}
 			out[y*PenSide+x] = float32(max(0, min(1, pen+0.5-dist)))
 		}

@@ -90,7 +90,7 @@ func closeTop(dst, src []float32, side int, _ *rand.Rand) {
 	if !ok1 || !ok2 {
 		return
 	}
-	line(dst, side, float64(lx), float64(ly), float64(rx), float64(ry), strokeRadius(src))
+	augment.Line(dst, side, float64(lx), float64(ly), float64(rx), float64(ry), strokeRadius(src), 1)
 }
 
 // upright removes a digit's slant: each row shifted so that the ink's principal axis
@@ -218,25 +218,4 @@ func strokeRadius(px []float32) float64 {
 		return 1
 	}
 	return math.Max(0.8, math.Min(2.5, ink/edges))
-}
-
-// line draws a stroke of radius r from (ax, ay) to (bx, by) at full ink, with a pixel's
-// antialiasing.
-func line(px []float32, side int, ax, ay, bx, by, r float64) {
-	for y := range side {
-		for x := range side {
-			d := segmentDistance(float64(x), float64(y), ax, ay, bx, by)
-			v := float32(math.Max(0, math.Min(1, r+0.5-d)))
-			px[y*side+x] = max(px[y*side+x], v)
-		}
-	}
-}
-
-func segmentDistance(x, y, ax, ay, bx, by float64) float64 {
-	dx, dy := bx-ax, by-ay
-	t := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		t = math.Max(0, math.Min(1, ((x-ax)*dx+(y-ay)*dy)/l))
-	}
-	return math.Hypot(x-ax-t*dx, y-ay-t*dy)
 }
