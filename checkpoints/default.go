@@ -7,8 +7,9 @@ import (
 )
 
 // The built-in model: a committee of 9 seed LeNet-5s trained by the default recipe for
-// 30 epochs each, holding out 5,000 validation images (which chose the epochs and the
-// size, docs/committee.sh), as `lenet export --format checkpoint` writes it (weights and
+// 30 epochs each, half their 1s given a flag (--flag 0.5, chosen on photos of the held-out
+// images, docs/flag.sh), holding out 5,000 validation images (which chose the epochs and
+// the size, docs/committee.sh), as `lenet export --format checkpoint` writes it (weights and
 // manifests, about 2 MB). Commands
 // use it when they are given no checkpoint, so a new user can try everything before
 // training. Its manifest records the command that made it; TestDefaultModel checks its

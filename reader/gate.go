@@ -47,7 +47,7 @@ const (
 // ChooseGateAt; `go run ./internal/tools/tune gateat` prints the table
 // and fails unless GateAt is its choice): the highest threshold, in steps of 0.05, at
 // which at least 99% of the digits sure without the gate stay sure (tune.GateRule).
-// Touching digits, which the gate judges less well, keep less: 95.72% of those sure in
+// Touching digits, which the gate judges less well, keep less: 95.70% of those sure in
 // held-out numbers of touching digits stay sure. (With the first gate, before the
 // preprocessing kept writing along ruled lines, it was 0.25.) The test images did not
 // choose it, nor did the pictures without digits it is measured on.

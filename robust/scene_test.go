@@ -46,7 +46,7 @@ func TestSceneSuite(t *testing.T) {
 // the built-in model through predict's preprocessing reads at least 97% of them (the
 // same digits on white paper: about 98%), its confidence calibrated (expected
 // calibration error at most 3%); and, tighter, at least what it reads today, the figures
-// README quotes (97.5%, ECE 1.20%: scenesFloor, scenesECE).
+// README quotes (99.0%, ECE 0.44%: scenesFloor, scenesECE).
 func TestScenes(t *testing.T) {
 	set := testSet(t, 1000)
 	s, err := ScoreScenes(builtin(t), ScenePhotos(set, 1000, 1), preprocess.Digit)
@@ -63,8 +63,8 @@ func TestScenes(t *testing.T) {
 // What TestScenes asks: what the built-in model reads today, within the targets
 // (97%, ECE 3%).
 const (
-	scenesFloor = 0.975
-	scenesECE   = 0.015
+	scenesFloor = 0.99
+	scenesECE   = 0.005
 )
 
 // TestSceneReading reads 200 simulated photos of numbers, 200 of two numbers one above
@@ -135,10 +135,10 @@ func TestSceneReading(t *testing.T) {
 // the same for a seed, and so is the reading): the figures README and docs/reading.md
 // quote.
 const (
-	numbersFloor    = 0.885
+	numbersFloor    = 0.91
 	linesFloor      = 0.94
-	linesWholeFloor = 0.815
-	rejectFloor     = 0.795
+	linesWholeFloor = 0.81
+	rejectFloor     = 0.785
 )
 
 func builtinReader(t *testing.T) *reader.Reader {
