@@ -31,6 +31,9 @@ type Params struct {
 	// Flag is the share of 1s, drawn per image, given a flag (AddFlag) before the other
 	// distortions: the 1 much of the world writes, which MNIST's writers rarely do.
 	Flag float64 `json:"flag,omitempty"`
+	// Close4 is the share of 4s, drawn per image, whose open top is closed
+	// (AddClosedTop) before the other distortions.
+	Close4 float64 `json:"close4,omitempty"`
 }
 
 // Elastic is Simard et al.'s (2003) elastic distortion: a random displacement field,
@@ -74,6 +77,7 @@ func (p Params) Validate() error {
 		bounds.Float("blur", p.Blur, 0, 3, false),
 		bounds.Float("clean", p.Clean, 0, 1, false),
 		bounds.Float("flag", p.Flag, 0, 1, false),
+		bounds.Float("close4", p.Close4, 0, 1, false),
 		bounds.Float("elastic alpha", p.Elastic.Alpha, 0, 100, false),
 		bounds.Float("elastic sigma", p.Elastic.Sigma, 0, 14, false),
 	); err != nil {
@@ -100,6 +104,9 @@ func (p Params) String() string {
 	}
 	if p.Flag != 0 {
 		d += fmt.Sprintf("; %g of the 1s given a flag", p.Flag)
+	}
+	if p.Close4 != 0 {
+		d += fmt.Sprintf("; %g of the 4s closed at the top", p.Close4)
 	}
 	return d
 }
@@ -332,6 +339,9 @@ func distortEach(d *Distorter, x []float32, idx []int, labels []byte, seed uint6
 		// Drawn only for 1s and only when set: runs without it are unchanged.
 		if d.p.Flag > 0 && labels[k] == 1 && rng.Float64() < d.p.Flag {
 			AddFlag(clean, d.side, rng)
+		}
+		if d.p.Close4 > 0 && labels[k] == 4 && rng.Float64() < d.p.Close4 {
+			AddClosedTop(clean, d.side, rng)
 		}
 		d.Apply(img, clean, rng)
 	}

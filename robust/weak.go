@@ -90,7 +90,7 @@ func closeTop(dst, src []float32, side int, _ *rand.Rand) {
 	if !ok1 || !ok2 {
 		return
 	}
-	augment.Line(dst, side, float64(lx), float64(ly), float64(rx), float64(ry), strokeRadius(src), 1)
+	augment.Line(dst, side, float64(lx), float64(ly), float64(rx), float64(ry), augment.StrokeRadius(src, side), 1)
 }
 
 // upright removes a digit's slant: each row shifted so that the ink's principal axis
@@ -197,25 +197,4 @@ func inkBox(px []float32, side int) (x0, x1, y0, y1 int) {
 		}
 	}
 	return x0, x1, y0, y1
-}
-
-// strokeRadius estimates the strokes' half width: ink area over skeleton length, taken
-// as the ink's area over half its perimeter.
-func strokeRadius(px []float32) float64 {
-	var ink float64
-	for _, v := range px {
-		ink += float64(v)
-	}
-	edges := 0.0
-	side := dataset.Side
-	for y := range side {
-		for x := range side - 1 {
-			edges += math.Abs(float64(px[y*side+x+1] - px[y*side+x]))
-			edges += math.Abs(float64(px[x*side+y] - px[(x+1)*side+y]))
-		}
-	}
-	if edges == 0 {
-		return 1
-	}
-	return math.Max(0.8, math.Min(2.5, ink/edges))
 }

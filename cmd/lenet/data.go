@@ -28,8 +28,9 @@ func registerDistortions(fs *pflag.FlagSet, p *augment.Params) {
 	fs.Float64Var(&p.Blur, "blur", p.Blur, "distortion: Gaussian blur of a standard deviation up to this many pixels (0 to 3)")
 	fs.Float64Var(&p.Clean, "clean", p.Clean, "distortion: leave this share of the images, drawn per image, as they are (0 to 1)")
 	fs.Float64Var(&p.Flag, "flag", p.Flag, "distortion: give this share of the 1s, drawn per image, a flag, as most of the world writes them (0 to 1)")
+	fs.Float64Var(&p.Close4, "close4", p.Close4, "distortion: close the top of this share of the 4s, drawn per image, as many people write them (0 to 1)")
 	fs.Var(&p.Elastic, "elastic", "distortion: elastic displacement ALPHA,SIGMA in pixels (Simard et al. 2003); 0,0 disables")
 }
 
 // distortionFlags are the names registerDistortions binds.
-var distortionFlags = []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness", "blur", "clean", "flag"}
+var distortionFlags = []string{"shift", "zoom", "rotate", "noise", "elastic", "shear", "thickness", "blur", "clean", "flag", "close4"}
