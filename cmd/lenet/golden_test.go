@@ -15,7 +15,7 @@ import (
 )
 
 // goldenRuns are short trainings that between them take every path of a run: each
-// distortion (the flag on 1s among them), both share splits of a batch (even and odd),
+// distortion (the 1s' flag and the 4s' closed top among them), both share splits of a batch (even and odd),
 // float32 and float64, every activation, pool and schedule. The first three name their distortions, so that a
 // change of the defaults leaves them as they were.
 var goldenRuns = []struct {
@@ -26,7 +26,7 @@ var goldenRuns = []struct {
 	{"relu max float64 odd batch", []string{"--limit", "340", "--epochs", "2", "--batch", "17", "--activation", "relu", "--pool", "max", "--dtype", "float64", "--lr-schedule", "step", "--lr-step-epochs", "1", "--shift", "2", "--zoom", "0.1", "--rotate", "10", "--shear", "0", "--thickness", "0", "--blur", "0", "--clean", "0", "--workers", "1"}},
 	{"tanh constant", []string{"--limit", "320", "--epochs", "1", "--activation", "tanh", "--lr-schedule", "constant", "--lr", "0.003", "--no-augment"}},
 	{"default distortions", []string{"--limit", "320", "--epochs", "2", "--workers", "2"}},
-	{"flagged 1s", []string{"--limit", "320", "--epochs", "1", "--flag", "1", "--workers", "2"}},
+	{"flagged 1s, closed 4s", []string{"--limit", "320", "--epochs", "1", "--flag", "1", "--close4", "1", "--workers", "2"}},
 }
 
 // TestTrainingUnchanged trains the golden runs and compares the SHA-256 of every weight
