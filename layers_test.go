@@ -65,8 +65,8 @@ func TestLayersCatchesAnUpwardImport(t *testing.T) {
 // --from --images: its five flags, their help, the flags it cannot take and the line
 // the draw page shows; the tuning itself is package train's. 1,120 until predict asked
 // the reader's gate: a second model to open and run, three lines of help; what it says
-// is reader.NotADigitSaid's. 1,140 until the --flag distortion: one flag line; the
-// drawing is package augment's.)
+// is reader.NotADigitSaid's. 1,140 until the --flag and --close4 distortions: a
+// flag line each; the drawing is package augment's.)
 func TestThinCommand(t *testing.T) {
 	files, err := filepath.Glob("cmd/lenet/*.go")
 	if err != nil {
