@@ -65,6 +65,36 @@ func ReadHeldOut(m *checkpoints.Model) (HeldOut, error) {
 	return h, err
 }
 
+// ReadHeldOutNumbers reads n numbers and n two-line pictures drawn by seed from the
+// built-in committee's held-out images with m: a larger draw than ReadHeldOut's, for
+// settling a near-tie between models on the same images (docs/close4.sh). It returns how
+// many of each were read whole.
+func ReadHeldOutNumbers(m *checkpoints.Model, seed uint64, n int) (numbers, lines int, err error) {
+	builtin, err := checkpoints.LoadDefault()
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := sameHeldOut(m, builtin); err != nil {
+		return 0, 0, err
+	}
+	set, err := train.ValidationSet(builtin.Manifest, "")
+	if err != nil {
+		return 0, 0, err
+	}
+	r, err := reader.New(m)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer r.Close()
+	photos, want := robust.SceneNumbers(set, n, seed)
+	if numbers, err = wholeTexts(r, photos, want); err != nil {
+		return 0, 0, err
+	}
+	photos, want = robust.SceneLines(set, n, seed)
+	lines, err = wholeTexts(r, photos, want)
+	return numbers, lines, err
+}
+
 // sameHeldOut refuses a model that did not hold out the built-in model's images.
 func sameHeldOut(m, builtin *checkpoints.Model) error {
 	want := builtin.Manifest.Hyper.Validation

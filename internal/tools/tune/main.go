@@ -9,6 +9,7 @@
 //	go run ./internal/tools/tune knobs        # its other knobs, one at a time
 //	go run ./internal/tools/tune strongline   # knobs.StrongLine's table and choice
 //	go run ./internal/tools/tune heldout [MODEL] # how MODEL (default builtin) reads the held-out scenes
+//	go run ./internal/tools/tune heldout MODEL SEED N # N numbers and N two-line pictures, drawn by SEED
 //
 // gateat, sureat, cutting, knobs and strongline exit 1 when the reader's setting is not
 // what the rule chooses; knobs measures around reader.VerifierCutting, cutting with
@@ -19,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
@@ -58,6 +60,25 @@ func run(args []string) error {
 			return err
 		}
 		fmt.Printf("%d training glyphs (checksum %s), %d test glyphs (%s) in %s\n", train.Count, train.Checksum(), test.Count, test.Checksum(), args[1])
+		return nil
+	case len(args) == 4 && args[0] == "heldout":
+		m, err := checkpoints.Open(checkpoints.Source{Checkpoint: args[1]})
+		if args[1] == "builtin" {
+			m, err = checkpoints.Open(checkpoints.Source{})
+		}
+		if err != nil {
+			return err
+		}
+		seed, err1 := strconv.ParseUint(args[2], 10, 64)
+		n, err2 := strconv.Atoi(args[3])
+		if err1 != nil || err2 != nil || n < 1 || n > 10000 {
+			return fmt.Errorf("heldout MODEL SEED N: expected a seed and a count from 1 to 10000, got %q %q", args[2], args[3])
+		}
+		numbers, lines, err := tune.ReadHeldOutNumbers(m, seed, n)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("held-out scenes (seed %d): numbers read whole %d of %d, two lines read whole %d of %d\n", seed, numbers, n, lines, n)
 		return nil
 	case (len(args) == 1 || len(args) == 2) && args[0] == "heldout":
 		var src checkpoints.Source // the built-in model
@@ -159,5 +180,5 @@ func run(args []string) error {
 		}
 		return nil
 	}
-	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline | tune heldout [MODEL]")
+	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline | tune heldout [MODEL] | tune heldout MODEL SEED N")
 }
