@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lenet/lenet/checkpoints"
+	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/preprocess"
 	"github.com/lenet/lenet/reader"
 	"github.com/lenet/lenet/robust"
@@ -28,18 +29,7 @@ type HeldOut struct {
 // or the scenes would show it digits it learnt.
 func ReadHeldOut(m *checkpoints.Model) (HeldOut, error) {
 	var h HeldOut
-	builtin, err := checkpoints.LoadDefault()
-	if err != nil {
-		return h, err
-	}
-	if err := sameHeldOut(m, builtin); err != nil {
-		return h, err
-	}
-	set, err := train.ValidationSet(builtin.Manifest, "")
-	if err != nil {
-		return h, err
-	}
-	r, err := reader.New(m)
+	r, set, err := heldOutFor(m)
 	if err != nil {
 		return h, err
 	}
@@ -70,18 +60,7 @@ func ReadHeldOut(m *checkpoints.Model) (HeldOut, error) {
 // settling a near-tie between models on the same images (docs/close4.sh). It returns how
 // many of each were read whole.
 func ReadHeldOutNumbers(m *checkpoints.Model, seed uint64, n int) (numbers, lines int, err error) {
-	builtin, err := checkpoints.LoadDefault()
-	if err != nil {
-		return 0, 0, err
-	}
-	if err := sameHeldOut(m, builtin); err != nil {
-		return 0, 0, err
-	}
-	set, err := train.ValidationSet(builtin.Manifest, "")
-	if err != nil {
-		return 0, 0, err
-	}
-	r, err := reader.New(m)
+	r, set, err := heldOutFor(m)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -93,6 +72,24 @@ func ReadHeldOutNumbers(m *checkpoints.Model, seed uint64, n int) (numbers, line
 	photos, want = robust.SceneLines(set, n, seed)
 	lines, err = wholeTexts(r, photos, want)
 	return numbers, lines, err
+}
+
+// heldOutFor is a reader with m (and the built-in verifier and gate) and the images the
+// built-in committee held out, which m must have held out too.
+func heldOutFor(m *checkpoints.Model) (*reader.Reader, *dataset.Set, error) {
+	builtin, err := checkpoints.LoadDefault()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := sameHeldOut(m, builtin); err != nil {
+		return nil, nil, err
+	}
+	set, err := train.ValidationSet(builtin.Manifest, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := reader.New(m)
+	return r, set, err
 }
 
 // sameHeldOut refuses a model that did not hold out the built-in model's images.

@@ -62,10 +62,7 @@ func run(args []string) error {
 		fmt.Printf("%d training glyphs (checksum %s), %d test glyphs (%s) in %s\n", train.Count, train.Checksum(), test.Count, test.Checksum(), args[1])
 		return nil
 	case len(args) == 4 && args[0] == "heldout":
-		m, err := checkpoints.Open(checkpoints.Source{Checkpoint: args[1]})
-		if args[1] == "builtin" {
-			m, err = checkpoints.Open(checkpoints.Source{})
-		}
+		m, err := openModel(args[1])
 		if err != nil {
 			return err
 		}
@@ -81,11 +78,7 @@ func run(args []string) error {
 		fmt.Printf("held-out scenes (seed %d): numbers read whole %d of %d, two lines read whole %d of %d\n", seed, numbers, n, lines, n)
 		return nil
 	case (len(args) == 1 || len(args) == 2) && args[0] == "heldout":
-		var src checkpoints.Source // the built-in model
-		if len(args) == 2 && args[1] != "builtin" {
-			src.Checkpoint = args[1] // a checkpoint or run folder
-		}
-		m, err := checkpoints.Open(src)
+		m, err := openModel(append(args, "builtin")[1])
 		if err != nil {
 			return err
 		}
@@ -181,4 +174,13 @@ func run(args []string) error {
 		return nil
 	}
 	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline | tune heldout [MODEL] | tune heldout MODEL SEED N")
+}
+
+// openModel opens "builtin", or a checkpoint or run folder.
+func openModel(name string) (*checkpoints.Model, error) {
+	var src checkpoints.Source // the built-in model
+	if name != "builtin" {
+		src.Checkpoint = name
+	}
+	return checkpoints.Open(src)
 }
