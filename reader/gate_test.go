@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/draw"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,6 +142,64 @@ func TestGateRefusesLetters(t *testing.T) {
 	t.Logf("letters read as sure digits: %d without the gate, %d with it", sure[0], sure[1])
 	if sure[0] < 6 || 5*sure[1] > sure[0] {
 		t.Errorf("letters read as sure digits: %d without the gate, %d with it (want at least 6, and at most a fifth as many)", sure[0], sure[1])
+	}
+}
+
+// TestLineJudgesItsGroups: an S, a Z or an O typeset alone is read as a sure digit,
+// gate and all (each is some writer's 5, 2 or 0); in a word whose other letters the gate
+// finds unlike digits, none of its digits is sure. A letter beside two digits leaves
+// them sure: it is one group of three.
+func TestLineJudgesItsGroups(t *testing.T) {
+	face := largeFace(t)
+	r := builtinReader(t)
+	read := func(text string) Reading {
+		img := image.NewGray(image.Rect(0, 0, 400, 160))
+		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+		(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 115)}).DrawString(text)
+		reading, err := r.Read(context.Background(), img)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		return reading
+	}
+	for _, c := range []struct{ alone, word string }{{"S", "HSK"}, {"Z", "MZW"}, {"O", "KOX"}, {"O", "TO"}} {
+		if got := read(c.alone); len(got.Digits) != 1 || !got.Digits[0].Sure {
+			t.Errorf("%s alone: %s (want one sure digit)", c.alone, Describe(got))
+		}
+		for _, d := range read(c.word).Digits {
+			if d.Sure {
+				t.Errorf("%s: %s (want no digit sure)", c.word, Describe(read(c.word)))
+				break
+			}
+		}
+	}
+	for _, text := range []string{"27A", "A27"} {
+		if got := read(text); strings.Replace(text, "A", "?", 1) != got.Text {
+			t.Errorf("%s: %s (want the 2 and the 7 sure, the A not)", text, Describe(got))
+		}
+	}
+}
+
+// TestByLine: a group is no more digit-like than its line's median group (the lower
+// median of an even count), among the groups counted; other lines do not matter.
+func TestByLine(t *testing.T) {
+	for _, c := range []struct {
+		likes   []float64
+		lines   []int
+		counted []bool
+		want    []float64
+	}{
+		{[]float64{0.9, 0.1, 0.8}, []int{0, 0, 0}, []bool{true, true, true}, []float64{0.8, 0.1, 0.8}},
+		{[]float64{0.9, 0.1, 0.05}, []int{0, 0, 0}, []bool{true, true, true}, []float64{0.1, 0.1, 0.05}},
+		{[]float64{0.9, 0.1}, []int{0, 0}, []bool{true, true}, []float64{0.1, 0.1}},
+		{[]float64{0.9, 0.1}, []int{0, 1}, []bool{true, true}, []float64{0.9, 0.1}},
+		{[]float64{0.9, 0.1, 0.8}, []int{0, 0, 0}, []bool{true, false, true}, []float64{0.8, 0.1, 0.8}},
+		{[]float64{0.9, 0.1, 0.05, 0.7}, []int{0, 0, 0, 0}, []bool{true, true, false, true}, []float64{0.7, 0.1, 0.05, 0.7}},
+		{[]float64{0.3}, []int{0}, []bool{false}, []float64{0.3}},
+	} {
+		if got := byLine(c.likes, c.lines, c.counted); !slices.Equal(got, c.want) {
+			t.Errorf("byLine(%v, %v, %v) = %v, want %v", c.likes, c.lines, c.counted, got, c.want)
+		}
 	}
 }
 

@@ -138,7 +138,7 @@ const (
 	numbersFloor    = 0.91
 	linesFloor      = 0.94
 	linesWholeFloor = 0.81
-	rejectFloor     = 0.785
+	rejectFloor     = 0.895
 )
 
 func builtinReader(t *testing.T) *reader.Reader {
