@@ -122,13 +122,7 @@ func TestGateRefusesLetters(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, word := range []string{"AHK", "MWX", "EFT", "NYV", "CUP", "RJL"} {
-			img := image.NewGray(image.Rect(0, 0, 400, 160))
-			draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-			(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 115)}).DrawString(word)
-			reading, err := r.Read(context.Background(), img)
-			if err != nil {
-				t.Fatalf("%s: %v", word, err)
-			}
+			reading := readTypeset(t, r, face, word)
 			for _, d := range reading.Digits {
 				if d.Sure {
 					sure[gate]++
@@ -152,16 +146,7 @@ func TestGateRefusesLetters(t *testing.T) {
 func TestLineJudgesItsGroups(t *testing.T) {
 	face := largeFace(t)
 	r := builtinReader(t)
-	read := func(text string) Reading {
-		img := image.NewGray(image.Rect(0, 0, 400, 160))
-		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-		(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 115)}).DrawString(text)
-		reading, err := r.Read(context.Background(), img)
-		if err != nil {
-			t.Fatalf("%s: %v", text, err)
-		}
-		return reading
-	}
+	read := func(text string) Reading { return readTypeset(t, r, face, text) }
 	for _, c := range []struct{ alone, word string }{{"S", "HSK"}, {"Z", "MZW"}, {"O", "KOX"}, {"O", "TO"}} {
 		if got := read(c.alone); len(got.Digits) != 1 || !got.Digits[0].Sure {
 			t.Errorf("%s alone: %s (want one sure digit)", c.alone, Describe(got))
@@ -262,6 +247,19 @@ func TestUncutNumbersLines(t *testing.T) {
 }
 
 // largeFace is Go Regular at 90 points: letters and digits about 65 pixels high.
+// readTypeset reads with r text typeset with face in black on a white 400x160 picture.
+func readTypeset(t *testing.T, r *Reader, face font.Face, text string) Reading {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 400, 160))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 115)}).DrawString(text)
+	reading, err := r.Read(context.Background(), img)
+	if err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	return reading
+}
+
 func largeFace(t *testing.T) font.Face {
 	t.Helper()
 	f, err := opentype.Parse(goregular.TTF)
