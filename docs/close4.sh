@@ -16,13 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-$(mktemp -d)}
-go build -o "$out/lenet" ./cmd/lenet
-go build -o "$out/tune" ./internal/tools/tune
+. docs/candidates.sh
 for c in 0 0.5 0.25; do
-  run="runs/c9e30-close$c"
-  (cd "$out" && ./lenet train --committee 9 --val 5000 --epochs 30 --flag 0.5 --close4 "$c" --out "$run" >/dev/null)
-  echo "--close4 $c: MNIST held out $("$out/lenet" test --split val --checkpoint "$out/$run" | sed -n "s/^MNIST val: accuracy //p")"
-  "$out/tune" heldout "$out/$run"
-  echo "  MNIST test (reports only): $("$out/lenet" test --checkpoint "$out/$run" | sed -n 's/^MNIST test: accuracy //p')"
-  for seed in 6 8; do "$out/tune" heldout "$out/$run" "$seed" 400; done
+  candidate "runs/c9e30-close$c" "--close4 $c" --flag 0.5 --close4 "$c"
+  for seed in 6 8; do "$out/tune" heldout "$out/runs/c9e30-close$c" "$seed" 400; done
 done

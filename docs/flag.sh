@@ -14,12 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-$(mktemp -d)}
-go build -o "$out/lenet" ./cmd/lenet
-go build -o "$out/tune" ./internal/tools/tune
+. docs/candidates.sh
 for f in 0 0.25 0.5; do
-  run="runs/c9e30-flag$f"
-  (cd "$out" && ./lenet train --committee 9 --val 5000 --epochs 30 --flag "$f" --out "$run" >/dev/null)
-  echo "--flag $f: MNIST held out $("$out/lenet" test --split val --checkpoint "$out/$run" | sed -n "s/^MNIST val: accuracy //p")"
-  "$out/tune" heldout "$out/$run"
-  echo "  MNIST test (reports only): $("$out/lenet" test --checkpoint "$out/$run" | sed -n 's/^MNIST test: accuracy //p')"
+  candidate "runs/c9e30-flag$f" "--flag $f" --flag "$f"
 done
