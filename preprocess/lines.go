@@ -183,6 +183,71 @@ func dropLinesAlong(mask, faint []bool, s []float64, erased []bool, length, n in
 				}
 			}
 		}
+		dropFringe(mask, faint, erased, length, minFringe(length), at, func(j int) (int, int) {
+			d := shift(bk, j)
+			return lo - 1 + d, hi + d
+		}, n)
 	}
 	return lines
+}
+
+// minFringe is the shortest run along a line of length pixels that dropFringe erases.
+func minFringe(length int) int { return max(8, length/25) }
+
+// dropFringe erases what a line leaves along its sides: the mask's pixels one or two
+// beyond its rims (rims(j) gives the two rims' across index at along j), with no ink
+// just beyond them, in runs of at least minRun along the line where the line itself was
+// erased, rims and all. A soft or tilted line's fringe is a sliver of ink 1-2 pixels wide; left, it
+// joins a digit written across the line to the picture's edge. A stroke crossing the
+// line is thicker or short along it; one drawn along the line kept its band.
+func dropFringe(mask, faint, erased []bool, length, minRun int, at func(along, across int) int, rims func(j int) (int, int), n int) {
+	for _, side := range []int{-1, 1} {
+		thin := func(j int) bool {
+			lo, hi := rims(j)
+			rim := hi
+			if side < 0 {
+				rim = lo
+			}
+			if rim < 0 || rim >= n || !erased[at(j, rim)] {
+				return false
+			}
+			for a := max(0, lo); a <= min(n-1, hi); a++ {
+				if mask[at(j, a)] {
+					return false // writing along the line kept here
+				}
+			}
+			any := false
+			for k := 1; k <= 2; k++ {
+				if a := rim + k*side; a >= 0 && a < n && mask[at(j, a)] {
+					any = true
+				}
+			}
+			beyond := rim + 3*side
+			return any && !(beyond >= 0 && beyond < n && mask[at(j, beyond)])
+		}
+		start := -1
+		for j := 0; j <= length; j++ {
+			if j < length && thin(j) {
+				if start < 0 {
+					start = j
+				}
+				continue
+			}
+			if start >= 0 && j-start >= minRun {
+				for jj := start; jj < j; jj++ {
+					lo, hi := rims(jj)
+					rim := hi
+					if side < 0 {
+						rim = lo
+					}
+					for k := 1; k <= 2; k++ {
+						if a := rim + k*side; a >= 0 && a < n {
+							mask[at(jj, a)], faint[at(jj, a)], erased[at(jj, a)] = false, false, true
+						}
+					}
+				}
+			}
+			start = -1
+		}
+	}
 }

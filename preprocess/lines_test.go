@@ -64,3 +64,50 @@ func TestWritingAlongALineIsKept(t *testing.T) {
 		t.Errorf("with every pixel on a line erased the 1 is still %d pixels high: the test cannot tell", h)
 	}
 }
+
+// softStretch draws squared paper (squared) whose upright line at x = 120 is soft on
+// its right from y0 to y1: there it is 5 pixels wide, 3 more than the band the rest of
+// it covers, too short a stretch to widen the band. With ring, a 0 in dark ink, 42
+// across and 40 high, is written at x = 125..167, y = 62..102, touching the stretch.
+func softStretch(y0, y1 int, ring bool) *image.RGBA {
+	img := squared(false)
+	for y := y0; y < y1; y++ {
+		for x := 120; x <= 124; x++ {
+			img.Set(x, y, color.RGBA{164, 188, 223, 255})
+		}
+	}
+	if ring {
+		for y := 62; y < 102; y++ {
+			for x := 125; x < 167; x++ {
+				if r := math.Hypot(float64(x)-146, float64(y)-82); r >= 17 && r <= 21 {
+					img.Set(x, y, color.RGBA{30, 40, 120, 255})
+				}
+			}
+		}
+	}
+	return img
+}
+
+// TestLineFringeIsErased: the 1-2 pixels a soft stretch of a line leaves beside its
+// rims are erased with the line (dropFringe): alone they are not a 1 (offLines drops
+// them too), and a 0 written against them is not joined by them to the picture's edge,
+// its box stretched to the top (as without dropFringe).
+func TestLineFringeIsErased(t *testing.T) {
+	if p, err := Analyse(softStretch(20, 110, false)); !errors.Is(err, ErrBlank) {
+		n := 0
+		if err == nil {
+			n = len(p.Marks)
+		}
+		t.Errorf("squared paper with a soft stretch of line: %v, %d marks, want ErrBlank", err, n)
+	}
+	p, err := Analyse(softStretch(0, 110, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Marks) != 1 {
+		t.Fatalf("the 0 against the soft stretch: %d marks, want 1: %+v", len(p.Marks), p.Marks)
+	}
+	if m := p.Marks[0]; m.Y0 < 55 || m.Y1 > 110 || m.X0 < 115 {
+		t.Errorf("the 0 against the soft stretch is the mark %+v, want about x 124-166, y 62-102", m)
+	}
+}
