@@ -135,10 +135,10 @@ func TestSceneReading(t *testing.T) {
 // the same for a seed, and so is the reading): the figures README and docs/reading.md
 // quote.
 const (
-	numbersFloor    = 0.91
-	linesFloor      = 0.94
-	linesWholeFloor = 0.81
-	rejectFloor     = 0.895
+	numbersFloor    = 0.92
+	linesFloor      = 0.95
+	linesWholeFloor = 0.825
+	rejectFloor     = 0.9 // 90.5% today: summed over the kinds in floats, a hair of slack
 )
 
 func builtinReader(t *testing.T) *reader.Reader {
