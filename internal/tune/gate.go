@@ -7,6 +7,7 @@ import (
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/internal/ordered"
 	"github.com/lenet/lenet/reader"
 	"github.com/lenet/lenet/robust"
 )
@@ -79,8 +80,10 @@ func ChooseGateAt() ([]GateRow, float64, error) {
 // the gate.
 func sureLikes(r *reader.Reader, photos []image.Image) ([]float64, error) {
 	var likes []float64
-	for _, img := range photos {
-		reading, err := r.Read(context.Background(), img)
+	read := ordered.Map(len(photos), func(i int) (reader.Reading, error) {
+		return r.Read(context.Background(), photos[i])
+	})
+	for reading, err := range read {
 		if errors.Is(err, reader.ErrNoDigits) {
 			continue
 		}

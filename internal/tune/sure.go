@@ -8,6 +8,7 @@ import (
 	"github.com/lenet/lenet/checkpoints"
 	"github.com/lenet/lenet/dataset"
 	"github.com/lenet/lenet/graph"
+	"github.com/lenet/lenet/internal/ordered"
 	"github.com/lenet/lenet/preprocess"
 )
 
@@ -75,11 +76,14 @@ func PhotoProbabilities(m *checkpoints.Model, x []float32) ([]float64, error) {
 	photo := augment.Photo{Light: 0.2, Noise: 0.03, JPEG: 80}
 	n := len(x) / dataset.Pixels
 	in := make([]float32, len(x))
-	for i := range n {
+	drawn := ordered.Map(n, func(i int) (struct{}, error) { // each image its own rows of in
 		img := photo.Draw(x[i*dataset.Pixels:(i+1)*dataset.Pixels], dataset.Side, rand.New(rand.NewPCG(uint64(i), 23)))
 		if px, err := preprocess.Digit(img); err == nil {
 			copy(in[i*dataset.Pixels:], px)
 		}
+		return struct{}{}, nil
+	})
+	for range drawn {
 	}
 	ev, err := m.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
