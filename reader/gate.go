@@ -3,6 +3,7 @@ package reader
 import (
 	"embed"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -91,7 +92,8 @@ type groupRead struct {
 // count; groups the picture's edge cuts and the gate finds unlike a digit are not
 // counted). A line at least half of whose groups are not digits is a word, a row of
 // letters or shapes, not a number: the S, Z or O in it that passes for a digit alone is
-// not sure either. What it costs digits is in GateAt's rule.
+// not sure either. A line of one group the gate finds unlike a digit, in a picture with
+// a line of writing, is left out (strayLines). What it costs digits is in GateAt's rule.
 func (r *Reader) judge(e *engine, glyphs []float32, read []groupRead, digits []Digit) error {
 	if e.gateOne == nil || len(read) == 0 {
 		return nil
@@ -116,14 +118,35 @@ func (r *Reader) judge(e *engine, glyphs []float32, read []groupRead, digits []D
 		likes[k], lines[k], counted[k] = like, digits[g.from].Line, !g.edge || like >= r.gateAt
 	}
 	judged := byLine(likes, lines, counted)
+	stray := strayLines(likes, lines, r.gateAt)
 	for k, g := range read {
 		for i := g.from; i < g.to; i++ {
 			digits[i].DigitLike = judged[k]
 			digits[i].Sure = digits[i].Sure && judged[k] >= r.gateAt
-			digits[i].cut = g.edge && likes[k] < r.gateAt
+			digits[i].cut = (g.edge && likes[k] < r.gateAt) || stray[lines[k]]
 		}
 	}
 	return nil
+}
+
+// strayLines says which lines hold no group the gate finds like a digit (at) when
+// another line does: a shadow's edge or what is left of a ruled line above or below
+// the writing, read as a line of its own. In a picture where no line holds writing,
+// none is stray: what is read there is all unsure anyway.
+func strayLines(likes []float64, lines []int, at float64) map[int]bool {
+	writing, groups := map[int]bool{}, map[int]int{}
+	for k, like := range likes {
+		writing[lines[k]] = writing[lines[k]] || like >= at
+		groups[lines[k]]++
+	}
+	stray := map[int]bool{}
+	if !slices.Contains(slices.Collect(maps.Values(writing)), true) {
+		return stray
+	}
+	for line, w := range writing {
+		stray[line] = !w && groups[line] == 1
+	}
+	return stray
 }
 
 // byLine is each group's like (the gate's, of groups on lines) no more than the median

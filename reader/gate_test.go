@@ -273,3 +273,67 @@ func largeFace(t *testing.T) font.Face {
 	t.Cleanup(func() { face.Close() })
 	return face
 }
+
+// TestStrayLines: a line of one group the gate finds unlike a digit is stray when
+// another line holds writing; a line of several such groups (a word) is not, nor is
+// anything in a picture with no writing.
+func TestStrayLines(t *testing.T) {
+	for _, c := range []struct {
+		likes []float64
+		lines []int
+		want  []int
+	}{
+		{[]float64{0.1, 0.9, 0.8}, []int{0, 1, 1}, []int{0}},
+		{[]float64{0.9, 0.8, 0.1}, []int{0, 0, 1}, []int{1}},
+		{[]float64{0.1, 0.2, 0.9}, []int{0, 0, 1}, nil},
+		{[]float64{0.1, 0.2}, []int{0, 1}, nil},
+		{[]float64{0.1, 0.9}, []int{0, 0}, nil},
+		{[]float64{0.5, 0.9}, []int{0, 1}, nil},
+	} {
+		var got []int
+		for line, s := range strayLines(c.likes, c.lines, 0.35) {
+			if s {
+				got = append(got, line)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("strayLines(%v, %v) = %v, want %v", c.likes, c.lines, got, c.want)
+		}
+	}
+}
+
+// TestStrayLineLeftOut: a lone letter on a line of its own above a number is left out
+// of the reading; without the gate it is read as a line of digits. Alone, it is read
+// (not sure it is a digit).
+func TestStrayLineLeftOut(t *testing.T) {
+	face := largeFace(t)
+	r := builtinReader(t)
+	picture := func(number bool) image.Image {
+		img := image.NewGray(image.Rect(0, 0, 480, 320))
+		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+		(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(120, 120)}).DrawString("W")
+		if number {
+			(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(160, 260)}).DrawString("274")
+		}
+		return img
+	}
+	read := func(img image.Image) Reading {
+		reading, err := r.Read(context.Background(), img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reading
+	}
+	if got := read(picture(true)); got.Text != "274" {
+		t.Errorf("a W above 274: read %q, want %q", got.Text, "274")
+	}
+	if got := read(picture(false)); len(got.Digits) == 0 || got.Digits[0].Sure {
+		t.Errorf("a W alone: %s, want read and not sure", Describe(got))
+	}
+	if err := r.UseGate(nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(picture(true)); !strings.Contains(got.Text, "\n") {
+		t.Errorf("without the gate a W above 274 is read as %q, one line: the test cannot tell", got.Text)
+	}
+}
