@@ -199,6 +199,18 @@ func TestRunFolder(t *testing.T) {
 	if err := PrepareRun(dir); !errors.Is(err, ErrRunExists) {
 		t.Fatalf("PrepareRun on a used folder: %v", err)
 	}
+	// Killed after epoch 5's folder was in place and before latest named it: the run
+	// resumes from epoch 4 and saves epoch 5 again.
+	m := Manifest{Arch: graph.SeedArch, Epoch: 5}
+	if err := Save(filepath.Join(dir, "epoch-005"), p, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveEpoch(dir, p, m, nil, false); err != nil {
+		t.Fatalf("saving epoch 5 again after a kill: %v", err)
+	}
+	if target, err := os.Readlink(filepath.Join(dir, LatestLink)); err != nil || target != "epoch-005" {
+		t.Fatalf("latest names %q (%v), want epoch-005", target, err)
+	}
 }
 
 func TestAdamStateAndDivergence(t *testing.T) {

@@ -55,10 +55,16 @@ func PrepareRun(dir string) error {
 // SaveEpoch saves a checkpoint into dir/epoch-NNN (m.Epoch completed epochs), or
 // dir/epoch-NNN-batch-NNNNN when m.Resume says the run stopped within epoch NNN+1,
 // points latest at it, and best too when isBest, then removes folders no link names.
+// Folders no link names are removed first too: a run killed after its checkpoint's
+// folder was renamed into place and before latest named it resumes from the one before
+// and writes that folder again.
 func SaveEpoch(dir string, p *graph.Params, m Manifest, adam *AdamState, isBest bool) error {
 	name := fmt.Sprintf("epoch-%03d", m.Epoch)
 	if m.Resume != nil && m.Resume.Batch > 0 {
 		name += fmt.Sprintf("-batch-%05d", m.Resume.Batch)
+	}
+	if err := prune(dir); err != nil {
+		return err
 	}
 	if err := Save(filepath.Join(dir, name), p, m, adam); err != nil {
 		return err
