@@ -197,17 +197,21 @@ func minFringe(length int) int { return max(8, length/25) }
 // dropFringe erases what a line leaves along its sides: the mask's pixels one or two
 // beyond its rims (rims(j) gives the two rims' across index at along j), with no ink
 // just beyond them, in runs of at least minRun along the line where the line itself was
-// erased, rims and all. A soft or tilted line's fringe is a sliver of ink 1-2 pixels wide; left, it
-// joins a digit written across the line to the picture's edge. A stroke crossing the
-// line is thicker or short along it; one drawn along the line kept its band.
+// erased, rims and all. A soft or tilted line's fringe is a sliver of ink 1-2 pixels
+// wide; left, it joins a digit written across the line to the picture's edge. A stroke
+// crossing the line is thicker or short along it; one drawn along the line kept its band.
 func dropFringe(mask, faint, erased []bool, length, minRun int, at func(along, across int) int, rims func(j int) (int, int), n int) {
 	for _, side := range []int{-1, 1} {
+		rimOf := func(j int) int { // the rim on this side at along j
+			lo, hi := rims(j)
+			if side < 0 {
+				return lo
+			}
+			return hi
+		}
 		thin := func(j int) bool {
 			lo, hi := rims(j)
-			rim := hi
-			if side < 0 {
-				rim = lo
-			}
+			rim := rimOf(j)
 			if rim < 0 || rim >= n || !erased[at(j, rim)] {
 				return false
 			}
@@ -235,11 +239,7 @@ func dropFringe(mask, faint, erased []bool, length, minRun int, at func(along, a
 			}
 			if start >= 0 && j-start >= minRun {
 				for jj := start; jj < j; jj++ {
-					lo, hi := rims(jj)
-					rim := hi
-					if side < 0 {
-						rim = lo
-					}
+					rim := rimOf(jj)
 					for k := 1; k <= 2; k++ {
 						if a := rim + k*side; a >= 0 && a < n {
 							mask[at(jj, a)], faint[at(jj, a)], erased[at(jj, a)] = false, false, true

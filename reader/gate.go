@@ -3,7 +3,6 @@ package reader
 import (
 	"embed"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 
@@ -11,9 +10,9 @@ import (
 	"github.com/lenet/lenet/dataset"
 )
 
-// The built-in gate: a committee of five LeNet-5s (the seed's) that tells a group of ink that is writing
-// of digits (one, or several touching) from any other mark on paper: a letter, a
-// symbol, a scribble, a smudge, a picture, a shadow's edge. The digit model reads every
+// The built-in gate: a committee of five LeNet-5s (the seed's) that tells a group of
+// ink that is writing of digits (one, or several touching) from any other mark on
+// paper: a letter, a symbol, a scribble, a smudge, a picture, a shadow's edge. The digit model reads every
 // mark as some digit, often confidently (a capital H as "11", noise as "1"); the gate is
 // what lets the reader say it is not sure a mark is a digit at all. Trained by
 // docs/gate.sh on internal/tune's Marks (glyphs of groups as GroupGlyphs cuts them, from
@@ -129,22 +128,19 @@ func (r *Reader) judge(e *engine, glyphs []float32, read []groupRead, digits []D
 	return nil
 }
 
-// strayLines says which lines hold no group the gate finds like a digit (at) when
-// another line does: a shadow's edge or what is left of a ruled line above or below
-// the writing, read as a line of its own. In a picture where no line holds writing,
-// none is stray: what is read there is all unsure anyway.
+// strayLines says which lines hold one group, one the gate finds unlike a digit (under
+// at), when another line holds a group it finds like one: a shadow's edge or what is
+// left of a ruled line above or below the writing, read as a line of its own. In a
+// picture with no writing none is stray: what is read there is all unsure anyway.
 func strayLines(likes []float64, lines []int, at float64) map[int]bool {
-	writing, groups := map[int]bool{}, map[int]int{}
+	groups, anyWriting := map[int]int{}, false
 	for k, like := range likes {
-		writing[lines[k]] = writing[lines[k]] || like >= at
 		groups[lines[k]]++
+		anyWriting = anyWriting || like >= at
 	}
 	stray := map[int]bool{}
-	if !slices.Contains(slices.Collect(maps.Values(writing)), true) {
-		return stray
-	}
-	for line, w := range writing {
-		stray[line] = !w && groups[line] == 1
+	for k, like := range likes {
+		stray[lines[k]] = anyWriting && groups[lines[k]] == 1 && like < at
 	}
 	return stray
 }

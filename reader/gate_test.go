@@ -26,6 +26,9 @@ func TestGateIsItsOwnModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(g.Members) != 5 {
+		t.Errorf("built-in gate: %d members, want the committee of five README and docs/gate.sh describe", len(g.Members))
+	}
 	h := g.Manifest.Hyper
 	if filepath.IsAbs(h.Data) || strings.Contains(g.Manifest.Command, "/tmp") || h.Validation == nil {
 		t.Errorf("built-in gate: data %q, command %q, validation %v (expected relative paths and held-out glyphs)", h.Data, g.Manifest.Command, h.Validation)
