@@ -55,23 +55,28 @@ func ReadHeldOut(m *checkpoints.Model) (HeldOut, error) {
 	return h, err
 }
 
-// ReadHeldOutNumbers reads n numbers and n two-line pictures drawn by seed from the
-// built-in committee's held-out images with m: a larger draw than ReadHeldOut's, for
-// settling a near-tie between models on the same images (docs/close4.sh). It returns how
-// many of each were read whole.
-func ReadHeldOutNumbers(m *checkpoints.Model, seed uint64, n int) (numbers, lines int, err error) {
+// ReadHeldOutNumbers reads n numbers, n two-line pictures and n pictures without digits
+// drawn by seed (the digits from the built-in committee's held-out images) with m: a
+// larger draw than ReadHeldOut's, for settling a near-tie between models or settings
+// on the same images (docs/close4.sh). It returns how many numbers and two-line
+// pictures were read whole, and how many pictures without digits were rejected.
+func ReadHeldOutNumbers(m *checkpoints.Model, seed uint64, n int) (numbers, lines, rejected int, err error) {
 	r, set, err := heldOutFor(m)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer r.Close()
 	photos, want := robust.SceneNumbers(set, n, seed)
 	if numbers, err = wholeTexts(r, photos, want); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	photos, want = robust.SceneLines(set, n, seed)
-	lines, err = wholeTexts(r, photos, want)
-	return numbers, lines, err
+	if lines, err = wholeTexts(r, photos, want); err != nil {
+		return 0, 0, 0, err
+	}
+	photos = robust.SceneNonDigits(n, seed)
+	rejected, err = wholeTexts(r, photos, make([]string, n))
+	return numbers, lines, rejected, err
 }
 
 // heldOutFor is a reader with m (and the built-in verifier and gate) and the images the

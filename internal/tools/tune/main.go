@@ -9,7 +9,7 @@
 //	go run ./internal/tools/tune knobs        # its other knobs, one at a time
 //	go run ./internal/tools/tune strongline   # knobs.StrongLine's table and choice
 //	go run ./internal/tools/tune heldout [MODEL] # how MODEL (default builtin) reads the held-out scenes
-//	go run ./internal/tools/tune heldout MODEL SEED N # N numbers and N two-line pictures, drawn by SEED
+//	go run ./internal/tools/tune heldout MODEL SEED N # N numbers, two-line pictures and pictures without digits, drawn by SEED
 //
 // gateat, sureat, cutting, knobs and strongline exit 1 when the reader's setting is not
 // what the rule chooses; knobs measures around reader.VerifierCutting, cutting with
@@ -71,11 +71,11 @@ func run(args []string) error {
 		if err1 != nil || err2 != nil || n < 1 || n > 10000 {
 			return fmt.Errorf("heldout MODEL SEED N: expected a seed and a count from 1 to 10000, got %q %q", args[2], args[3])
 		}
-		numbers, lines, err := tune.ReadHeldOutNumbers(m, seed, n)
+		numbers, lines, rejected, err := tune.ReadHeldOutNumbers(m, seed, n)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("held-out scenes (seed %d): numbers read whole %d of %d, two lines read whole %d of %d\n", seed, numbers, n, lines, n)
+		fmt.Printf("held-out scenes (seed %d): numbers read whole %d of %d, two lines read whole %d of %d, pictures without digits rejected %d of %d\n", seed, numbers, n, lines, n, rejected, n)
 		return nil
 	case (len(args) == 1 || len(args) == 2) && args[0] == "heldout":
 		m, err := openModel(append(args, "builtin")[1])
