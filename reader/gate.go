@@ -91,8 +91,11 @@ type groupRead struct {
 // count; groups the picture's edge cuts and the gate finds unlike a digit are not
 // counted). A line at least half of whose groups are not digits is a word, a row of
 // letters or shapes, not a number: the S, Z or O in it that passes for a digit alone is
-// not sure either. A line of one group the gate finds unlike a digit, in a picture with
-// a line of writing, is left out (strayLines). What it costs digits is in GateAt's rule.
+// not sure either. And a picture is judged by its company: where some ink is plainly
+// no writing and no line is more likely writing than not (plainly), no group is judged
+// more digit-like than that ink (blotches over a page, a letter beside an O). A line
+// of one group the gate finds unlike a digit, in a picture with a line of writing, is
+// left out (strayLines). What it costs digits is in GateAt's rule.
 func (r *Reader) judge(e *engine, glyphs []float32, read []groupRead, digits []Digit) error {
 	if e.gateOne == nil || len(read) == 0 {
 		return nil
@@ -117,6 +120,11 @@ func (r *Reader) judge(e *engine, glyphs []float32, read []groupRead, digits []D
 		likes[k], lines[k], counted[k] = like, digits[g.from].Line, !g.edge || like >= r.gateAt
 	}
 	judged := byLine(likes, lines, counted)
+	if least, ok := plainly(likes, lines, counted); ok {
+		for k := range judged {
+			judged[k] = min(judged[k], least)
+		}
+	}
 	stray := strayLines(likes, lines, r.gateAt)
 	for k, g := range read {
 		for i := g.from; i < g.to; i++ {
@@ -145,9 +153,52 @@ func strayLines(likes []float64, lines []int, at float64) map[int]bool {
 	return stray
 }
 
+// plainlyNot is a like under which the gate finds ink plainly no writing, and
+// likelyWriting one at which a line's median group is more likely writing than not:
+// chosen on held-out pictures (docs/reading.md, "A picture judged by its company").
+const (
+	plainlyNot    = 0.1
+	likelyWriting = 0.5
+)
+
+// plainly reports whether a picture's groups (likes, on lines, those counted as in
+// byLine) hold one the gate finds plainly no writing (under plainlyNot) while no line's
+// median counted group is likelyWriting, and the least like of the counted groups.
+func plainly(likes []float64, lines []int, counted []bool) (least float64, ok bool) {
+	least = 1
+	for k, like := range likes {
+		if counted[k] {
+			least = min(least, like)
+		}
+	}
+	if least >= plainlyNot {
+		return least, false
+	}
+	for _, m := range lineMedians(likes, lines, counted) {
+		if m >= likelyWriting {
+			return least, false
+		}
+	}
+	return least, true
+}
+
 // byLine is each group's like (the gate's, of groups on lines) no more than the median
 // like of its line's counted groups (the lower median of an even count).
 func byLine(likes []float64, lines []int, counted []bool) []float64 {
+	median := lineMedians(likes, lines, counted)
+	out := make([]float64, len(likes))
+	for k, like := range likes {
+		if m, ok := median[lines[k]]; ok {
+			like = min(like, m)
+		}
+		out[k] = like
+	}
+	return out
+}
+
+// lineMedians is the median like (the lower one of an even count) of each line's
+// counted groups, for the lines that have any.
+func lineMedians(likes []float64, lines []int, counted []bool) map[int]float64 {
 	of := map[int][]float64{}
 	for k, like := range likes {
 		if counted[k] {
@@ -159,14 +210,7 @@ func byLine(likes []float64, lines []int, counted []bool) []float64 {
 		slices.Sort(ls)
 		median[line] = ls[(len(ls)-1)/2]
 	}
-	out := make([]float64, len(likes))
-	for k, like := range likes {
-		if m, ok := median[lines[k]]; ok {
-			like = min(like, m)
-		}
-		out[k] = like
-	}
-	return out
+	return median
 }
 
 // uncut drops from digits those read from a group of ink that the picture's edge cuts

@@ -280,6 +280,33 @@ func largeFace(t *testing.T) font.Face {
 // TestStrayLines: a line of one group the gate finds unlike a digit is stray when
 // another line holds writing; a line of several such groups (a word) is not, nor is
 // anything in a picture with no writing.
+// TestPlainly: a picture whose ink holds a group plainly no writing (under plainlyNot)
+// and no line more likely writing than not is judged by that group; a line of writing
+// (its median at likelyWriting or more), or ink with nothing plainly unlike a digit,
+// leaves the judgement to the lines. Groups not counted (cut by the edge) count for
+// neither.
+func TestPlainly(t *testing.T) {
+	for _, c := range []struct {
+		likes   []float64
+		lines   []int
+		counted []bool
+		least   float64
+		ok      bool
+	}{
+		{[]float64{0.02, 0.03, 0.45}, []int{0, 0, 1}, []bool{true, true, true}, 0.02, true}, // blotches, and one more
+		{[]float64{0.05, 0.44, 0.44}, []int{0, 0, 0}, []bool{true, true, true}, 0.05, true}, // A, O, O
+		{[]float64{0.02, 0.9, 0.95}, []int{0, 1, 1}, []bool{true, true, true}, 0.02, false}, // a line of writing
+		{[]float64{0.02, 0.5}, []int{0, 1}, []bool{true, true}, 0.02, false},                // likelyWriting is writing
+		{[]float64{0.2, 0.45}, []int{0, 1}, []bool{true, true}, 0.2, false},                 // nothing plainly not writing
+		{[]float64{0.02, 0.45}, []int{0, 1}, []bool{false, true}, 0.45, false},              // the edge cuts it
+	} {
+		least, ok := plainly(c.likes, c.lines, c.counted)
+		if least != c.least || ok != c.ok {
+			t.Errorf("plainly(%v, %v, %v) = %v, %v; want %v, %v", c.likes, c.lines, c.counted, least, ok, c.least, c.ok)
+		}
+	}
+}
+
 func TestStrayLines(t *testing.T) {
 	for _, c := range []struct {
 		likes []float64

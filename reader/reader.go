@@ -76,7 +76,8 @@ type Digit struct {
 	// writing of digits at all, not a letter, a symbol, a scribble or a picture: its
 	// group of ink's, or for a group wider than a digit cut into several, the group's
 	// or its least digit-like digit's, whichever is more, and no more than its line's
-	// median group's (Reader.judge); 1 for a reader without a gate.
+	// median group's, nor, in a picture with ink plainly not writing and no line likely
+	// writing, than that ink's (Reader.judge); 1 for a reader without a gate.
 	DigitLike float64   `json:"digit_like"`
 	Sure      bool      `json:"sure"` // Probability >= SureAt and DigitLike >= the reader's gate threshold (GateAt)
 	Box       [4]int    `json:"box"`  // [x0, y0, x1, y1] in the picture's pixels

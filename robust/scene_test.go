@@ -138,7 +138,7 @@ const (
 	numbersFloor    = 0.92
 	linesFloor      = 0.945
 	linesWholeFloor = 0.825
-	rejectFloor     = 0.9 // 90.5% today: summed over the kinds in floats, a hair of slack
+	rejectFloor     = 0.9075 // 91.0% today (182 of 200; 90.5% before the picture was judged by its company)
 )
 
 func builtinReader(t *testing.T) *reader.Reader {
