@@ -202,8 +202,7 @@ func minFringe(length int) int { return max(8, length/25) }
 // crossing the line is thicker or short along it; one drawn along the line kept its band.
 func dropFringe(mask, faint, erased []bool, length, minRun int, at func(along, across int) int, rims func(j int) (int, int), n int) {
 	for _, side := range []int{-1, 1} {
-		rimOf := func(j int) int { // the rim on this side at along j
-			lo, hi := rims(j)
+		rimOf := func(lo, hi int) int { // the rim on this side of the two
 			if side < 0 {
 				return lo
 			}
@@ -211,7 +210,7 @@ func dropFringe(mask, faint, erased []bool, length, minRun int, at func(along, a
 		}
 		thin := func(j int) bool {
 			lo, hi := rims(j)
-			rim := rimOf(j)
+			rim := rimOf(lo, hi)
 			if rim < 0 || rim >= n || !erased[at(j, rim)] {
 				return false
 			}
@@ -239,7 +238,7 @@ func dropFringe(mask, faint, erased []bool, length, minRun int, at func(along, a
 			}
 			if start >= 0 && j-start >= minRun {
 				for jj := start; jj < j; jj++ {
-					rim := rimOf(jj)
+					rim := rimOf(rims(jj))
 					for k := 1; k <= 2; k++ {
 						if a := rim + k*side; a >= 0 && a < n {
 							mask[at(jj, a)], faint[at(jj, a)], erased[at(jj, a)] = false, false, true

@@ -277,9 +277,6 @@ func largeFace(t *testing.T) font.Face {
 	return face
 }
 
-// TestStrayLines: a line of one group the gate finds unlike a digit is stray when
-// another line holds writing; a line of several such groups (a word) is not, nor is
-// anything in a picture with no writing.
 // TestPlainly: a picture whose ink holds a group plainly no writing (under plainlyNot)
 // and no line more likely writing than not is judged by that group; a line of writing
 // (its median at likelyWriting or more), or ink with nothing plainly unlike a digit,
@@ -307,6 +304,9 @@ func TestPlainly(t *testing.T) {
 	}
 }
 
+// TestStrayLines: a line of one group the gate finds unlike a digit is stray when
+// another line holds writing; a line of several such groups (a word) is not, nor is
+// anything in a picture with no writing.
 func TestStrayLines(t *testing.T) {
 	for _, c := range []struct {
 		likes []float64

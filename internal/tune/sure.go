@@ -75,15 +75,15 @@ func ChooseSureAt(m *checkpoints.Model) ([]SureRow, float64, error) {
 func PhotoProbabilities(m *checkpoints.Model, x []float32) ([]float64, error) {
 	photo := augment.Photo{Light: 0.2, Noise: 0.03, JPEG: 80}
 	n := len(x) / dataset.Pixels
-	in := make([]float32, len(x))
-	drawn := ordered.Map(n, func(i int) (struct{}, error) { // each image its own rows of in
+	in := make([]float32, 0, len(x))
+	for px, err := range ordered.Map(n, func(i int) ([]float32, error) {
 		img := photo.Draw(x[i*dataset.Pixels:(i+1)*dataset.Pixels], dataset.Side, rand.New(rand.NewPCG(uint64(i), 23)))
-		if px, err := preprocess.Digit(img); err == nil {
-			copy(in[i*dataset.Pixels:], px)
+		return preprocess.Digit(img)
+	}) {
+		if err != nil {
+			px = make([]float32, dataset.Pixels) // nothing found in the photo: a blank image
 		}
-		return struct{}{}, nil
-	})
-	for range drawn {
+		in = append(in, px...)
 	}
 	ev, err := m.Evaluator(graph.DefaultEvalBatch)
 	if err != nil {
