@@ -8,7 +8,8 @@
 //     internal/atomicfile (files written whole or not at all), internal/bounds (range
 //     checks that name the setting), internal/suggest (the command meant by a typo),
 //     internal/buildinfo (the version and revision a binary was built from),
-//     internal/ordered (jobs side by side, results in order)
+//     internal/ordered (jobs side by side, results in order), internal/knobs (the
+//     preprocessing's and the reader's settings that internal/tune measures around)
 //  2. parts: graph/ops (gorgonia ops and their gradients), graph/openblas (OpenBLAS as
 //     the BLAS), augment (distortions, the batch stream), preprocess (pictures into
 //     MNIST-like images), report (scores and confusion matrices), render (digits and guesses drawn for
@@ -26,6 +27,6 @@
 //     (clients reading through lenet draw's API), internal/tools/writer (pictures by a
 //     writer MNIST lacks, for train --from --images); internal/tune (the verifier's
 //     training pieces and the gate's marks, and the choosing of reader.SureAt,
-//     reader.GateAt and reader.DefaultCutting on held-out images)
+//     reader.GateAt, reader.DefaultCutting and the knobs on held-out images)
 //  8. internal/tools/tune (internal/tune's command)
 package lenet

@@ -8,10 +8,11 @@
 //	go run ./internal/tools/tune cutting      # reader.DefaultCutting's table and choice
 //	go run ./internal/tools/tune knobs        # its other knobs, one at a time
 //	go run ./internal/tools/tune strongline   # knobs.StrongLine's table and choice
+//	go run ./internal/tools/tune fourodds     # knobs.FourOdds's table and choice (30 minutes)
 //	go run ./internal/tools/tune heldout [MODEL] # how MODEL (default builtin) reads the held-out scenes
 //	go run ./internal/tools/tune heldout MODEL SEED N # N numbers, two-line pictures and pictures without digits, drawn by SEED
 //
-// gateat, sureat, cutting, knobs and strongline exit 1 when the reader's setting is not
+// gateat, sureat, cutting, knobs, strongline and fourodds exit 1 when the reader's setting is not
 // what the rule chooses; knobs measures around reader.VerifierCutting, cutting with
 // DefaultCutting's knobs (the order they were chosen in).
 package main
@@ -172,8 +173,24 @@ func run(args []string) error {
 			return errors.New("knobs.StrongLine is not the rule's choice")
 		}
 		return nil
+	case len(args) == 1 && args[0] == "fourodds":
+		rows, chosen, err := tune.ChooseFourOdds()
+		if err != nil {
+			return err
+		}
+		n := tune.FourOddsPhotos
+		fmt.Printf("| FourOdds | numbers read whole (of %d) | two lines read whole (of %d) | without digits rejected (of %d) |\n", n, n, n)
+		fmt.Println("|---:|---:|---:|---:|")
+		for _, r := range rows {
+			fmt.Printf("| %g | %d | %d | %d |\n", r.FourOdds, r.Numbers, r.Lines, r.Reject)
+		}
+		fmt.Printf("the rule gives %g; knobs.FourOdds is %g\n", chosen, knobs.FourOdds)
+		if chosen != knobs.FourOdds {
+			return errors.New("knobs.FourOdds is not the rule's choice")
+		}
+		return nil
 	}
-	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline | tune heldout [MODEL] | tune heldout MODEL SEED N")
+	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline | tune fourodds | tune heldout [MODEL] | tune heldout MODEL SEED N")
 }
 
 // openModel opens "builtin", or a checkpoint or run folder.
