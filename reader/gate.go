@@ -49,7 +49,7 @@ const (
 // and fails unless GateAt is its choice): the highest threshold, in steps of 0.05, at
 // which at least 99% of the digits sure without the gate stay sure (tune.GateRule),
 // the line's judgement (Reader.judge) included. Touching digits, which the gate judges
-// less well, keep less: 94.02% of those sure in held-out numbers of touching digits
+// less well, keep less: 94.03% of those sure in held-out numbers of touching digits
 // stay sure. (With the first gate, before the preprocessing kept writing along ruled
 // lines, it was 0.25; before a line's groups judged each other, 0.20; with one network
 // as the gate, before it became a committee of five, 0.15.) The test images did not

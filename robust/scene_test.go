@@ -135,9 +135,9 @@ func TestSceneReading(t *testing.T) {
 // the same for a seed, and so is the reading): the figures README and docs/reading.md
 // quote.
 const (
-	numbersFloor    = 0.92
+	numbersFloor    = 0.935 // 92.0% before the reader raised a 4's odds against a 9
 	linesFloor      = 0.945
-	linesWholeFloor = 0.825
+	linesWholeFloor = 0.85   // 82.5% before the 4's odds
 	rejectFloor     = 0.9075 // 91.0% today (182 of 200; 90.5% before the picture was judged by its company)
 )
 

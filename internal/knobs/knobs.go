@@ -14,7 +14,7 @@ var StrongLine = 1.5
 // FourOdds is how many times the reader raises the digit model's odds of a 4 against
 // a 9 when it reads a picture (reader.Reader.Read; the two share what they had between
 // them). MNIST's American writers seldom close a 4's top; other writers often do, and
-// the committee takes such a 4 for a 9 when it is unsure of it. `go run
-// ./internal/tools/tune fourodds` tabulates it on held-out pictures: 1 leaves the
-// model's probabilities as they are.
-var FourOdds = 1.0
+// the committee takes such a 4 for a 9 when it is unsure of it. Chosen by `go run
+// ./internal/tools/tune fourodds` (docs/reading.md): 1 leaves the model's probabilities
+// as they are.
+var FourOdds = 3.0
