@@ -792,8 +792,8 @@ func (r *Reader) readPieces(e *engine, page *preprocess.Page, g *group, cols [][
 	sc := page.Scale
 	for n, k := range which {
 		p := probs[n*dataset.Digits : (n+1)*dataset.Digits]
-		// The cutting scores a piece by the model's own probability, as it was chosen;
-		// the digit read is then the 4 raised.
+		// The cutting scores a piece by the model's own probability (its knobs were
+		// chosen so); the digit read is guessed once a 4's odds are raised.
 		scores[k] = math.Log(max(slices.Max(p), 1e-9))
 		raiseFour(p, knobs.FourOdds)
 		d := guess(p)

@@ -29,7 +29,7 @@ var FourOddsTried = []float64{1, 1.5, 2, 3, 4, 6}
 // numbers and two-line numbers read whole together, among the values that reject at
 // least as many pictures without digits as the model's own odds (1), less 1% (8 of
 // 800); ties to the smaller value, the nearer to the model's own. It leaves
-// knobs.FourOdds as it found it. About 30 minutes on 2 cores.
+// knobs.FourOdds as it found it. About 12 minutes on 2 cores.
 func ChooseFourOdds() ([]FourOddsRow, float64, error) {
 	r, _, set, err := heldOutReader()
 	if err != nil {

@@ -8,7 +8,7 @@
 //	go run ./internal/tools/tune cutting      # reader.DefaultCutting's table and choice
 //	go run ./internal/tools/tune knobs        # its other knobs, one at a time
 //	go run ./internal/tools/tune strongline   # knobs.StrongLine's table and choice
-//	go run ./internal/tools/tune fourodds     # knobs.FourOdds's table and choice (30 minutes)
+//	go run ./internal/tools/tune fourodds     # knobs.FourOdds's table and choice (12 minutes)
 //	go run ./internal/tools/tune heldout [MODEL] # how MODEL (default builtin) reads the held-out scenes
 //	go run ./internal/tools/tune heldout MODEL SEED N # N numbers, two-line pictures and pictures without digits, drawn by SEED
 //
