@@ -163,34 +163,30 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| StrongLine | numbers read whole (of %d) | two lines read whole (of %d) | without digits rejected (of %d) |\n", tune.HeldOutLinePhotos, tune.HeldOutLinePhotos, tune.HeldOutLinePhotos)
-		fmt.Println("|---:|---:|---:|---:|")
-		for _, r := range rows {
-			fmt.Printf("| %g | %d | %d | %d |\n", r.StrongLine, r.Numbers, r.Lines, r.Reject)
-		}
-		fmt.Printf("the rule gives %g; knobs.StrongLine is %g\n", chosen, knobs.StrongLine)
-		if chosen != knobs.StrongLine {
-			return errors.New("knobs.StrongLine is not the rule's choice")
-		}
-		return nil
+		return knobTable("StrongLine", tune.HeldOutLinePhotos, rows, chosen, knobs.StrongLine)
 	case len(args) == 1 && args[0] == "fourodds":
 		rows, chosen, err := tune.ChooseFourOdds()
 		if err != nil {
 			return err
 		}
-		n := tune.FourOddsPhotos
-		fmt.Printf("| FourOdds | numbers read whole (of %d) | two lines read whole (of %d) | without digits rejected (of %d) |\n", n, n, n)
-		fmt.Println("|---:|---:|---:|---:|")
-		for _, r := range rows {
-			fmt.Printf("| %g | %d | %d | %d |\n", r.FourOdds, r.Numbers, r.Lines, r.Reject)
-		}
-		fmt.Printf("the rule gives %g; knobs.FourOdds is %g\n", chosen, knobs.FourOdds)
-		if chosen != knobs.FourOdds {
-			return errors.New("knobs.FourOdds is not the rule's choice")
-		}
-		return nil
+		return knobTable("FourOdds", tune.FourOddsPhotos, rows, chosen, knobs.FourOdds)
 	}
 	return errors.New("usage: tune pieces DIR | tune marks DIR | tune gateat | tune sureat | tune cutting | tune knobs | tune strongline | tune fourodds | tune heldout [MODEL] | tune heldout MODEL SEED N")
+}
+
+// knobTable prints a knob's rows (n pictures of each kind) as a Markdown table and the
+// rule's choice, and fails unless the knob (now) is that choice.
+func knobTable(knob string, n int, rows []tune.HeldOutRow, chosen, now float64) error {
+	fmt.Printf("| %s | numbers read whole (of %d) | two lines read whole (of %d) | without digits rejected (of %d) |\n", knob, n, n, n)
+	fmt.Println("|---:|---:|---:|---:|")
+	for _, r := range rows {
+		fmt.Printf("| %g | %d | %d | %d |\n", r.Value, r.Numbers, r.Lines, r.Reject)
+	}
+	fmt.Printf("the rule gives %g; knobs.%s is %g\n", chosen, knob, now)
+	if chosen != now {
+		return fmt.Errorf("knobs.%s is not the rule's choice", knob)
+	}
+	return nil
 }
 
 // openModel opens "builtin", or a checkpoint or run folder.
