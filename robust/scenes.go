@@ -268,12 +268,14 @@ func SceneNonDigits(n int, seed uint64) []image.Image {
 // digit found and right, the lines as written: the digits' values, sure or not) or,
 // for pictures without digits, the share rejected (no digits found, or none sure).
 // Lines is the share whose lines were found: as many lines as written, with as many
-// digits each.
+// digits each. Sure is the share read whole with every digit sure: what the reading's
+// text shows as written, no "?" in it (0 for pictures without digits).
 type SceneRead struct {
 	Kind   string  `json:"kind"`
 	Photos int     `json:"photos"`
 	Right  float64 `json:"right"`
 	Lines  float64 `json:"lines"`
+	Sure   float64 `json:"sure"`
 }
 
 // ReadScenes reads photos with r; want is what each says ("" for none).
@@ -285,13 +287,14 @@ func ReadScenes(r *reader.Reader, kind string, photos []image.Image, want []stri
 		if err != nil && !errors.Is(err, reader.ErrNoDigits) {
 			return s, err
 		}
-		got, sure := "", false
+		got, sure, allSure := "", false, true
 		for k, d := range reading.Digits {
 			if k > 0 && d.Line != reading.Digits[k-1].Line {
 				got += "\n"
 			}
 			got += string(rune('0' + d.Digit))
 			sure = sure || d.Sure
+			allSure = allSure && d.Sure
 		}
 		if want[i] == "" {
 			if !sure {
@@ -301,6 +304,9 @@ func ReadScenes(r *reader.Reader, kind string, photos []image.Image, want []stri
 		}
 		if got == want[i] {
 			s.Right++
+			if allSure {
+				s.Sure++
+			}
 		}
 		if shape(got) == shape(want[i]) {
 			s.Lines++
@@ -308,6 +314,7 @@ func ReadScenes(r *reader.Reader, kind string, photos []image.Image, want []stri
 	}
 	s.Right /= float64(len(photos))
 	s.Lines /= float64(len(photos))
+	s.Sure /= float64(len(photos))
 	return s, nil
 }
 

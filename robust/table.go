@@ -60,7 +60,9 @@ func Table(results []Result) string {
 		row("  calibration error (ECE)", func(r Result) float64 { return r.Scenes.Calibration.ECE })
 		fmt.Fprintf(&b, "  by lenet read (%d of each kind):\n", results[0].SceneReads[0].Photos)
 		row("    numbers read whole", func(r Result) float64 { return r.SceneReads[0].Right })
+		row("      and every digit sure", func(r Result) float64 { return r.SceneReads[0].Sure })
 		row("    two lines read whole", func(r Result) float64 { return r.SceneReads[1].Right })
+		row("      and every digit sure", func(r Result) float64 { return r.SceneReads[1].Sure })
 		row("    two lines found", func(r Result) float64 { return r.SceneReads[1].Lines })
 		row("    no digits: rejected", func(r Result) float64 { return r.SceneReads[2].Right })
 	}
