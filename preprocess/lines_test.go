@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/lenet/lenet/internal/knobs"
@@ -109,5 +110,46 @@ func TestLineFringeIsErased(t *testing.T) {
 	}
 	if m := p.Marks[0]; m.Y0 < 55 || m.Y1 > 110 || m.X0 < 115 {
 		t.Errorf("the 0 against the soft stretch is the mark %+v, want about x 124-166, y 62-102", m)
+	}
+}
+
+// TestGridRemnantsAreDropped: offGrid drops thin upright bars stacked in one column (a
+// squared page's upright line that fell in and out of the mask), and keeps a lone bar
+// (a 1), bars side by side (11), a bar over a round mark (1 over 0) and bars one above
+// the other further apart across than a line tilts.
+func TestGridRemnantsAreDropped(t *testing.T) {
+	column := []Mark{{X0: 60, Y0: 10, X1: 63, Y1: 35}, {X0: 61, Y0: 60, X1: 64, Y1: 85}, {X0: 60, Y0: 110, X1: 63, Y1: 135}}
+	writing := []Mark{
+		{X0: 150, Y0: 50, X1: 153, Y1: 90},                                     // a 1
+		{X0: 200, Y0: 50, X1: 203, Y1: 90}, {X0: 215, Y0: 50, X1: 218, Y1: 90}, // 11
+		{X0: 20, Y0: 150, X1: 23, Y1: 185}, {X0: 10, Y0: 200, X1: 35, Y1: 235}, // a 1 over a 0
+		{X0: 100, Y0: 10, X1: 103, Y1: 40}, {X0: 110, Y0: 60, X1: 113, Y1: 90}, // 1 over 1, 10 apart
+	}
+	kept := offGrid(append(slices.Clone(column), writing...))
+	if !slices.Equal(kept, writing) {
+		t.Errorf("kept %+v, want the writing %+v", kept, writing)
+	}
+
+	// The same in a picture: a faint upright line broken into three bars (too little of
+	// the page for dropLines) and a dark 0 written beside it.
+	img := image.NewRGBA(image.Rect(0, 0, 240, 240))
+	for y := range 240 {
+		for x := range 240 {
+			v := color.RGBA{235, 235, 228, 255}
+			if x >= 60 && x < 63 && (y%80 >= 10 && y%80 < 45) {
+				v = color.RGBA{110, 130, 190, 255}
+			}
+			if r := math.Hypot(float64(x)-150, float64(y)-120); r >= 17 && r <= 21 {
+				v = color.RGBA{30, 40, 120, 255}
+			}
+			img.Set(x, y, v)
+		}
+	}
+	p, err := Analyse(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Marks) != 1 || p.Marks[0].X0 < 125 {
+		t.Errorf("a broken faint line and a 0: marks %+v, want the 0 alone (about x 129-172)", p.Marks)
 	}
 }

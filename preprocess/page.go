@@ -70,6 +70,7 @@ func analyse(img image.Image, solid bool) (*Page, error) {
 	labels, marks := components(mask, w, h)
 	marks = keepMarks(marks, labels, ink, s, stands, w, h)
 	marks = offLines(marks, labels, dilate(lines, w, h, 1), w)
+	marks = offGrid(marks)
 	if len(marks) == 0 {
 		return nil, ErrBlank
 	}
@@ -148,6 +149,41 @@ func offLines(marks []Mark, labels []int32, near []bool, w int) []Mark {
 	}
 	return kept
 }
+
+// offGrid drops what is left of the upright lines of a squared page that dropLines did
+// not find: a faint line that falls in and out of the mask, over less of the page than
+// a line must cover, leaves thin upright bars stacked one above another in its column.
+// A bar is a mark at least barAspect times as high as wide; two bars one above the
+// other (no row in common) whose centres are as far apart across as the tilt dropLines
+// allows a line (maxTilt, and a pixel and a half for the bars' own wobble) are both
+// dropped. Writing leaves no such column: a 1 has no twin straight under it but in two
+// lines of 1s, and a hand slants each a little differently.
+func offGrid(marks []Mark) []Mark {
+	bar := func(m Mark) bool { return m.Y1-m.Y0 >= barAspect*(m.X1-m.X0) }
+	stacked := make([]bool, len(marks))
+	for i, a := range marks {
+		for j, b := range marks {
+			if !bar(a) || !bar(b) || a.Y1 > b.Y0 { // b below a, a row apart at least
+				continue
+			}
+			dx := math.Abs(float64(a.X0+a.X1-b.X0-b.X1) / 2)
+			dy := float64(b.Y0+b.Y1-a.Y0-a.Y1) / 2
+			if dx <= 1.5+maxTilt*dy {
+				stacked[i], stacked[j] = true, true
+			}
+		}
+	}
+	var kept []Mark
+	for k, m := range marks {
+		if !stacked[k] {
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+// barAspect is how many times higher than wide a mark offGrid takes for a bar is.
+const barAspect = 5
 
 // luminance reads img as grey levels (0 black, 1 white; transparent pixels composited
 // over white), box-averaged down to at most WorkSide pixels a side. It reads the image
