@@ -154,16 +154,22 @@ func offLines(marks []Mark, labels []int32, near []bool, w int) []Mark {
 // not find: a faint line that falls in and out of the mask, over less of the page than
 // a line must cover, leaves thin upright bars stacked one above another in its column.
 // A bar is a mark at least barAspect times as high as wide; two bars one above the
-// other (no row in common) whose centres are as far apart across as the tilt dropLines
-// allows a line (maxTilt, and a pixel and a half for the bars' own wobble) are both
-// dropped. Writing leaves no such column: a 1 has no twin straight under it but in two
-// lines of 1s, and a hand slants each a little differently.
+// other (no row in common) whose centres are no further apart across than the tilt
+// dropLines allows a line (maxTilt, and a pixel and a half for the bars' own wobble)
+// are both dropped. Writing leaves no such column: a 1 has no twin straight under it
+// but in two lines of 1s, and a hand slants each a little differently.
 func offGrid(marks []Mark) []Mark {
-	bar := func(m Mark) bool { return m.Y1-m.Y0 >= barAspect*(m.X1-m.X0) }
+	var bars []int
+	for k, m := range marks {
+		if m.Y1-m.Y0 >= barAspect*(m.X1-m.X0) {
+			bars = append(bars, k)
+		}
+	}
 	stacked := make([]bool, len(marks))
-	for i, a := range marks {
-		for j, b := range marks {
-			if !bar(a) || !bar(b) || a.Y1 > b.Y0 { // b below a, a row apart at least
+	for _, i := range bars {
+		for _, j := range bars {
+			a, b := marks[i], marks[j]
+			if a.Y1 > b.Y0 { // b is not below a
 				continue
 			}
 			dx := math.Abs(float64(a.X0+a.X1-b.X0-b.X1) / 2)
