@@ -116,6 +116,15 @@ func TestSceneReading(t *testing.T) {
 	}
 	t.Logf("numbers read whole %.1f%% (and every digit sure %.1f%%), two lines read whole %.1f%% (and sure %.1f%%; lines found %.1f%%), pictures without digits rejected %.1f%%",
 		100*numbers.Right, 100*numbers.Sure, 100*lines.Right, 100*lines.Sure, 100*lines.Lines, 100*none.Right)
+	// Each photo read whole with a "?" has at least one digit counted unsure, and none
+	// is counted where every photo read whole was sure.
+	for _, s := range []SceneRead{numbers, lines} {
+		t.Logf("%s read whole: %d digits unsure to the model, %d sure to it but not to the gate", s.Kind, s.UnsureModel, s.UnsureGate)
+		withQuery := int(math.Round((s.Right - s.Sure) * float64(s.Photos)))
+		if unsure := s.UnsureModel + s.UnsureGate; unsure < withQuery || (withQuery == 0) != (unsure == 0) {
+			t.Errorf("%s: %d photos read whole with a \"?\", %d digits counted unsure", s.Kind, withQuery, unsure)
+		}
+	}
 	for _, c := range []struct {
 		name       string
 		got, floor float64

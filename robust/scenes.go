@@ -269,13 +269,19 @@ func SceneNonDigits(n int, seed uint64) []image.Image {
 // for pictures without digits, the share rejected (no digits found, or none sure).
 // Lines is the share whose lines were found: as many lines as written, with as many
 // digits each. Sure is the share read whole with every digit sure: what the reading's
-// text shows as written, no "?" in it (0 for pictures without digits).
+// text shows as written, no "?" in it (0 for pictures without digits). So 1 - Lines
+// are the photos whose lines or digits were found wrong, and Lines - Right those with
+// every digit found and one or more read wrong. The digits behind a "?" in photos read
+// whole are counted by why: UnsureModel of them are under reader.SureAt (the model's),
+// UnsureGate at or over it but under the gate's threshold (not sure it is a digit).
 type SceneRead struct {
-	Kind   string  `json:"kind"`
-	Photos int     `json:"photos"`
-	Right  float64 `json:"right"`
-	Lines  float64 `json:"lines"`
-	Sure   float64 `json:"sure"`
+	Kind        string  `json:"kind"`
+	Photos      int     `json:"photos"`
+	Right       float64 `json:"right"`
+	Lines       float64 `json:"lines"`
+	Sure        float64 `json:"sure"`
+	UnsureModel int     `json:"unsure_model"`
+	UnsureGate  int     `json:"unsure_gate"`
 }
 
 // ReadScenes reads photos with r; want is what each says ("" for none).
@@ -306,6 +312,15 @@ func ReadScenes(r *reader.Reader, kind string, photos []image.Image, want []stri
 			s.Right++
 			if allSure {
 				s.Sure++
+			}
+			for _, d := range reading.Digits {
+				switch {
+				case d.Sure:
+				case d.Probability < reader.SureAt:
+					s.UnsureModel++
+				default:
+					s.UnsureGate++
+				}
 			}
 		}
 		if shape(got) == shape(want[i]) {

@@ -58,24 +58,24 @@ func ReadHeldOut(m *checkpoints.Model) (HeldOut, error) {
 // ReadHeldOutNumbers reads n numbers, n two-line pictures and n pictures without digits
 // drawn by seed (the digits from the built-in committee's held-out images) with m: a
 // larger draw than ReadHeldOut's, for settling a near-tie between models or settings
-// on the same images (docs/close4.sh). It returns how many numbers and two-line
-// pictures were read whole, and how many pictures without digits were rejected.
-func ReadHeldOutNumbers(m *checkpoints.Model, seed uint64, n int) (numbers, lines, rejected int, err error) {
+// on the same images (docs/close4.sh), and for seeing where the readings fail (each
+// SceneRead's Lines, and why digits read right are not sure).
+func ReadHeldOutNumbers(m *checkpoints.Model, seed uint64, n int) (numbers, lines, rejected robust.SceneRead, err error) {
 	r, set, err := heldOutFor(m)
 	if err != nil {
-		return 0, 0, 0, err
+		return numbers, lines, rejected, err
 	}
 	defer r.Close()
 	photos, want := robust.SceneNumbers(set, n, seed)
-	if numbers, err = wholeTexts(r, photos, want); err != nil {
-		return 0, 0, 0, err
+	if numbers, err = robust.ReadScenes(r, "numbers", photos, want); err != nil {
+		return numbers, lines, rejected, err
 	}
 	photos, want = robust.SceneLines(set, n, seed)
-	if lines, err = wholeTexts(r, photos, want); err != nil {
-		return 0, 0, 0, err
+	if lines, err = robust.ReadScenes(r, "two lines", photos, want); err != nil {
+		return numbers, lines, rejected, err
 	}
 	photos = robust.SceneNonDigits(n, seed)
-	rejected, err = wholeTexts(r, photos, make([]string, n))
+	rejected, err = robust.ReadScenes(r, "without digits", photos, make([]string, n))
 	return numbers, lines, rejected, err
 }
 

@@ -10,7 +10,7 @@
 //	go run ./internal/tools/tune strongline   # knobs.StrongLine's table and choice
 //	go run ./internal/tools/tune fourodds     # knobs.FourOdds's table and choice (12 minutes)
 //	go run ./internal/tools/tune heldout [MODEL] # how MODEL (default builtin) reads the held-out scenes
-//	go run ./internal/tools/tune heldout MODEL SEED N # N numbers, two-line pictures and pictures without digits, drawn by SEED
+//	go run ./internal/tools/tune heldout MODEL SEED N # N numbers, two-line pictures and pictures without digits, drawn by SEED, and where they fail
 //
 // gateat, sureat, cutting, knobs, strongline and fourodds exit 1 when the reader's setting is not
 // what the rule chooses; knobs measures around reader.VerifierCutting, cutting with
@@ -20,6 +20,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 
@@ -29,6 +30,7 @@ import (
 	"github.com/lenet/lenet/internal/knobs"
 	"github.com/lenet/lenet/internal/tune"
 	"github.com/lenet/lenet/reader"
+	"github.com/lenet/lenet/robust"
 )
 
 func main() {
@@ -76,7 +78,14 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("held-out scenes (seed %d): numbers read whole %d of %d, two lines read whole %d of %d, pictures without digits rejected %d of %d\n", seed, numbers, n, lines, n, rejected, n)
+		count := func(share float64) int { return int(math.Round(share * float64(n))) }
+		fmt.Printf("held-out scenes (seed %d): numbers read whole %d of %d, two lines read whole %d of %d, pictures without digits rejected %d of %d\n",
+			seed, count(numbers.Right), n, count(lines.Right), n, count(rejected.Right), n)
+		for _, s := range []robust.SceneRead{numbers, lines} {
+			fmt.Printf("  %s: %d read whole and every digit sure; %d with lines or digits found wrong, %d with every digit found and one or more read wrong; "+
+				"in those read whole, %d digits unsure to the model (under SureAt), %d sure to it but not to the gate\n",
+				s.Kind, count(s.Sure), count(1-s.Lines), count(s.Lines-s.Right), s.UnsureModel, s.UnsureGate)
+		}
 		return nil
 	case (len(args) == 1 || len(args) == 2) && args[0] == "heldout":
 		m, err := openModel(append(args, "builtin")[1])
