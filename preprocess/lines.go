@@ -9,14 +9,15 @@ import (
 
 // dropLines erases ruled or squared paper's lines from mask and returns what it erased:
 // straight bands, level or upright give or take maxTilt, along which the faint ink runs
-// within 3% of both edges of the picture and covers 60% of its width (height), with the
-// shoulders the mask covers half of, and their rims. Where a stroke crosses a line, the
-// ink on the line is kept if there is ink just above and below it (left and right of
-// it); where one runs along it, the ink much darker than the line's own
-// (knobs.StrongLine). Lines are looked for only along sides of minLine pixels or more,
-// and the erasing is undone when it erased one upright line and left no ink: a picture
-// cropped tight to a 1 is a digit, not a line (a grid with nothing written on it is
-// paper).
+// within 3% of both edges of the picture (or into a level line erased there: an upright
+// line's end is erased with the level one it crosses) and covers 60% of its width
+// (height), with the shoulders the mask covers half of, and their rims. Where a stroke
+// crosses a line, the ink on the line is kept if there is ink just above and below it
+// (left and right of it); where one runs along it, the ink much darker than the line's
+// own (knobs.StrongLine). Lines are looked for only along sides of minLine pixels or
+// more, and the erasing is undone when it erased one upright line and left no ink: a
+// picture cropped tight to a 1 is a digit, not a line (a grid with nothing written on
+// it is paper).
 func dropLines(mask, faint []bool, s []float64, w, h int) (erased []bool) {
 	erased = make([]bool, len(mask))
 	before := slices.Clone(mask)
@@ -73,6 +74,10 @@ func dropLinesAlong(mask, faint []bool, s []float64, erased []bool, length, n in
 			}
 		}
 	}
+	// The pixels erased as lines the other way before: a line that runs into one of them
+	// reaches on through the crossing (an upright line of a squared page meeting a level
+	// line by the picture's edge, whose erasing cut the upright line's end off).
+	crossed := slices.Clone(erased)
 	var on [][3]int // the mask's pixels that may be on a line: along, across, index
 	for j := range length {
 		for i := range n {
@@ -110,8 +115,31 @@ func dropLinesAlong(mask, faint []bool, s []float64, erased []bool, length, n in
 				first[i], last[i] = min(first[i], p[0]), max(last[i], p[0])
 			}
 		}
+		// crossing reports whether a line erased the other way lies on line i at along
+		// j, or a pixel further on (dir): a line's end reaches on through it.
+		crossing := func(i, j, dir int) bool {
+			for _, jj := range []int{j, j + dir} {
+				if jj < 0 || jj >= length {
+					continue
+				}
+				if a := i + sk[jj]; a >= 0 && a < n && crossed[at(jj, a)] {
+					return true
+				}
+			}
+			return false
+		}
 		return func(i int) bool {
-			return i >= 0 && i < n && count[i]*5 >= length*3 && first[i] < edge && last[i] >= length-edge
+			if i < 0 || i >= n || count[i]*5 < length*3 {
+				return false
+			}
+			lo, hi := first[i], last[i]
+			for lo > 0 && crossing(i, lo-1, -1) {
+				lo--
+			}
+			for hi < length-1 && crossing(i, hi+1, 1) {
+				hi++
+			}
+			return lo < edge && hi >= length-edge
 		}
 	}
 	for range maxLines {

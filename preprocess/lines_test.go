@@ -153,3 +153,33 @@ func TestGridRemnantsAreDropped(t *testing.T) {
 		t.Errorf("a broken faint line and a 0: marks %+v, want the 0 alone (about x 129-172)", p.Marks)
 	}
 }
+
+// TestGridEndingAtALineIsErased: graph paper whose upright lines end at its last level
+// line, 6 pixels from the picture's bottom (its printed border). Erasing the level line
+// cuts the upright lines' ends off, short of the 3% of the edge a line must reach; they
+// reach it through the crossing, so they are erased too, and a 0 written against one
+// of them is found alone, not joined to a line the picture's height.
+func TestGridEndingAtALineIsErased(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 240, 240))
+	for y := range 240 {
+		for x := range 240 {
+			v := [3]float64{235, 235, 228}
+			upright := (x%24 == 0 || x%24 == 1) && y <= 233
+			level := (y%24 == 0 || y%24 == 1) && y <= 233 || y == 232 || y == 233
+			if upright || level { // printed: no darker where they cross
+				v = [3]float64{v[0] * 0.7, v[1] * 0.8, v[2] * 0.95}
+			}
+			if r := math.Hypot(float64(x)-140, float64(y)-110); r >= 17 && r <= 21 {
+				v = [3]float64{30, 40, 120} // touches the upright line at x = 120
+			}
+			img.Set(x, y, color.RGBA{uint8(v[0]), uint8(v[1]), uint8(v[2]), 255})
+		}
+	}
+	p, err := Analyse(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Marks) != 1 || p.Marks[0].Y1-p.Marks[0].Y0 > 50 || p.Marks[0].X0 < 115 {
+		t.Errorf("graph paper and a 0 against a line: marks %+v, want the 0 alone (about x 119-162, y 89-132)", p.Marks)
+	}
+}
