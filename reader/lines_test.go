@@ -10,6 +10,7 @@ import (
 
 	"github.com/lenet/lenet/augment"
 	"github.com/lenet/lenet/dataset"
+	"github.com/lenet/lenet/preprocess"
 )
 
 // twoLines photographs MNIST's test digits top in a line and bottom in a line below it,
@@ -62,5 +63,29 @@ func TestReadLines(t *testing.T) {
 		if got := Describe(reading); !strings.HasPrefix(got, "274 (2 ") || !strings.Contains(got, ")\n  10 (1 ") {
 			t.Errorf("Describe: %q", got)
 		}
+	}
+}
+
+// TestFaintBarsAreNoLine: a line made only of thin upright bars fainter than the other
+// line's writing (what a squared page's faint upright lines leave) is dropped; the same
+// bars as dark as the writing are a line of 1s, and so is a picture of bars alone.
+func TestFaintBarsAreNoLine(t *testing.T) {
+	mark := func(x0, y0, x1, y1 int, ink float64) preprocess.Mark {
+		area := (x1 - x0) * (y1 - y0)
+		return preprocess.Mark{X0: x0, Y0: y0, X1: x1, Y1: y1, Area: area, Mass: ink * float64(area)}
+	}
+	number := []preprocess.Mark{mark(110, 90, 135, 130, 0.46), mark(150, 92, 170, 132, 0.46)} // "28"
+	bars := func(ink float64) []preprocess.Mark {
+		return []preprocess.Mark{mark(60, 20, 64, 60, ink), mark(148, 25, 152, 70, ink)}
+	}
+	count := func(marks []preprocess.Mark) int { return len(lineGroups(marks, DefaultCutting)) }
+	if n := count(append(bars(0.29), number...)); n != 1 {
+		t.Errorf("faint bars above a number: %d lines, want the number's alone", n)
+	}
+	if n := count(append(bars(0.45), number...)); n != 2 {
+		t.Errorf("1s as dark as the number above it: %d lines, want 2", n)
+	}
+	if n := count(bars(0.29)); n != 1 {
+		t.Errorf("faint bars alone: %d lines, want 1", n)
 	}
 }
