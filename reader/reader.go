@@ -611,10 +611,7 @@ func offBars(lines [][]*group) [][]*group {
 		}
 		kept = append(kept, groups)
 	}
-	if len(kept) == 0 {
-		return lines
-	}
-	return kept
+	return kept // the line with the darkest mark is kept: it is no fainter than the others
 }
 
 // barAspect is how many times as high as wide a mark is at least to be a bar (as
