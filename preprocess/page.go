@@ -153,15 +153,15 @@ func offLines(marks []Mark, labels []int32, near []bool, w int) []Mark {
 // offGrid drops what is left of the upright lines of a squared page that dropLines did
 // not find: a faint line that falls in and out of the mask, over less of the page than
 // a line must cover, leaves thin upright bars stacked one above another in its column.
-// A bar is a mark at least barAspect times as high as wide; two bars one above the
-// other (no row in common) whose centres are no further apart across than the tilt
-// dropLines allows a line (maxTilt, and a pixel and a half for the bars' own wobble)
-// are both dropped. Writing leaves no such column: a 1 has no twin straight under it
-// but in two lines of 1s, and a hand slants each a little differently.
+// A bar is a mark at least barAspect times as high as wide (Mark.Bar); two bars one
+// above the other (no row in common) whose centres are no further apart across than
+// the tilt dropLines allows a line (maxTilt, and a pixel and a half for the bars' own
+// wobble) are both dropped. Writing leaves no such column: a 1 has no twin straight
+// under it but in two lines of 1s, and a hand slants each a little differently.
 func offGrid(marks []Mark) []Mark {
 	var bars []int
 	for k, m := range marks {
-		if m.Y1-m.Y0 >= barAspect*(m.X1-m.X0) {
+		if m.Bar() {
 			bars = append(bars, k)
 		}
 	}
@@ -188,8 +188,16 @@ func offGrid(marks []Mark) []Mark {
 	return kept
 }
 
-// barAspect is how many times higher than wide a mark offGrid takes for a bar is.
+// Bar reports whether m is a thin upright bar, at least barAspect times as high as
+// wide: what a squared page's faint upright lines leave where the eraser missed them
+// (offGrid; the reader's lines of bars).
+func (m Mark) Bar() bool { return m.Y1-m.Y0 >= barAspect*(m.X1-m.X0) }
+
+// barAspect is how many times higher than wide a bar is at least.
 const barAspect = 5
+
+// Ink is m's mean ink: its Mass over its Area.
+func (m Mark) Ink() float64 { return m.Mass / float64(m.Area) }
 
 // luminance reads img as grey levels (0 black, 1 white; transparent pixels composited
 // over white), box-averaged down to at most WorkSide pixels a side. It reads the image

@@ -489,7 +489,7 @@ func inside(page *preprocess.Page) []preprocess.Mark {
 	for _, m := range page.Marks {
 		if !edge(m) {
 			heights = append(heights, float64(m.Y1-m.Y0))
-			inks = append(inks, m.Mass/float64(m.Area))
+			inks = append(inks, m.Ink())
 		}
 	}
 	if len(heights) == 0 {
@@ -501,7 +501,7 @@ func inside(page *preprocess.Page) []preprocess.Mark {
 	var in []preprocess.Mark
 	for _, m := range page.Marks {
 		h := float64(m.Y1 - m.Y0)
-		if !edge(m) || (h >= 0.6*height && h <= 1.6*height && float64(m.X1-m.X0) >= 0.2*h && m.Mass/float64(m.Area) >= 0.6*ink) {
+		if !edge(m) || (h >= 0.6*height && h <= 1.6*height && float64(m.X1-m.X0) >= 0.2*h && m.Ink() >= 0.6*ink) {
 			in = append(in, m)
 		}
 	}
@@ -568,8 +568,8 @@ func lineGroups(marks []preprocess.Mark, c Cutting) [][]*group {
 }
 
 // offBars drops the lines of writing made only of faint bars, when other lines remain:
-// each group one mark at least barAspect times as high as wide, whose ink is under
-// faintBar times the median of the other lines' marks. What a squared page's faint
+// each group one mark that is a bar (preprocess.Mark.Bar), whose ink is under faintBar
+// times the median of the other lines' marks. What a squared page's faint
 // upright lines leave where the eraser missed them, alone or apart in the picture's
 // columns, is read as a line of 1s of its own; a 1 written with the pen of the other
 // lines is as dark as their digits.
@@ -577,10 +577,9 @@ func offBars(lines [][]*group) [][]*group {
 	if len(lines) < 2 {
 		return lines
 	}
-	ink := func(m preprocess.Mark) float64 { return m.Mass / float64(m.Area) }
 	bars := func(groups []*group) bool {
 		for _, g := range groups {
-			if len(g.marks) != 1 || g.y1-g.y0 < barAspect*(g.x1-g.x0) {
+			if len(g.marks) != 1 || !g.marks[0].Bar() {
 				return false
 			}
 		}
@@ -596,14 +595,14 @@ func offBars(lines [][]*group) [][]*group {
 				}
 				for _, g := range gs {
 					for _, m := range g.marks {
-						others = append(others, ink(m))
+						others = append(others, m.Ink())
 					}
 				}
 			}
 			slices.Sort(others)
 			faint := true
 			for _, g := range groups {
-				faint = faint && ink(g.marks[0]) < faintBar*others[len(others)/2]
+				faint = faint && g.marks[0].Ink() < faintBar*others[len(others)/2]
 			}
 			if faint {
 				continue
@@ -613,10 +612,6 @@ func offBars(lines [][]*group) [][]*group {
 	}
 	return kept // the line with the darkest mark is kept: it is no fainter than the others
 }
-
-// barAspect is how many times as high as wide a mark is at least to be a bar (as
-// preprocess's offGrid takes it).
-const barAspect = 5
 
 // faintBar is how much fainter than the other lines' writing a line's bars are at most
 // to be dropped: set from the held-out failures it was made for (bars 0.63-0.81 of the
