@@ -111,8 +111,9 @@ func TestSceneReading(t *testing.T) {
 	if err := r.UseGate(nil, 0); err != nil { // the same pictures without the gate, to compare
 		t.Fatal(err)
 	}
-	if without := rejected("without the gate"); without >= none.Right {
-		t.Errorf("pictures without digits rejected: %.1f%% with the gate, %.1f%% without", 100*none.Right, 100*without)
+	if without := rejected("without the gate"); none.Right-without < gateGainFloor {
+		t.Errorf("pictures without digits rejected: %.1f%% with the gate, %.1f%% without: the gate adds %.1f points, want at least %.1f",
+			100*none.Right, 100*without, 100*(none.Right-without), 100*gateGainFloor)
 	}
 	t.Logf("numbers read whole %.1f%% (and every digit sure %.1f%%), two lines read whole %.1f%% (and sure %.1f%%; lines found %.1f%%), pictures without digits rejected %.1f%%",
 		100*numbers.Right, 100*numbers.Sure, 100*lines.Right, 100*lines.Sure, 100*lines.Lines, 100*none.Right)
@@ -150,6 +151,9 @@ const (
 	linesFloor      = 0.945
 	linesWholeFloor = 0.85   // 82.5% before the 4's odds
 	rejectFloor     = 0.9125 // 91.5% today (183 of 200; 91.0% before stacked bars were dropped, 90.5% before the picture was judged by its company)
+	// What the gate adds: 91.5% rejected with it, 41.5% without (50.0 points; a picture
+	// is 0.5), so README's "41.5% without the gate" fails here if the figure rises.
+	gateGainFloor = 0.4975
 	// Read whole with every digit sure: the reading's text as written, no "?" in it.
 	numbersSureFloor = 0.875
 	linesSureFloor   = 0.73
